@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'host',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  coverageDirectory: '../../coverage/libs/host',
+};
