@@ -1,1 +1,1 @@
-export {};
+export * from './lib/fixture-site';

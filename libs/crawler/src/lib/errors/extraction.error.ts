@@ -1,0 +1,12 @@
+import { EXTRACTION_FAILED } from '../crawler.messages';
+import { CrawlError } from './crawl.error';
+
+/** HTML or text extraction threw on this input; the same bytes will fail again. */
+export class ExtractionError extends CrawlError {
+  readonly code = 'extraction' as const;
+  readonly retryClass = 'non-retryable' as const;
+
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(EXTRACTION_FAILED(detail), options);
+  }
+}

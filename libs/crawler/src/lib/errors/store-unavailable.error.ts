@@ -1,0 +1,12 @@
+import { STORE_UNAVAILABLE } from '../crawler.messages';
+import { CrawlError } from './crawl.error';
+
+/** Redis (robots cache, politeness, page cache) failed; a Redis hiccup is worth a retry. */
+export class StoreUnavailableError extends CrawlError {
+  readonly code = 'store_unavailable' as const;
+  readonly retryClass = 'retryable' as const;
+
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(STORE_UNAVAILABLE(detail), options);
+  }
+}

@@ -1,0 +1,83 @@
+import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
+import { extractHtml } from './html-extractor.util';
+import { parseRetryAfter } from './crawler.service';
+
+const PAGE = `<!doctype html><html lang="de-AT"><head><title>Fallback title</title>
+<meta property="og:title" content="Og title"><meta name="description" content="  A   description. ">
+<meta property="og:site_name" content="Site"><base href="https://base.example/dir/"></head>
+<body><nav><a href="/a">A</a><a href="/a#x">A again</a><a href="b">B</a><a href="mailto:x@y.z">m</a><a href="https://other.example/c?q=1#f">C</a></nav>
+<article><h1>Heading</h1><p>${'Alpha beta gamma delta. '.repeat(60)}</p><p>Second paragraph here.</p></article></body></html>`;
+
+describe('extractHtml', () => {
+  it('collects absolute, de-duplicated http(s) links against <base>', () => {
+    const doc = extractHtml({
+      html: PAGE,
+      url: 'https://page.example/x',
+      contentType: 'text/html',
+      outputFormat: 'document',
+    });
+    expect(doc.links).toEqual([
+      'https://base.example/a',
+      'https://base.example/dir/b',
+      'https://other.example/c?q=1',
+    ]);
+    expect(doc.language).toBe('de-AT');
+    expect(doc.siteName).toBe('Site');
+    expect(doc.description).toBe('A description.');
+    expect(doc.text).toContain('Second paragraph here.');
+    expect(doc.text).not.toContain('A again');
+    expect(doc.markdown).toContain('Second paragraph here.');
+    expect(doc.wordCount).toBe(countWords(doc.text ?? ''));
+  });
+
+  it('fills only the text fields the output format asks for', () => {
+    const text = extractHtml({
+      html: PAGE,
+      url: 'https://page.example/',
+      contentType: 'text/html',
+      outputFormat: 'text',
+    });
+    expect(text.markdown).toBeNull();
+    expect(text.text).not.toBeNull();
+    const markdown = extractHtml({
+      html: PAGE,
+      url: 'https://page.example/',
+      contentType: 'text/html',
+      outputFormat: 'markdown',
+    });
+    expect(markdown.text).toBeNull();
+    expect(markdown.markdown).not.toBeNull();
+    expect(markdown.wordCount).toBe(text.wordCount);
+  });
+
+  it('copes with fragments and empty documents', () => {
+    const doc = extractHtml({
+      html: '',
+      url: 'https://page.example/',
+      contentType: 'text/html',
+      outputFormat: 'document',
+    });
+    expect(doc.links).toEqual([]);
+    expect(doc.wordCount).toBe(0);
+    expect(doc.readingTime).toBe(0);
+  });
+});
+
+describe('text statistics', () => {
+  it('counts words and reading minutes', () => {
+    expect(countWords('  one two\tthree\nfour ')).toBe(4);
+    expect(readingMinutes(0)).toBe(0);
+    expect(readingMinutes(1)).toBe(1);
+    expect(readingMinutes(401)).toBe(3);
+    expect(normaliseWhitespace(' a  b \n\n\n\n c ')).toBe('a b\n\nc');
+  });
+
+  it('parses Retry-After seconds and dates', () => {
+    const now = Date.parse('2024-01-01T00:00:00Z');
+    expect(parseRetryAfter('5', now)).toBe(5000);
+    expect(parseRetryAfter('Mon, 01 Jan 2024 00:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter('Sun, 31 Dec 2023 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+});

@@ -1,0 +1,167 @@
+// The fixture site is a test-only dependency on the shared testing library.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { FIXTURE_ARTICLE, FixtureSite, startFixtureSite } from '@riptide/testing';
+import { createE2eContext, E2eContext } from '../test/crawler-e2e.spec-helper';
+
+describe('fetching (real HTTP against the fixture site)', () => {
+  let site: FixtureSite;
+  let ctx: E2eContext;
+
+  beforeAll(async () => {
+    site = await startFixtureSite({ bombBytes: 32 * 1024 * 1024 });
+  });
+  afterAll(() => site.close());
+  beforeEach(() => {
+    ctx = createE2eContext();
+    site.reset();
+  });
+  afterEach(() => ctx.cleanup());
+
+  it('fetches and extracts a page, sending a descriptive User-Agent', async () => {
+    const result = await ctx.crawler().crawl(site.url('/article'));
+    expect(result.error).toBeNull();
+    expect(result.status).toBe(200);
+    expect(result.finalUrl).toBe(site.url('/article'));
+    expect(result.document?.title).toBe(FIXTURE_ARTICLE.title);
+    const ua = site.requestsTo('/article')[0].headers['user-agent'];
+    expect(ua).toBe('RipTideWorkers/0.1 (+https://github.com/riptide-workers/riptide)');
+  });
+
+  it('uses a configured User-Agent for pages and robots.txt alike', async () => {
+    await ctx
+      .crawler({ userAgent: 'AcmeBot/2.0 (+https://acme.example/bot)' })
+      .crawl(site.url('/article'));
+    expect(site.requests.map((r) => r.headers['user-agent'])).toEqual([
+      'AcmeBot/2.0 (+https://acme.example/bot)',
+      'AcmeBot/2.0 (+https://acme.example/bot)',
+    ]);
+  });
+
+  it('follows up to five redirects itself and reports the final URL', async () => {
+    const result = await ctx.crawler().crawl(site.url('/redirect/5'));
+    expect(result.error).toBeNull();
+    expect(result.finalUrl).toBe(site.url('/redirect/0'));
+    expect(result.document?.title).toBe(FIXTURE_ARTICLE.title);
+  });
+
+  it('refuses a sixth redirect', async () => {
+    const result = await ctx.crawler().crawl(site.url('/redirect/6'));
+    expect(result.error).toMatchObject({ code: 'too_many_redirects', retryClass: 'non-retryable' });
+    expect(site.requestsTo('/redirect/0')).toHaveLength(0);
+  });
+
+  it('refuses redirects to other schemes', async () => {
+    const result = await ctx.crawler().crawl(site.url('/redirect-to?location=file:///etc/passwd'));
+    expect(result.error).toMatchObject({ code: 'invalid_url', retryClass: 'non-retryable' });
+  });
+
+  it('decodes gzip and stacked gzip + br bodies', async () => {
+    const crawler = ctx.crawler();
+    for (const path of ['/gzip', '/gzip-br']) {
+      const result = await crawler.crawl(site.url(path));
+      expect(result.error).toBeNull();
+      expect(result.document?.text).toContain(FIXTURE_ARTICLE.mainSentence);
+    }
+  });
+
+  it('refuses more than two content-encodings', async () => {
+    const result = await ctx.crawler().crawl(site.url('/triple-encoded'));
+    expect(result.error).toMatchObject({
+      code: 'unsupported_encoding',
+      retryClass: 'non-retryable',
+    });
+  });
+
+  it.each(['/gzip-bomb', '/br-bomb', '/deflate-bomb'])(
+    'stops %s at the decoded byte cap',
+    async (path) => {
+      const before = process.memoryUsage().rss;
+      const started = Date.now();
+      const result = await ctx.crawler().crawl(site.url(path), { maxBytes: 1024 * 1024 });
+      expect(result.error).toMatchObject({
+        code: 'response_too_large',
+        retryClass: 'non-retryable',
+      });
+      // 32 MiB would have been inflated without the cap; far less than that was held.
+      expect(process.memoryUsage().rss - before).toBeLessThan(24 * 1024 * 1024);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    },
+  );
+
+  it('caps plain bodies, and refuses a too-large Content-Length before reading', async () => {
+    const crawler = ctx.crawler();
+    const plain = await crawler.crawl(site.url('/large?bytes=3000000'), { maxBytes: 1_000_000 });
+    expect(plain.error?.code).toBe('response_too_large');
+    const declared = await crawler.crawl(site.url('/declared-large'), { maxBytes: 1_000_000 });
+    expect(declared.error?.code).toBe('response_too_large');
+  });
+
+  it('times out waiting for headers', async () => {
+    const crawler = ctx.crawler({ timeouts: { headersMs: 300 } });
+    const started = Date.now();
+    const result = await crawler.crawl(site.url('/slow-headers?ms=5000'));
+    expect(result.error).toMatchObject({ code: 'timeout', retryClass: 'timed-out' });
+    expect(result.error?.message).toContain('headers');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('stops a never-ending body at the total timeout', async () => {
+    const started = Date.now();
+    const result = await ctx.crawler().crawl(site.url('/slow-body?ms=50'), { timeoutMs: 500 });
+    expect(result.error).toMatchObject({ code: 'timeout', retryClass: 'timed-out' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('stops a request that never answers at the total timeout', async () => {
+    const result = await ctx.crawler().crawl(site.url('/never'), { timeoutMs: 400 });
+    expect(result.error).toMatchObject({ code: 'timeout', retryClass: 'timed-out' });
+  });
+
+  it('stops at once when the caller aborts, and reports a cancellation', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 200);
+    const result = await ctx
+      .crawler()
+      .crawl(site.url('/slow-body?ms=50'), { timeoutMs: 20_000 }, controller.signal);
+    expect(result.error).toMatchObject({ code: 'cancelled', retryClass: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('treats an aborted AbortSignal.timeout() of the caller as a timeout', async () => {
+    const result = await ctx
+      .crawler()
+      .crawl(site.url('/never'), { timeoutMs: 20_000 }, AbortSignal.timeout(300));
+    expect(result.error).toMatchObject({ retryClass: 'timed-out' });
+  });
+
+  it('does nothing for an already aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await ctx.crawler().crawl(site.url('/article'), {}, controller.signal);
+    expect(result.error?.retryClass).toBe('cancelled');
+    expect(site.requests).toHaveLength(0);
+  });
+
+  it('reports a refused connection as a retryable network error', async () => {
+    const closed = await startFixtureSite();
+    const url = closed.url('/article');
+    await closed.close();
+    const result = await ctx.crawler().crawl(url, { respectRobots: false });
+    expect(result.error).toMatchObject({ code: 'network', retryClass: 'retryable' });
+  });
+
+  it('classifies HTTP errors: 404 fails, 500 retries', async () => {
+    const crawler = ctx.crawler();
+    const missing = await crawler.crawl(site.url('/status?code=404'));
+    expect(missing).toMatchObject({
+      status: 404,
+      error: { code: 'http_status', retryClass: 'non-retryable' },
+    });
+    const broken = await crawler.crawl(site.url('/status?code=500'));
+    expect(broken).toMatchObject({
+      status: 500,
+      error: { code: 'http_status', retryClass: 'retryable' },
+    });
+  });
+});
