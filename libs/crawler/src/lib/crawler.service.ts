@@ -165,10 +165,11 @@ export class Crawler {
         }
         if (mode === 'cache_only') throw new CacheMissError();
       }
-      const page = await this.fetchPage(target, options, signal);
+      const { page, retryAfterMs } = await this.fetchPage(target, options, signal);
       finalUrl = page.url.href;
       status = page.status;
-      if (page.status < 200 || page.status >= 300) throw new HttpStatusError(page.status);
+      if (page.status < 200 || page.status >= 300)
+        throw new HttpStatusError(page.status, retryAfterMs);
       const document = await this.extract(page, format, signal);
       if (mode !== 'bypass') {
         const entry = { finalUrl, status, document, fetchedAt: Date.now() };
@@ -210,12 +211,15 @@ export class Crawler {
     await this.fetcher.close();
   }
 
-  /** Fetches with robots and politeness on every hop; waits out a bounded Retry-After. */
+  /**
+   * Fetches with robots and politeness on every hop; waits out a bounded Retry-After. Returns
+   * the last response and, for a 429/503 it gave up on, the wait the server asked for.
+   */
   private async fetchPage(
     target: URL,
     options: CrawlOptions,
     signal: AbortSignal,
-  ): Promise<FetchedResponse> {
+  ): Promise<{ page: FetchedResponse; retryAfterMs: number | null }> {
     const timeoutMs = options.timeoutMs ?? this.totalTimeoutMs;
     const respectRobots = options.respectRobots ?? true;
     for (let attempt = 0; ; attempt += 1) {
@@ -235,13 +239,13 @@ export class Crawler {
           head.status < 300 &&
           isPossiblyExtractable(header(head.headers, 'content-type')),
       });
-      if (page.status !== 429 && page.status !== 503) return page;
+      if (page.status !== 429 && page.status !== 503) return { page, retryAfterMs: null };
       const retryAfterMs = parseRetryAfter(header(page.headers, 'retry-after'));
-      if (retryAfterMs === null) return page;
+      if (retryAfterMs === null) return { page, retryAfterMs };
       // Every process holds back from this host; the next attempt waits in acquireHost.
       await store(() => this.politeness.defer(page.url.hostname, retryAfterMs));
       if (retryAfterMs > this.retryAfterMaxWaitMs || attempt >= DEFAULT_RETRY_AFTER_MAX_RETRIES) {
-        throw new HttpStatusError(page.status, retryAfterMs);
+        return { page, retryAfterMs };
       }
       throwIfAborted(signal);
     }

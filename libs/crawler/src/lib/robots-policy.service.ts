@@ -11,6 +11,7 @@ import { HTTP_STATUS } from './crawler.messages';
 import { CrawlError } from './errors/crawl.error';
 import { RobotsBlockedError } from './errors/robots-blocked.error';
 import { RobotsUnavailableError } from './errors/robots-unavailable.error';
+import { SsrfBlockedError } from './errors/ssrf-blocked.error';
 import { TooManyRedirectsError } from './errors/too-many-redirects.error';
 import { keyHash } from './redis-script.util';
 import type { HopGate, SafeFetcher } from './safe-fetcher.service';
@@ -163,6 +164,8 @@ export class RobotsPolicy {
       if (signal.aborted) throw error;
       const crawlError = error instanceof CrawlError ? error : null;
       if (crawlError?.retryClass === 'cancelled') throw error;
+      // A host (or robots.txt redirect) we may not connect to is refused as such, not "unavailable".
+      if (crawlError instanceof SsrfBlockedError) throw error;
       // §2.3.1.2: after too many redirects the file may be treated as unavailable (no rules).
       if (crawlError instanceof TooManyRedirectsError)
         return { kind: 'allow-all', detail: crawlError.message };

@@ -44,7 +44,7 @@ export interface FixtureSite {
   setRobots(robots: RobotsFixture): void;
   /** Adds or replaces a route for an exact pathname. */
   route(pathname: string, handler: FixtureHandler): void;
-  /** Forgets recorded requests and counters. */
+  /** Forgets recorded requests, counters and per-test routes. */
   reset(): void;
   /** Stops the server, cutting open connections (never-ending responses included). */
   close(): Promise<void>;

@@ -356,6 +356,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     reset: () => {
       requests.length = 0;
       hits.clear();
+      routes.clear();
       maxConcurrentHolds = 0;
     },
     close: () => closeServer(server, sockets),
