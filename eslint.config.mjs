@@ -27,6 +27,19 @@ export default [
     },
   },
   {
+    // Tests may use the testing libraries; production code may not.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/src/testing/**/*.ts', '**/src/testing.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

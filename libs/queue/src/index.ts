@@ -1,1 +1,41 @@
-export {};
+export { QueueModule } from './lib/queue.module';
+export { QUEUE_ASYNC_OPTIONS_TYPE, QUEUE_OPTIONS_TYPE } from './lib/queue.module-definition';
+export type { QueueModuleOptions, ResolvedQueueOptions, WorkerOptions } from './lib/queue-options.interface';
+export { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './lib/queue.constants';
+export { QueueService, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './lib/queue.service';
+export type { SubmittedJob } from './lib/queue.service';
+export { JobEvents } from './lib/job-events.service';
+export type { JobEvent } from './lib/job-events.service';
+export { QueueKeys } from './lib/redis/queue-keys';
+export { createRedis } from './lib/redis/redis-connection.util';
+export type { RedisRole } from './lib/redis/redis-connection.util';
+export { withRedisDeadline, isConnectionError } from './lib/redis/redis-guard.util';
+export * from './lib/model/job.interface';
+export { DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS } from './lib/model/job-limits.interface';
+export type { JobLimits } from './lib/model/job-limits.interface';
+export { DEFAULT_RETRY_CONFIG, mergeRetryConfig, retryDelayMs } from './lib/model/retry-policy.util';
+export { parsePriority } from './lib/model/job-priority.util';
+export { parseStatus } from './lib/model/job-status.util';
+export { validateJobSubmission, describeUrlProblem, JOB_NAME_PATTERN } from './lib/model/job-validation.util';
+export type { FieldNamer } from './lib/model/job-validation.util';
+export { JobValidationError } from './lib/errors/job-validation.error';
+export { JobNotFoundError } from './lib/errors/job-not-found.error';
+export { JobStateConflictError } from './lib/errors/job-state-conflict.error';
+export { JobResultUnavailableError } from './lib/errors/job-result-unavailable.error';
+export { QueueUnavailableError } from './lib/errors/queue-unavailable.error';
+export { NonRetryableJobError } from './lib/errors/non-retryable-job.error';
+export { JobTimeoutError } from './lib/errors/job-timeout.error';
+export { JobCancelledError } from './lib/errors/job-cancelled.error';
+export { HandlerRegistryError } from './lib/errors/handler-registry.error';
+export { WorkerShutdownError } from './lib/errors/worker-shutdown.error';
+export { JobHandler, CustomJobHandler } from './lib/worker/job-handler.decorator';
+export type {
+  JobContext,
+  JobTypeHandler,
+  CustomJobHandlerFn,
+  HandledJobTypeName,
+  JobHandlerTarget,
+} from './lib/worker/job-handler.interface';
+export { JobHandlerRegistry } from './lib/worker/job-handler-registry.service';
+export { WorkerRuntime } from './lib/worker/worker-runtime.service';
+export type { WorkerProcessStats } from './lib/worker/worker-runtime.service';

@@ -1,0 +1,122 @@
+import type { JobOptions } from 'bull';
+import { BullPlace, RecordedOutcome, deriveStatus } from './job-status.util';
+import { fromBullPriority, toBullPriority } from './job-priority.util';
+import { JobRecord, JobSubmission, JobType, JobView, JsonObject, JsonValue, RetryConfig } from './job.interface';
+import { DEFAULT_TIMEOUT_SECS } from './job-limits.interface';
+import { mergeRetryConfig } from './retry-policy.util';
+import { RIPTIDE_BACKOFF } from '../queue.constants';
+
+/**
+ * What bull stores as job data. `searchText` comes first so the list script can read it with a
+ * plain pattern instead of decoding JSON for every job it scans.
+ */
+export interface StoredJobData {
+  searchText: string;
+  record: JobRecord;
+}
+
+/** Bull job name: the job type, or `custom:<job_name>` so the type filter is a name match. */
+export function bullJobName(jobType: JobType): string {
+  return jobType.type === 'custom' ? `custom:${jobType.jobName}` : jobType.type;
+}
+
+/** Lower-case, quote-free text the `search` filter matches: id, metadata keys and string values. */
+export function buildSearchText(jobId: string, metadata: JsonObject): string {
+  const parts: string[] = [jobId];
+  const walk = (value: JsonValue) => {
+    if (typeof value === 'string') parts.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object')
+      for (const [key, inner] of Object.entries(value)) {
+        parts.push(key);
+        walk(inner);
+      }
+  };
+  walk(metadata);
+  return normaliseSearch(parts.join(' '));
+}
+
+/** The same normalisation for the haystack and the needle. */
+export function normaliseSearch(text: string): string {
+  return text.toLowerCase().replace(/["\\]/g, '');
+}
+
+export function buildJobRecord(jobId: string, submission: JobSubmission): JobRecord {
+  const metadata = submission.metadata ?? {};
+  return {
+    jobType: submission.jobType,
+    priority: submission.priority ?? 'Normal',
+    retryConfig: mergeRetryConfig(submission.retryConfig),
+    timeoutSecs: submission.timeoutSecs ?? DEFAULT_TIMEOUT_SECS,
+    scheduledAt: submission.scheduledAt ? submission.scheduledAt.toISOString() : null,
+    metadata,
+    searchText: buildSearchText(jobId, metadata),
+  };
+}
+
+export function buildBullOptions(
+  jobId: string,
+  record: JobRecord,
+  retention: { completedTtlSecs: number; failedTtlSecs: number },
+  now: number,
+): JobOptions {
+  const delay = record.scheduledAt ? Math.max(0, Date.parse(record.scheduledAt) - now) : 0;
+  return {
+    jobId,
+    priority: toBullPriority(record.priority),
+    attempts: record.retryConfig.maxAttempts,
+    backoff: { type: RIPTIDE_BACKOFF, options: record.retryConfig } as JobOptions['backoff'],
+    delay: delay > 0 ? delay : undefined,
+    removeOnComplete: { age: retention.completedTtlSecs },
+    removeOnFail: { age: retention.failedTtlSecs },
+  };
+}
+
+const toDate = (ms: string | null): Date | null => (ms ? new Date(Number(ms)) : null);
+
+/** Decodes the job-view script's reply into a JobView. */
+export function decodeJobView(jobId: string, reply: (string | null)[]): JobView {
+  const [place, delayScore, data, timestamp, processedOn, finishedOn, attempts, failedReason, progress, worker, outcome, priority, ptime] =
+    reply;
+  const { record } = JSON.parse(data ?? '{}') as StoredJobData;
+  const attemptsMade = Number(attempts ?? 0);
+  const status = deriveStatus(place as BullPlace, attemptsMade, (outcome as RecordedOutcome) || null);
+  const finished = status === 'Completed' || status === 'Failed' || status === 'DeadLetter' || status === 'Cancelled';
+  const startedAt = toDate(processedOn);
+  const completedAt = finished ? toDate(finishedOn) : null;
+  let processingTimeMs: number | null = ptime ? Number(ptime) : null;
+  if (processingTimeMs === null && finished && startedAt && completedAt)
+    processingTimeMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
+  const retryConfig: RetryConfig = record.retryConfig;
+  return {
+    jobId,
+    status,
+    jobType: record.jobType,
+    priority: priority ? fromBullPriority(Number(priority)) : record.priority,
+    createdAt: new Date(Number(timestamp)),
+    scheduledAt: record.scheduledAt ? new Date(record.scheduledAt) : null,
+    startedAt,
+    completedAt,
+    workerId: worker || null,
+    // Executions beyond the first that have happened or are scheduled.
+    retryCount: finished && status !== 'Completed' && status !== 'Cancelled' ? Math.max(0, attemptsMade - 1) : attemptsMade,
+    attemptsMade,
+    maxAttempts: retryConfig.maxAttempts,
+    lastError: failedReason || null,
+    processingTimeMs,
+    nextRetryAt: status === 'Retrying' && delayScore ? new Date(Math.floor(Number(delayScore) / 0x1000)) : null,
+    progress: parseProgress(progress),
+    metadata: record.metadata,
+    timeoutSecs: record.timeoutSecs,
+    retryConfig,
+  };
+}
+
+function parseProgress(raw: string | null): JsonValue {
+  if (!raw) return 0;
+  try {
+    return JSON.parse(raw) as JsonValue;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,171 @@
+import { CACHE_MODES, JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, OUTPUT_FORMATS } from './job.interface';
+import { JobLimits } from './job-limits.interface';
+
+/** Names a field in a problem message; the HTTP layer passes one that speaks snake_case. */
+export type FieldNamer = (path: string) => string;
+
+/** Custom job names and maintenance task types: short, printable, no spaces. */
+export const JOB_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const jsonSize = (v: unknown): number => Buffer.byteLength(JSON.stringify(v) ?? '');
+const isInt = (v: unknown, min: number, max: number): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isNum = (v: unknown, min: number, max: number): boolean =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+/** Returns why a URL is not crawlable input, or null. Only http(s), no credentials. */
+export function describeUrlProblem(value: unknown, maxLength: number): string | null {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.length > maxLength) return `must be at most ${maxLength} characters`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
+  if (url.username || url.password) return 'must not contain credentials';
+  if (!url.hostname) return 'must have a host';
+  return null;
+}
+
+/**
+ * Checks a submission against the SPEC and the limits; returns every problem found (empty when
+ * valid). Runs in the producer, so a bad job is refused at submit instead of failing later.
+ */
+export function validateJobSubmission(
+  submission: JobSubmission,
+  limits: JobLimits,
+  name: FieldNamer = (path) => path,
+  now = Date.now(),
+): string[] {
+  const problems: string[] = [];
+  const add = (path: string, message: string) => problems.push(`${name(path)} ${message}`);
+  const jobType = submission.jobType as unknown;
+
+  if (!isObject(jobType)) {
+    add('jobType', 'must be an object with a "type"');
+  } else if (!JOB_TYPE_NAMES.includes(jobType['type'] as never)) {
+    add('jobType.type', `must be one of: ${JOB_TYPE_NAMES.join(', ')}`);
+  } else {
+    switch (jobType['type']) {
+      case 'batch_crawl': {
+        const urls = jobType['urls'];
+        if (!Array.isArray(urls) || urls.length < 1 || urls.length > limits.maxBatchSize) {
+          add('jobType.urls', `must be an array of 1 to ${limits.maxBatchSize} URLs`);
+        } else {
+          urls.forEach((u, i) => {
+            const problem = describeUrlProblem(u, limits.maxUrlLength);
+            if (problem) add(`jobType.urls[${i}]`, problem);
+          });
+        }
+        validateCrawlOptions(jobType['options'], add);
+        break;
+      }
+      case 'single_crawl': {
+        const problem = describeUrlProblem(jobType['url'], limits.maxUrlLength);
+        if (problem) add('jobType.url', problem);
+        validateCrawlOptions(jobType['options'], add);
+        break;
+      }
+      case 'pdf_extraction': {
+        const hasUrl = jobType['url'] !== undefined;
+        const hasData = jobType['pdfData'] !== undefined;
+        if (hasUrl === hasData) add('jobType', 'must have exactly one of url and pdfData');
+        if (hasUrl) {
+          const problem = describeUrlProblem(jobType['url'], limits.maxUrlLength);
+          if (problem) add('jobType.url', problem);
+        }
+        if (hasData) {
+          const data = jobType['pdfData'];
+          if (typeof data !== 'string' || data.length === 0 || !BASE64_PATTERN.test(data)) {
+            add('jobType.pdfData', 'must be non-empty base64');
+          } else if (Math.floor((data.length * 3) / 4) > limits.maxPdfBytes) {
+            add('jobType.pdfData', `must decode to at most ${limits.maxPdfBytes} bytes`);
+          }
+        }
+        const options = jobType['options'];
+        if (options !== undefined && options !== null) {
+          if (!isObject(options)) add('jobType.options', 'must be an object');
+          else {
+            if (options['maxPages'] !== undefined && !isInt(options['maxPages'], 1, 5000))
+              add('jobType.options.maxPages', 'must be an integer from 1 to 5000');
+            if (options['maxBytes'] !== undefined && !isInt(options['maxBytes'], 1, limits.maxPdfBytes * 5))
+              add('jobType.options.maxBytes', `must be an integer from 1 to ${limits.maxPdfBytes * 5}`);
+            if (options['timeoutMs'] !== undefined && !isInt(options['timeoutMs'], 100, 600000))
+              add('jobType.options.timeoutMs', 'must be an integer from 100 to 600000');
+          }
+        }
+        break;
+      }
+      case 'maintenance': {
+        if (typeof jobType['taskType'] !== 'string' || !JOB_NAME_PATTERN.test(jobType['taskType']))
+          add('jobType.taskType', 'must be 1-128 characters of letters, digits, _ . : -');
+        const parameters = jobType['parameters'];
+        if (parameters !== undefined && parameters !== null) {
+          if (!isObject(parameters)) add('jobType.parameters', 'must be an object');
+          else if (jsonSize(parameters) > limits.maxPayloadBytes)
+            add('jobType.parameters', `must be at most ${limits.maxPayloadBytes} bytes as JSON`);
+        }
+        break;
+      }
+      case 'custom': {
+        if (typeof jobType['jobName'] !== 'string' || !JOB_NAME_PATTERN.test(jobType['jobName']))
+          add('jobType.jobName', 'must be 1-128 characters of letters, digits, _ . : -');
+        if (jobType['payload'] !== undefined && jsonSize(jobType['payload']) > limits.maxPayloadBytes)
+          add('jobType.payload', `must be at most ${limits.maxPayloadBytes} bytes as JSON`);
+        break;
+      }
+    }
+  }
+
+  if (submission.priority !== undefined && !JOB_PRIORITIES.includes(submission.priority))
+    add('priority', `must be one of: ${JOB_PRIORITIES.join(', ')}`);
+  if (submission.timeoutSecs !== undefined && !isInt(submission.timeoutSecs, 1, limits.maxTimeoutSecs))
+    add('timeoutSecs', `must be an integer from 1 to ${limits.maxTimeoutSecs}`);
+  if (submission.scheduledAt !== undefined) {
+    const at = submission.scheduledAt;
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) add('scheduledAt', 'must be an RFC 3339 date-time');
+    else if (at.getTime() - now > limits.maxScheduleAheadSecs * 1000)
+      add('scheduledAt', `must be at most ${limits.maxScheduleAheadSecs} seconds ahead`);
+  }
+  if (submission.metadata !== undefined) {
+    if (!isObject(submission.metadata)) add('metadata', 'must be an object');
+    else if (jsonSize(submission.metadata) > limits.maxMetadataBytes)
+      add('metadata', `must be at most ${limits.maxMetadataBytes} bytes as JSON`);
+  }
+  const retry = submission.retryConfig as unknown;
+  if (retry !== undefined) {
+    if (!isObject(retry)) add('retryConfig', 'must be an object');
+    else {
+      const check = (key: string, ok: (v: unknown) => boolean, message: string) => {
+        if (retry[key] !== undefined && !ok(retry[key])) add(`retryConfig.${key}`, message);
+      };
+      check('maxAttempts', (v) => isInt(v, 1, limits.maxAttempts), `must be an integer from 1 to ${limits.maxAttempts}`);
+      check('initialDelaySecs', (v) => isNum(v, 0, 86400), 'must be a number from 0 to 86400');
+      check('backoffMultiplier', (v) => isNum(v, 1, 100), 'must be a number from 1 to 100');
+      check('maxDelaySecs', (v) => isNum(v, 0, 86400), 'must be a number from 0 to 86400');
+      check('useJitter', (v) => typeof v === 'boolean', 'must be a boolean');
+    }
+  }
+  return problems;
+}
+
+function validateCrawlOptions(options: unknown, add: (path: string, message: string) => void): void {
+  if (options === undefined || options === null) return;
+  if (!isObject(options)) return add('jobType.options', 'must be an object');
+  if (options['cacheMode'] !== undefined && !CACHE_MODES.includes(options['cacheMode'] as never))
+    add('jobType.options.cacheMode', `must be one of: ${CACHE_MODES.join(', ')}`);
+  if (options['outputFormat'] !== undefined && !OUTPUT_FORMATS.includes(options['outputFormat'] as never))
+    add('jobType.options.outputFormat', `must be one of: ${OUTPUT_FORMATS.join(', ')}`);
+  if (options['concurrency'] !== undefined && !isInt(options['concurrency'], 1, 1000))
+    add('jobType.options.concurrency', 'must be an integer from 1 to 1000');
+  if (options['respectRobots'] !== undefined && typeof options['respectRobots'] !== 'boolean')
+    add('jobType.options.respectRobots', 'must be a boolean');
+  if (options['timeoutMs'] !== undefined && !isInt(options['timeoutMs'], 100, 600000))
+    add('jobType.options.timeoutMs', 'must be an integer from 100 to 600000');
+  if (options['maxBytes'] !== undefined && !isInt(options['maxBytes'], 1, 100 * 1024 * 1024))
+    add('jobType.options.maxBytes', `must be an integer from 1 to ${100 * 1024 * 1024}`);
+}

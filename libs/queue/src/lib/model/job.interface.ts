@@ -1,0 +1,176 @@
+/** Priorities, highest last; input may be any case, output is always this spelling. */
+export const JOB_PRIORITIES = ['Low', 'Normal', 'High', 'Critical'] as const;
+export type JobPriority = (typeof JOB_PRIORITIES)[number];
+
+/** Every status a job can have (SPEC §2). */
+export const JOB_STATUSES = [
+  'Pending',
+  'Delayed',
+  'Processing',
+  'Retrying',
+  'Completed',
+  'Failed',
+  'DeadLetter',
+  'Cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses after which a job never runs again unless replayed. */
+export const FINISHED_STATUSES: readonly JobStatus[] = ['Completed', 'Failed', 'DeadLetter', 'Cancelled'];
+/** Statuses that `replay` accepts. */
+export const REPLAYABLE_STATUSES: readonly JobStatus[] = ['Failed', 'DeadLetter', 'Cancelled'];
+
+export const JOB_TYPE_NAMES = ['batch_crawl', 'single_crawl', 'pdf_extraction', 'maintenance', 'custom'] as const;
+export type JobTypeName = (typeof JOB_TYPE_NAMES)[number];
+/** The built-in job types whose handlers a worker process must have. */
+export const BUILT_IN_JOB_TYPES: readonly JobTypeName[] = ['batch_crawl', 'single_crawl', 'pdf_extraction', 'maintenance'];
+
+export const CACHE_MODES = ['read_through', 'bypass', 'refresh', 'cache_only'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+export const OUTPUT_FORMATS = ['document', 'markdown', 'text'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Per-crawl options (SPEC §4). Browser-only options are kept in `ignoredOptions` and reported. */
+export interface CrawlOptions {
+  cacheMode?: CacheMode;
+  concurrency?: number;
+  outputFormat?: OutputFormat;
+  respectRobots?: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Names of accepted options that this service does not act on (they need a browser). */
+  ignoredOptions?: string[];
+}
+
+export interface PdfExtractionOptions {
+  maxPages?: number;
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface BatchCrawlJob {
+  type: 'batch_crawl';
+  urls: string[];
+  options?: CrawlOptions;
+}
+export interface SingleCrawlJob {
+  type: 'single_crawl';
+  url: string;
+  options?: CrawlOptions;
+}
+export interface PdfExtractionJob {
+  type: 'pdf_extraction';
+  url?: string;
+  /** Base64 PDF bytes; exactly one of `url` and `pdfData`. */
+  pdfData?: string;
+  options?: PdfExtractionOptions;
+}
+export interface MaintenanceJob {
+  type: 'maintenance';
+  taskType: string;
+  parameters?: JsonObject;
+}
+export interface CustomJob {
+  type: 'custom';
+  jobName: string;
+  payload?: JsonValue;
+}
+/** The work a job does, tagged by `type`. */
+export type JobType = BatchCrawlJob | SingleCrawlJob | PdfExtractionJob | MaintenanceJob | CustomJob;
+export type JobTypeOf<T extends JobTypeName> = Extract<JobType, { type: T }>;
+
+/** Retry policy: `maxAttempts` counts every execution, the first one included. */
+export interface RetryConfig {
+  maxAttempts: number;
+  initialDelaySecs: number;
+  backoffMultiplier: number;
+  maxDelaySecs: number;
+  useJitter: boolean;
+}
+
+/** What a caller submits; everything but `jobType` is optional. */
+export interface JobSubmission {
+  jobType: JobType;
+  priority?: JobPriority;
+  retryConfig?: Partial<RetryConfig>;
+  timeoutSecs?: number;
+  scheduledAt?: Date;
+  metadata?: JsonObject;
+}
+
+/** A job as stored: the submission with every default applied. */
+export interface JobRecord {
+  jobType: JobType;
+  priority: JobPriority;
+  retryConfig: RetryConfig;
+  timeoutSecs: number;
+  scheduledAt: string | null;
+  metadata: JsonObject;
+  /** Lower-case text that `search` matches: job id, metadata keys and string values. */
+  searchText: string;
+}
+
+/** A job's state, read fresh from Redis. */
+export interface JobView {
+  jobId: string;
+  status: JobStatus;
+  jobType: JobType;
+  priority: JobPriority;
+  createdAt: Date;
+  scheduledAt: Date | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  workerId: string | null;
+  retryCount: number;
+  attemptsMade: number;
+  maxAttempts: number;
+  lastError: string | null;
+  processingTimeMs: number | null;
+  nextRetryAt: Date | null;
+  progress: JsonValue;
+  metadata: JsonObject;
+  timeoutSecs: number;
+  retryConfig: RetryConfig;
+}
+
+/** The outcome of a finished job, kept `resultTtlSecs`. */
+export interface JobResultView {
+  jobId: string;
+  success: boolean;
+  data: unknown;
+  error: string | null;
+  processingTimeMs: number;
+  workerId: string | null;
+  completedAt: Date;
+}
+
+export interface QueueCounts {
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  retry: number;
+  delayed: number;
+  deadLetter: number;
+  cancelled: number;
+  total: number;
+}
+
+export interface JobListQuery {
+  status?: JobStatus;
+  /** A job type name, or `custom:<job_name>`. */
+  jobType?: string;
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface JobListPage {
+  jobs: JobView[];
+  total: number;
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,34 @@
+import { RetryConfig } from './job.interface';
+
+/** SPEC §2 defaults: 3 executions, 30 s, ×2, capped at 300 s, with jitter. */
+export const DEFAULT_RETRY_CONFIG: RetryConfig = Object.freeze({
+  maxAttempts: 3,
+  initialDelaySecs: 30,
+  backoffMultiplier: 2,
+  maxDelaySecs: 300,
+  useJitter: true,
+});
+
+/** Jitter adds up to this fraction of the delay, never subtracts (a retry is never early). */
+export const RETRY_JITTER_FRACTION = 0.1;
+
+export function mergeRetryConfig(input: Partial<RetryConfig> | undefined): RetryConfig {
+  const merged = { ...DEFAULT_RETRY_CONFIG };
+  for (const [key, value] of Object.entries(input ?? {}) as [keyof RetryConfig, never][]) {
+    if (value !== undefined && value !== null) merged[key] = value;
+  }
+  return merged;
+}
+
+/**
+ * Wait before the n-th retry (n ≥ 1): min(initial × multiplier^(n-1), max) seconds, plus up to
+ * 10 % jitter when on. `random` is injectable so the formula can be tested exactly.
+ */
+export function retryDelayMs(config: RetryConfig, retryNumber: number, random: () => number = Math.random): number {
+  const base = Math.min(
+    config.initialDelaySecs * Math.pow(config.backoffMultiplier, Math.max(0, retryNumber - 1)),
+    config.maxDelaySecs,
+  );
+  const jitter = config.useJitter ? base * RETRY_JITTER_FRACTION * random() : 0;
+  return Math.round((base + jitter) * 1000);
+}

@@ -1,0 +1,22 @@
+/** Every user-facing sentence of the queue library, in one place. */
+export const QueueMessages = {
+  invalidJob: (problems: string[]) => `Invalid job: ${problems.join('; ')}`,
+  jobNotFound: (jobId: string) => `Job ${jobId} not found`,
+  cannotCancel: (jobId: string, status: string) => `Job ${jobId} is already ${status} and cannot be cancelled`,
+  cannotReplay: (jobId: string, status: string) =>
+    `Job ${jobId} is ${status}; only DeadLetter, Failed or Cancelled jobs can be replayed`,
+  resultNotReady: (jobId: string, status: string) => `Result of job ${jobId} is not ready (status ${status})`,
+  resultExpired: (jobId: string, ttlSecs: number) =>
+    `Result of job ${jobId} has expired (results are kept ${ttlSecs} seconds)`,
+  queueUnavailable: 'Queue storage (Redis) is unavailable; try again shortly',
+  timedOut: (secs: number) => `Job timed out after ${secs} seconds`,
+  cancelled: 'Job was cancelled',
+  unknownCustomJob: (jobName: string, known: string[]) =>
+    `No handler is registered for custom job_name "${jobName}"` +
+    (known.length ? ` (registered: ${known.join(', ')})` : ' (no custom handlers are registered)'),
+  missingHandlers: (types: string[]) =>
+    `No job handler registered for built-in job type(s): ${types.join(', ')}. Import the module that provides them (ProcessorsModule) or set the worker pool size to 0.`,
+  duplicateHandler: (key: string, first: string, second: string) =>
+    `Two handlers registered for ${key}: ${first} and ${second}`,
+  stalledTooOften: 'Job stalled more than the allowed number of times (its worker stopped)',
+} as const;

@@ -1,0 +1,58 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { JobEvents } from './job-events.service';
+import { ConfigurableQueueModule, QUEUE_OPTIONS_TOKEN } from './queue.module-definition';
+import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interface';
+import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
+import { QueueService } from './queue.service';
+import { createBullQueue } from './redis/bull-queue.factory';
+import { createRedis } from './redis/redis-connection.util';
+import { resolveQueueOptions } from './resolve-queue-options.util';
+import { ScriptedRedis, defineQueueScripts } from './scripts/queue-scripts';
+import { JobHandlerRegistry } from './worker/job-handler-registry.service';
+import { WorkerRuntime } from './worker/worker-runtime.service';
+
+const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
+
+/**
+ * The job queue: producer API (QueueService) in every process, and the worker runtime where
+ * `worker.poolSize > 0`. The bull queue is also available as `@InjectQueue(RIPTIDE_QUEUE_NAME)`.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: RESOLVED_QUEUE_OPTIONS,
+      inject: [QUEUE_OPTIONS_TOKEN],
+      useFactory: (options: QueueModuleOptions) => resolveQueueOptions(options),
+    },
+    {
+      provide: QUEUE_REDIS,
+      inject: [RESOLVED_QUEUE_OPTIONS],
+      useFactory: (options: ResolvedQueueOptions) =>
+        defineQueueScripts(createRedis(options.redisUrl, 'producer', 'riptide-producer')),
+    },
+    {
+      provide: QUEUE_TOKEN,
+      inject: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS],
+      useFactory: (options: ResolvedQueueOptions, redis: ScriptedRedis) => createBullQueue(options, redis, 'producer'),
+    },
+    JobEvents,
+    QueueService,
+    JobHandlerRegistry,
+    WorkerRuntime,
+  ],
+  exports: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS, QUEUE_TOKEN, JobEvents, QueueService, JobHandlerRegistry, WorkerRuntime],
+})
+export class QueueModule extends ConfigurableQueueModule implements OnApplicationShutdown {
+  constructor(@Inject(QUEUE_TOKEN) private readonly queue: Queue) {
+    super();
+  }
+
+  /** Runs after the worker runtime has handed its jobs back; closes the producer connections. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,307 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
+import { JobNotFoundError } from './errors/job-not-found.error';
+import { JobResultUnavailableError } from './errors/job-result-unavailable.error';
+import { JobStateConflictError } from './errors/job-state-conflict.error';
+import { JobValidationError } from './errors/job-validation.error';
+import { JobEvents } from './job-events.service';
+import { buildBullOptions, buildJobRecord, bullJobName, decodeJobView, normaliseSearch } from './model/job-codec.util';
+import { BullPlace, RecordedOutcome, deriveStatus } from './model/job-status.util';
+import {
+  FINISHED_STATUSES,
+  JobListPage,
+  JobListQuery,
+  JobResultView,
+  JobStatus,
+  JobSubmission,
+  JobView,
+  QueueCounts,
+} from './model/job.interface';
+import { FieldNamer, validateJobSubmission } from './model/job-validation.util';
+import { ResolvedQueueOptions } from './queue-options.interface';
+import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
+import { QueueMessages } from './queue.messages';
+import { QueueKeys } from './redis/queue-keys';
+import { whenReady, withRedisDeadline } from './redis/redis-guard.util';
+import { ScriptedRedis } from './scripts/queue-scripts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Jobs examined per listing script call: small enough to keep Redis responsive. */
+const LIST_CHUNK_SIZE = 500;
+export const MAX_LIST_LIMIT = 500;
+export const DEFAULT_LIST_LIMIT = 50;
+
+export interface SubmittedJob {
+  jobId: string;
+  submittedAt: Date;
+  status: JobStatus;
+}
+
+/** A job result as stored by the worker. */
+interface StoredResult {
+  data: unknown;
+  processingTimeMs: number;
+  workerId: string;
+  completedAt: number;
+}
+
+/**
+ * The producer side of the queue: submit, inspect, cancel and replay jobs. Every read goes to
+ * Redis (no per-process copies) and fails fast with QueueUnavailableError when Redis is away.
+ */
+@Injectable()
+export class QueueService implements OnModuleInit {
+  readonly keys: QueueKeys;
+
+  constructor(
+    @Inject(RESOLVED_QUEUE_OPTIONS) private readonly options: ResolvedQueueOptions,
+    @InjectQueue(RIPTIDE_QUEUE_NAME) private readonly queue: Queue,
+    @Inject(QUEUE_REDIS) private readonly redis: ScriptedRedis,
+    private readonly events: JobEvents,
+  ) {
+    this.keys = new QueueKeys(options.prefix, options.queueName);
+  }
+
+  /** Waits (bounded) for the first connection so the app is usable once booted. */
+  async onModuleInit(): Promise<void> {
+    const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
+    if ((await Promise.race([whenReady(this.redis), bound])) === 'timeout')
+      new Logger('QueueService').warn('Redis is not reachable yet; requests answer 503 until it is');
+  }
+
+  /** Validates and enqueues a job; throws JobValidationError listing every problem. */
+  async submit(submission: JobSubmission, fieldName?: FieldNamer): Promise<SubmittedJob> {
+    const now = Date.now();
+    const problems = validateJobSubmission(submission, this.options.limits, fieldName, now);
+    if (problems.length) throw new JobValidationError(problems);
+    const jobId = randomUUID();
+    const record = buildJobRecord(jobId, submission);
+    const opts = buildBullOptions(jobId, record, this.options, now);
+    await this.guard(() =>
+      Promise.all([
+        // Index first: a listing skips ids whose job does not exist, never the other way round.
+        this.redis.zadd(this.keys.index, now, jobId),
+        this.queue.add(bullJobName(record.jobType), { searchText: record.searchText, record }, { ...opts, timestamp: now } as never),
+      ]),
+    );
+    this.events.emit({ kind: 'submitted', jobId, jobType: record.jobType.type });
+    return { jobId, submittedAt: new Date(now), status: opts.delay ? 'Delayed' : 'Pending' };
+  }
+
+  /** The job's current state, read fresh from Redis. */
+  async getJob(jobId: string): Promise<JobView> {
+    const view = await this.findJob(jobId);
+    if (!view) throw new JobNotFoundError(jobId);
+    return view;
+  }
+
+  async findJob(jobId: string): Promise<JobView | null> {
+    if (!UUID.test(jobId)) return null;
+    const reply = (await this.guard(() => this.redis.riptideJobView(...this.viewKeys(jobId), jobId))) as (string | null)[] | null;
+    return reply ? decodeJobView(jobId, reply) : null;
+  }
+
+  /** Newest first; `total` counts every match, not just the page. */
+  async listJobs(query: JobListQuery): Promise<JobListPage> {
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
+    const offset = Math.max(query.offset ?? 0, 0);
+    const needle = query.search ? normaliseSearch(query.search) : '';
+    const pageIds: string[] = [];
+    let total = 0;
+    let start = 0;
+    while (start >= 0) {
+      const reply = (await this.guard(() =>
+        this.redis.riptideListChunk(
+          this.keys.index,
+          this.keys.bull('completed'),
+          this.keys.bull('failed'),
+          this.keys.bull('delayed'),
+          this.keys.bull('active'),
+          this.keys.base,
+          start,
+          LIST_CHUNK_SIZE,
+          query.jobType ?? '',
+          needle,
+        ),
+      )) as (string | number)[];
+      start = Number(reply[0]);
+      for (let i = 1; i < reply.length; i += 4) {
+        const status = deriveStatus(reply[i + 1] as BullPlace, Number(reply[i + 2]), (reply[i + 3] as RecordedOutcome) || null);
+        if (query.status && status !== query.status) continue;
+        if (total >= offset && pageIds.length < limit) pageIds.push(String(reply[i]));
+        total++;
+      }
+    }
+    const views = await Promise.all(pageIds.map((id) => this.findJob(id)));
+    return { jobs: views.filter((v): v is JobView => v !== null), total, limit, offset };
+  }
+
+  /** The result of a finished job while it is kept; JobResultUnavailableError says why not. */
+  async getResult(jobId: string): Promise<JobResultView> {
+    const view = await this.getJob(jobId);
+    if (!FINISHED_STATUSES.includes(view.status))
+      throw new JobResultUnavailableError(jobId, QueueMessages.resultNotReady(jobId, view.status));
+    const expired = () => new JobResultUnavailableError(jobId, QueueMessages.resultExpired(jobId, this.options.resultTtlSecs));
+    if (view.status === 'Completed') {
+      const raw = await this.guard(() => this.redis.get(this.keys.result(jobId)));
+      if (!raw) throw expired();
+      const stored = JSON.parse(raw) as StoredResult;
+      return {
+        jobId,
+        success: true,
+        data: stored.data,
+        error: null,
+        processingTimeMs: stored.processingTimeMs,
+        workerId: stored.workerId,
+        completedAt: new Date(stored.completedAt),
+      };
+    }
+    const completedAt = view.completedAt ?? new Date();
+    if (Date.now() - completedAt.getTime() > this.options.resultTtlSecs * 1000) throw expired();
+    return {
+      jobId,
+      success: false,
+      data: null,
+      error: view.lastError ?? QueueMessages.cancelled,
+      processingTimeMs: view.processingTimeMs ?? 0,
+      workerId: view.workerId,
+      completedAt,
+    };
+  }
+
+  /**
+   * Cancels a job: a queued one is taken off the queue at once, a running one is aborted by the
+   * process running it. Either way it ends Cancelled. A finished job is a conflict.
+   */
+  async cancel(jobId: string): Promise<{ jobId: string; status: 'Cancelled' }> {
+    if (!UUID.test(jobId)) throw new JobNotFoundError(jobId);
+    const k = this.keys;
+    const outcome = (await this.guard(() =>
+      this.redis.riptideCancel(
+        k.job(jobId),
+        k.bull('wait'),
+        k.bull('paused'),
+        k.bull('delayed'),
+        k.bull('priority'),
+        k.bull('completed'),
+        k.bull('failed'),
+        k.bull('active'),
+        k.cancelledSet,
+        jobId,
+        Date.now(),
+        k.cancelChannel,
+      ),
+    )) as string;
+    if (outcome === 'missing') throw new JobNotFoundError(jobId);
+    if (outcome === 'completed' || outcome === 'failed') {
+      const view = await this.getJob(jobId);
+      if (view.status !== 'Cancelled') throw new JobStateConflictError(jobId, view.status, QueueMessages.cannotCancel(jobId, view.status));
+    }
+    if (outcome === 'cancelled') {
+      const view = await this.findJob(jobId);
+      if (view) this.events.emit({ kind: 'cancelled', jobId, jobType: view.jobType.type });
+    }
+    return { jobId, status: 'Cancelled' };
+  }
+
+  /** Runs a DeadLetter, Failed or Cancelled job again with a fresh attempt budget. */
+  async replay(jobId: string): Promise<JobView> {
+    const before = await this.getJob(jobId);
+    if (before.status !== 'Failed' && before.status !== 'DeadLetter' && before.status !== 'Cancelled')
+      throw new JobStateConflictError(jobId, before.status, QueueMessages.cannotReplay(jobId, before.status));
+    const k = this.keys;
+    const outcome = (await this.guard(() =>
+      this.redis.riptideReplay(
+        k.job(jobId),
+        k.bull('failed'),
+        k.bull('wait'),
+        k.bull('paused'),
+        k.bull('meta-paused'),
+        k.bull('priority'),
+        k.cancelledSet,
+        k.nonRetryableSet,
+        k.result(jobId),
+        jobId,
+      ),
+    )) as string;
+    if (outcome === 'missing') throw new JobNotFoundError(jobId);
+    const after = await this.getJob(jobId);
+    if (outcome !== 'replayed') throw new JobStateConflictError(jobId, after.status, QueueMessages.cannotReplay(jobId, after.status));
+    return after;
+  }
+
+  /** Job counts by status across the whole queue. */
+  async counts(): Promise<QueueCounts> {
+    const k = this.keys;
+    const oldestKept = Date.now() - this.options.failedTtlSecs * 1000;
+    const reply = (await this.guard(() =>
+      this.redis.riptideCounts(
+        k.bull('wait'),
+        k.bull('paused'),
+        k.bull('active'),
+        k.bull('delayed'),
+        k.bull('completed'),
+        k.bull('failed'),
+        k.cancelledSet,
+        k.nonRetryableSet,
+        k.base,
+        oldestKept,
+      ),
+    )) as number[];
+    const [pending, processing, delayed, retry, completed, failedSet, cancelled, failed] = reply;
+    const deadLetter = Math.max(0, failedSet - cancelled - failed);
+    return {
+      pending,
+      processing,
+      completed,
+      failed,
+      retry,
+      delayed,
+      deadLetter,
+      cancelled,
+      total: pending + processing + delayed + retry + completed + failedSet,
+    };
+  }
+
+  /** Removes finished jobs older than `olderThanSecs` and index entries of jobs already gone. */
+  async removeFinishedOlderThan(olderThanSecs: number): Promise<{ completed: number; failed: number; indexEntries: number }> {
+    const graceMs = Math.max(0, olderThanSecs) * 1000;
+    const [completed, failed] = await Promise.all([
+      this.queue.clean(graceMs, 'completed', 0),
+      this.queue.clean(graceMs, 'failed', 0),
+    ]);
+    if (failed.length) {
+      const ids = failed.map((job) => String(job.id));
+      await Promise.all([this.redis.zrem(this.keys.cancelledSet, ...ids), this.redis.zrem(this.keys.nonRetryableSet, ...ids)]);
+    }
+    const indexEntries = await this.pruneIndex();
+    return { completed: completed.length, failed: failed.length, indexEntries };
+  }
+
+  /** Drops index entries whose job was removed by retention; keeps memory bounded. */
+  async pruneIndex(batch = 1000): Promise<number> {
+    const ids = await this.redis.zrange(this.keys.index, 0, batch - 1);
+    if (!ids.length) return 0;
+    const exists = await Promise.all(ids.map((id) => this.redis.exists(this.keys.job(id))));
+    const gone = ids.filter((_, i) => exists[i] === 0);
+    return gone.length ? this.redis.zrem(this.keys.index, ...gone) : 0;
+  }
+
+  /** Round-trip time to Redis in milliseconds. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.guard(() => this.redis.ping());
+    return performance.now() - started;
+  }
+
+  private viewKeys(jobId: string): string[] {
+    const k = this.keys;
+    return [k.job(jobId), k.bull('completed'), k.bull('failed'), k.bull('delayed'), k.bull('active')];
+  }
+
+  private guard<T>(operation: () => Promise<T>): Promise<T> {
+    return withRedisDeadline(this.redis, this.options.commandTimeoutMs, operation);
+  }
+}

@@ -1,0 +1,28 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_JOB_LIMITS } from './model/job-limits.interface';
+import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interface';
+import { RIPTIDE_QUEUE_NAME } from './queue.constants';
+
+/** Applies every documented default once, so services never repeat `??` chains. */
+export function resolveQueueOptions(options: QueueModuleOptions): ResolvedQueueOptions {
+  const worker = options.worker;
+  return {
+    redisUrl: options.redisUrl,
+    prefix: options.prefix ?? 'riptide',
+    queueName: RIPTIDE_QUEUE_NAME,
+    resultTtlSecs: options.resultTtlSecs ?? 3600,
+    completedTtlSecs: options.completedTtlSecs ?? 86400,
+    failedTtlSecs: options.failedTtlSecs ?? 604800,
+    limits: { ...DEFAULT_JOB_LIMITS, ...options.limits },
+    commandTimeoutMs: options.commandTimeoutMs ?? 1500,
+    worker: {
+      poolSize: worker?.poolSize ?? 0,
+      workerId: worker?.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      lockDurationMs: worker?.lockDurationMs ?? 30000,
+      stalledIntervalMs: worker?.stalledIntervalMs ?? 30000,
+      maxStalledCount: worker?.maxStalledCount ?? 2,
+      shutdownGraceMs: worker?.shutdownGraceMs ?? 25000,
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type Bull from 'bull';
+import type Redis from 'ioredis';
+import { JobCancelledError } from '../errors/job-cancelled.error';
+import { JobTimeoutError } from '../errors/job-timeout.error';
+import { NonRetryableJobError } from '../errors/non-retryable-job.error';
+import { WorkerShutdownError } from '../errors/worker-shutdown.error';
+import { JobEvents } from '../job-events.service';
+import { StoredJobData } from '../model/job-codec.util';
+import { RecordedOutcome } from '../model/job-status.util';
+import { JsonValue } from '../model/job.interface';
+import { ResolvedQueueOptions } from '../queue-options.interface';
+import { RESOLVED_QUEUE_OPTIONS } from '../queue.constants';
+import { QueueService } from '../queue.service';
+import { createBullQueue } from '../redis/bull-queue.factory';
+import { QueueKeys } from '../redis/queue-keys';
+import { createRedis } from '../redis/redis-connection.util';
+import { ScriptedRedis, defineQueueScripts } from '../scripts/queue-scripts';
+import { raceWithAbort, sleep } from './abort.util';
+import { JobHandlerRegistry } from './job-handler-registry.service';
+
+interface RunningJob {
+  controller: AbortController;
+  startedAt: number;
+}
+
+/** Counters of this worker process since it started. */
+export interface WorkerProcessStats {
+  workerId: string;
+  concurrency: number;
+  startedAt: Date;
+  processed: number;
+  failed: number;
+  runningJobIds: string[];
+  isRunning: boolean;
+}
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+const CANCEL_POLL_MS = 1000;
+const INDEX_PRUNE_MS = 60000;
+
+/**
+ * Runs jobs from the queue in this process when the pool size is above 0: enforces timeouts,
+ * aborts cancelled jobs, records outcomes, and on shutdown hands unfinished work back.
+ */
+@Injectable()
+export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WorkerRuntime');
+  private readonly keys: QueueKeys;
+  private readonly running = new Map<string, RunningJob>();
+  private queue?: Bull.Queue;
+  private client?: ScriptedRedis;
+  private subscriber?: Redis;
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private processed = 0;
+  private failed = 0;
+  private readonly startedAt = new Date();
+
+  constructor(
+    @Inject(RESOLVED_QUEUE_OPTIONS) private readonly options: ResolvedQueueOptions,
+    private readonly registry: JobHandlerRegistry,
+    private readonly events: JobEvents,
+    private readonly queueService: QueueService,
+  ) {
+    this.keys = new QueueKeys(options.prefix, options.queueName);
+  }
+
+  get workerId(): string {
+    return this.options.worker.workerId;
+  }
+
+  get enabled(): boolean {
+    return this.options.worker.poolSize > 0;
+  }
+
+  stats(): WorkerProcessStats {
+    return {
+      workerId: this.workerId,
+      concurrency: this.options.worker.poolSize,
+      startedAt: this.startedAt,
+      processed: this.processed,
+      failed: this.failed,
+      runningJobIds: [...this.running.keys()],
+      isRunning: !!this.queue && !this.stopping,
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    this.registry.assertComplete();
+    const { redisUrl, worker } = this.options;
+    this.client = defineQueueScripts(createRedis(redisUrl, 'worker', `riptide-worker-${this.workerId}`));
+    this.queue = createBullQueue(this.options, this.client, 'worker');
+    this.queue.on('error', (error: Error) => this.logger.warn(`queue error: ${error.message}`));
+    this.subscriber = createRedis(redisUrl, 'blocking', 'riptide-worker-cancel');
+    this.subscriber.on('message', (_channel: string, jobId: string) => this.abort(jobId, new JobCancelledError()));
+    await this.subscriber.subscribe(this.keys.cancelChannel);
+    this.timers.push(
+      setInterval(() => void this.pollCancelFlags().catch(() => undefined), CANCEL_POLL_MS),
+      setInterval(() => void this.queueService.pruneIndex().catch(() => undefined), INDEX_PRUNE_MS),
+    );
+    this.queue
+      .process('*', worker.poolSize, (job: Bull.Job<StoredJobData>) => this.execute(job))
+      .catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
+    this.logger.log(`worker ${this.workerId} running ${worker.poolSize} concurrent jobs`);
+  }
+
+  /** Stop taking jobs, let running ones finish within the grace time, hand the rest back. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const queue = this.queue;
+    if (!queue || this.stopping) return;
+    this.stopping = true;
+    this.timers.forEach(clearInterval);
+    await queue.pause(true, true).catch(() => undefined);
+    const deadline = Date.now() + this.options.worker.shutdownGraceMs;
+    while (this.running.size > 0 && Date.now() < deadline) await sleep(50);
+    for (const job of this.running.values()) job.controller.abort(new WorkerShutdownError());
+    const handedBack = await this.handBackAll(queue).catch(() => [] as string[]);
+    if (handedBack.length) this.logger.log(`handed back ${handedBack.length} unfinished job(s): ${handedBack.join(', ')}`);
+    await queue.close(true).catch(() => undefined);
+    this.subscriber?.disconnect();
+    this.client?.disconnect();
+  }
+
+  private async handBackAll(queue: Bull.Queue): Promise<string[]> {
+    const token = (queue as unknown as { token: string }).token;
+    const k = this.keys;
+    return (await this.client!.riptideHandBackAll(k.bull('active'), k.bull('wait'), k.bull('stalled'), k.base, token)) as string[];
+  }
+
+  private abort(jobId: string, reason: Error): void {
+    this.running.get(jobId)?.controller.abort(reason);
+  }
+
+  /** Pub/sub is fast but not durable; the flag on the job hash catches a missed message. */
+  private async pollCancelFlags(): Promise<void> {
+    if (!this.running.size || !this.client) return;
+    const ids = [...this.running.keys()];
+    const flags = await Promise.all(ids.map((id) => this.client!.hget(this.keys.job(id), 'rt_cancel')));
+    ids.forEach((id, i) => flags[i] && this.abort(id, new JobCancelledError()));
+  }
+
+  private async execute(bullJob: Bull.Job<StoredJobData>): Promise<unknown> {
+    const jobId = String(bullJob.id);
+    const client = this.client!;
+    if (this.stopping) return never();
+    const { record } = bullJob.data;
+    const jobType = record.jobType.type;
+    const attempt = bullJob.attemptsMade + 1;
+    const startedAt = Date.now();
+    const controller = new AbortController();
+    this.running.set(jobId, { controller, startedAt });
+    const timer = setTimeout(() => controller.abort(new JobTimeoutError(record.timeoutSecs)), record.timeoutSecs * 1000);
+    const readyAt = Math.max(bullJob.timestamp, record.scheduledAt ? Date.parse(record.scheduledAt) : 0);
+    this.events.emit({ kind: 'started', jobId, jobType, waitMs: Math.max(0, startedAt - readyAt) });
+    try {
+      const cancelRequested = await client.riptideAttemptStart(this.keys.job(jobId), this.workerId);
+      if (cancelRequested) controller.abort(new JobCancelledError());
+      const work = Promise.resolve().then(() =>
+        this.registry.run(record.jobType, {
+          jobId,
+          attempt,
+          maxAttempts: record.retryConfig.maxAttempts,
+          signal: controller.signal,
+          metadata: record.metadata,
+          workerId: this.workerId,
+          reportProgress: (progress: JsonValue) => bullJob.progress(progress),
+        }),
+      );
+      const data = await raceWithAbort(work, controller.signal);
+      // A cancel that arrived as the handler returned still wins: a Cancelled job stays Cancelled.
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const durationMs = Date.now() - startedAt;
+      const stored = JSON.stringify({ data: data ?? null, processingTimeMs: durationMs, workerId: this.workerId, completedAt: Date.now() });
+      await client.riptideRecordResult(this.keys.job(jobId), this.keys.result(jobId), stored, this.options.resultTtlSecs, durationMs);
+      this.processed++;
+      this.events.emit({ kind: 'completed', jobId, jobType, durationMs });
+      return { processing_time_ms: durationMs };
+    } catch (caught) {
+      const error = controller.signal.aborted ? (controller.signal.reason as Error) : toError(caught);
+      if (error instanceof WorkerShutdownError) return never();
+      const durationMs = Date.now() - startedAt;
+      this.failed++;
+      const outcome = this.finalOutcome(error, attempt, record.retryConfig.maxAttempts);
+      // discard() stops bull from scheduling another attempt.
+      if (outcome === 'Cancelled' || outcome === 'Failed') void bullJob.discard();
+      if (outcome) await this.recordOutcome(jobId, outcome);
+      const message = error.message;
+      if (outcome === 'Cancelled') this.events.emit({ kind: 'cancelled', jobId, jobType });
+      else if (outcome === 'Failed') this.events.emit({ kind: 'failed', jobId, jobType, durationMs, error: message });
+      else if (outcome === 'DeadLetter') this.events.emit({ kind: 'dead_letter', jobId, jobType, durationMs, error: message });
+      else this.events.emit({ kind: 'retrying', jobId, jobType, durationMs, error: message });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(jobId);
+    }
+  }
+
+  /** Decided where the error was raised: its class says whether another attempt can help. */
+  private finalOutcome(error: Error, attempt: number, maxAttempts: number): RecordedOutcome | null {
+    if (error instanceof JobCancelledError) return 'Cancelled';
+    if (error instanceof NonRetryableJobError || (error as { retryable?: boolean }).retryable === false) return 'Failed';
+    return attempt >= maxAttempts ? 'DeadLetter' : null;
+  }
+
+  private async recordOutcome(jobId: string, outcome: RecordedOutcome): Promise<void> {
+    const set = outcome === 'Cancelled' ? this.keys.cancelledSet : this.keys.nonRetryableSet;
+    await this.client!.riptideRecordOutcome(this.keys.job(jobId), set, outcome, Date.now(), jobId);
+  }
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value));
+}

@@ -1,0 +1,167 @@
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import Redis from 'ioredis';
+import {
+  BatchCrawlJob,
+  CustomJobHandler,
+  JobContext,
+  JobHandler,
+  JsonValue,
+  MaintenanceJob,
+  NonRetryableJobError,
+  PdfExtractionJob,
+  SingleCrawlJob,
+} from '../index';
+
+/** One execution as recorded by the test handlers, readable from any process. */
+export interface ExecutionRecord {
+  jobId: string;
+  jobName: string;
+  attempt: number;
+  at: number;
+  pid: number;
+  workerId: string;
+  tag?: string;
+}
+
+/** Redis list where the test handlers log executions (per test prefix). */
+export const executionLogKey = (prefix: string): string => `${prefix}:test:executions`;
+
+export async function readExecutions(url: string, prefix: string): Promise<ExecutionRecord[]> {
+  const client = new Redis(url);
+  try {
+    return (await client.lrange(executionLogKey(prefix), 0, -1)).map((line) => JSON.parse(line) as ExecutionRecord);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    });
+  });
+
+export class TestJobHandlersOptions {
+  redisUrl!: string;
+  prefix!: string;
+  /** Also register StandInBuiltInHandlers. Default true. */
+  builtIns?: boolean;
+}
+
+type Payload = { ms?: number; failures?: number; tag?: string; value?: JsonValue } | undefined;
+
+/**
+ * Custom job handlers for queue tests: echo, sleep (honours the signal), stubborn-sleep
+ * (ignores it), fail (retryable), fail-permanently, flaky (fails the first N attempts).
+ */
+@Injectable()
+export class TestJobHandlers {
+  private readonly redis: Redis;
+
+  constructor(private readonly options: TestJobHandlersOptions) {
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  }
+
+  private async log(context: JobContext, jobName: string, payload: Payload): Promise<void> {
+    const record: ExecutionRecord = {
+      jobId: context.jobId,
+      jobName,
+      attempt: context.attempt,
+      at: Date.now(),
+      pid: process.pid,
+      workerId: context.workerId,
+      tag: payload?.tag,
+    };
+    await this.redis.rpush(executionLogKey(this.options.prefix), JSON.stringify(record));
+  }
+
+  @CustomJobHandler('echo')
+  async echo(payload: Payload, context: JobContext) {
+    await this.log(context, 'echo', payload);
+    return { echoed: payload ?? null, attempt: context.attempt };
+  }
+
+  @CustomJobHandler('sleep')
+  async sleep(payload: Payload, context: JobContext) {
+    await this.log(context, 'sleep', payload);
+    await context.reportProgress(10);
+    await sleep(payload?.ms ?? 1000, context.signal);
+    return { slept: payload?.ms ?? 1000 };
+  }
+
+  @CustomJobHandler('stubborn-sleep')
+  async stubbornSleep(payload: Payload, context: JobContext) {
+    await this.log(context, 'stubborn-sleep', payload);
+    await new Promise((resolve) => setTimeout(resolve, payload?.ms ?? 1000));
+    return { slept: payload?.ms ?? 1000 };
+  }
+
+  @CustomJobHandler('fail')
+  async fail(payload: Payload, context: JobContext): Promise<never> {
+    await this.log(context, 'fail', payload);
+    throw new Error(`boom on attempt ${context.attempt}`);
+  }
+
+  @CustomJobHandler('fail-permanently')
+  async failPermanently(payload: Payload, context: JobContext): Promise<never> {
+    await this.log(context, 'fail-permanently', payload);
+    throw new NonRetryableJobError('input can never work');
+  }
+
+  @CustomJobHandler('flaky')
+  async flaky(payload: Payload, context: JobContext) {
+    await this.log(context, 'flaky', payload);
+    if (context.attempt <= (payload?.failures ?? 1)) throw new Error(`flaky failure ${context.attempt}`);
+    return { succeededOnAttempt: context.attempt };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+/**
+ * Stand-ins for the built-in job types, for queue tests that run without the crawl processors:
+ * each answers with a description of the job it got.
+ */
+@Injectable()
+export class StandInBuiltInHandlers {
+  @JobHandler('batch_crawl')
+  async batch(job: BatchCrawlJob) {
+    return { handled: job.type, urls: job.urls.length };
+  }
+
+  @JobHandler('single_crawl')
+  async single(job: SingleCrawlJob) {
+    return { handled: job.type, url: job.url };
+  }
+
+  @JobHandler('pdf_extraction')
+  async pdf(job: PdfExtractionJob) {
+    return { handled: job.type };
+  }
+
+  @JobHandler('maintenance')
+  async maintenance(job: MaintenanceJob) {
+    return { handled: job.type, task: job.taskType };
+  }
+
+}
+
+/** Registers TestJobHandlers (and, unless `builtIns: false`, the built-in stand-ins). */
+@Module({})
+export class TestJobHandlersModule {
+  static register(options: TestJobHandlersOptions): DynamicModule {
+    return {
+      module: TestJobHandlersModule,
+      providers: [
+        { provide: TestJobHandlersOptions, useValue: options },
+        TestJobHandlers,
+        ...(options.builtIns === false ? [] : [StandInBuiltInHandlers]),
+      ],
+    };
+  }
+}
