@@ -1,3 +1,11 @@
 export { RedisServerProcess, findFreePort } from './lib/redis-server-process';
 export type { RedisServerProcessOptions } from './lib/redis-server-process';
 export { RedisServerStartError } from './lib/redis-server-start.error';
+export { loadHostConfig } from './lib/host-config.util';
+export type { HostConfig } from './lib/host-config.interface';
+export { HostConfigError } from './lib/host-config.error';
+export { resolveHostRedis } from './lib/embedded-redis.util';
+export type { HostRedis } from './lib/embedded-redis.util';
+export { createRootModule } from './lib/root-module.factory';
+export type { HostRole } from './lib/root-module.factory';
+export { loadHostConfigOrExit } from './lib/bootstrap.util';

@@ -71,6 +71,11 @@ export class QueueService implements OnModuleInit {
       new Logger('QueueService').warn('Redis is not reachable yet; requests answer 503 until it is');
   }
 
+  /** Every problem of a submission against the SPEC and this queue's limits (empty = valid). */
+  validate(submission: JobSubmission, fieldName?: FieldNamer): string[] {
+    return validateJobSubmission(submission, this.options.limits, fieldName);
+  }
+
   /** Validates and enqueues a job; throws JobValidationError listing every problem. */
   async submit(submission: JobSubmission, fieldName?: FieldNamer): Promise<SubmittedJob> {
     const now = Date.now();
@@ -150,6 +155,7 @@ export class QueueService implements OnModuleInit {
       const stored = JSON.parse(raw) as StoredResult;
       return {
         jobId,
+        jobType: view.jobType.type,
         success: true,
         data: stored.data,
         error: null,
@@ -162,6 +168,7 @@ export class QueueService implements OnModuleInit {
     if (Date.now() - completedAt.getTime() > this.options.resultTtlSecs * 1000) throw expired();
     return {
       jobId,
+      jobType: view.jobType.type,
       success: false,
       data: null,
       error: view.lastError ?? QueueMessages.cancelled,

@@ -139,6 +139,7 @@ export interface JobView {
 /** The outcome of a finished job, kept `resultTtlSecs`. */
 export interface JobResultView {
   jobId: string;
+  jobType: JobTypeName;
   success: boolean;
   data: unknown;
   error: string | null;

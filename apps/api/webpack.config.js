@@ -1,0 +1,19 @@
+const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
+const { join } = require('node:path');
+
+// Libraries are bundled from source; node_modules stay external (Nest needs tsc for decorator metadata).
+module.exports = {
+  output: { path: join(__dirname, `../../dist/apps/${require('./project.json').name}`) },
+  plugins: [
+    new NxAppWebpackPlugin({
+      target: 'node',
+      compiler: 'tsc',
+      main: './src/main.ts',
+      tsConfig: './tsconfig.app.json',
+      optimization: false,
+      outputHashing: 'none',
+      generatePackageJson: false,
+      externalDependencies: 'all',
+    }),
+  ],
+};

@@ -1,0 +1,78 @@
+import { HostConfig } from './host-config.interface';
+import { HostConfigError } from './host-config.error';
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads SPEC §5 configuration from the environment. Every variable that does not parse is
+ * reported, by name, in one HostConfigError; nothing silently falls back to a default.
+ */
+export function loadHostConfig(env: Env): HostConfig {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const redisUrl = read('REDIS_URL') ?? read('WORKER_REDIS_URL');
+  if (redisUrl !== undefined) {
+    let ok = false;
+    try {
+      ok = ['redis:', 'rediss:'].includes(new URL(redisUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`${env['REDIS_URL'] ? 'REDIS_URL' : 'WORKER_REDIS_URL'} must be a redis:// or rediss:// URL`);
+  }
+  const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as never)) problems.push(`LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const prefix = read('RIPTIDE_PREFIX') ?? 'riptide';
+  if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(prefix)) problems.push(`RIPTIDE_PREFIX must be 1-64 characters of letters, digits, _ . - { }`);
+
+  const config: HostConfig = {
+    redisUrl,
+    dataDir: read('RIPTIDE_DATA_DIR') ?? './data',
+    port: int('PORT', 3000, 0, 65535),
+    host: read('HOST') ?? '0.0.0.0',
+    prefix,
+    workerPoolSize: int('WORKER_POOL_SIZE', 4, 0, 1000),
+    workerMaxBatchSize: int('WORKER_MAX_BATCH_SIZE', 50, 1, 10000),
+    workerMaxConcurrency: int('WORKER_MAX_CONCURRENCY', 10, 1, 1000),
+    workerEnableScheduler: bool('WORKER_ENABLE_SCHEDULER', true),
+    workerLockDurationMs: int('WORKER_LOCK_DURATION_MS', 30000, 1000, 3600000),
+    workerStalledIntervalMs: int('WORKER_STALLED_INTERVAL_MS', 30000, 500, 3600000),
+    workerShutdownGraceMs: int('WORKER_SHUTDOWN_GRACE_MS', 25000, 0, 3600000),
+    resultTtlSecs: int('RESULT_TTL_SECS', 3600, 1, 365 * 86400),
+    completedTtlSecs: int('COMPLETED_TTL_SECS', 86400, 1, 365 * 86400),
+    failedTtlSecs: int('FAILED_TTL_SECS', 604800, 1, 365 * 86400),
+    crawlAllowPrivateNetworks: bool('CRAWL_ALLOW_PRIVATE_NETWORKS', false),
+    crawlHostConcurrency: int('CRAWL_HOST_CONCURRENCY', 4, 1, 1000),
+    crawlHostMinGapMs: int('CRAWL_HOST_MIN_GAP_MS', 0, 0, 30000),
+    crawlUserAgent: read('CRAWL_USER_AGENT'),
+    schedulerMaxSchedules: int('SCHEDULER_MAX_SCHEDULES', 1000, 1, 1000000),
+    schedulerMinIntervalSecs: int('SCHEDULER_MIN_INTERVAL_SECS', 1, 1, 86400),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    logLevel: logLevel as HostConfig['logLevel'],
+  };
+  if (problems.length) throw new HostConfigError(problems);
+  return config;
+}

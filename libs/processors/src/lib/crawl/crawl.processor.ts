@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Crawler, CrawlError } from '@riptide/crawler';
+import {
+  BatchCrawlJob,
+  JobContext,
+  JobHandler,
+  NonRetryableJobError,
+  PdfExtractionJob,
+  SingleCrawlJob,
+} from '@riptide/queue';
+import { CRAWLER, DEFAULT_MAX_CONCURRENCY } from '../processors.constants';
+import { ProcessorsModuleOptions } from '../processors-options.interface';
+import { PROCESSORS_OPTIONS_TOKEN } from '../processors.module-definition';
+import { ProcessorsMessages } from '../processors.messages';
+import { CrawlOutcome, throwForFailure, toEngineOptions, toOutcome } from './crawl-result.mapper';
+
+/** `BatchCrawlResponse` of SPEC §4; results in input order. */
+export interface BatchCrawlOutcome {
+  totalUrls: number;
+  successful: number;
+  failed: number;
+  fromCache: number;
+  results: CrawlOutcome[];
+}
+
+/** Runs single_crawl, batch_crawl and pdf_extraction jobs on the crawler engine. */
+@Injectable()
+export class CrawlProcessor {
+  private readonly maxConcurrency: number;
+
+  constructor(
+    @Inject(CRAWLER) private readonly crawler: Crawler,
+    @Inject(PROCESSORS_OPTIONS_TOKEN) options: ProcessorsModuleOptions,
+  ) {
+    this.maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  }
+
+  @JobHandler('single_crawl')
+  async single(job: SingleCrawlJob, context: JobContext): Promise<CrawlOutcome> {
+    const result = await this.crawler.crawl(job.url, toEngineOptions(job.options), context.signal);
+    throwForFailure(result);
+    return toOutcome(result, job.options);
+  }
+
+  /** Per-URL failures are data in the result; the job completes once every URL has an outcome. */
+  @JobHandler('batch_crawl')
+  async batch(job: BatchCrawlJob, context: JobContext): Promise<BatchCrawlOutcome> {
+    const total = job.urls.length;
+    const concurrency = Math.max(1, Math.min(job.options?.concurrency ?? this.maxConcurrency, this.maxConcurrency, total));
+    const engineOptions = toEngineOptions(job.options);
+    const results: CrawlOutcome[] = new Array(total);
+    let next = 0;
+    let completed = 0;
+    const runLane = async () => {
+      while (next < total && !context.signal.aborted) {
+        const index = next++;
+        const result = await this.crawler.crawl(job.urls[index], engineOptions, context.signal);
+        results[index] = toOutcome(result, job.options);
+        completed++;
+        await context.reportProgress({ completed, total, percent: Math.floor((completed / total) * 100) });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, runLane));
+    // Timeout or cancel: the attempt fails with the signal's reason, not a half-filled result.
+    if (context.signal.aborted) throw context.signal.reason;
+    const successful = results.filter((r) => r.error === null).length;
+    return {
+      totalUrls: total,
+      successful,
+      failed: total - successful,
+      fromCache: results.filter((r) => r.fromCache).length,
+      results,
+    };
+  }
+
+  @JobHandler('pdf_extraction')
+  async pdf(job: PdfExtractionJob, context: JobContext): Promise<CrawlOutcome> {
+    if (job.url) {
+      const result = await this.crawler.crawl(job.url, { maxBytes: job.options?.maxBytes, timeoutMs: job.options?.timeoutMs }, context.signal);
+      throwForFailure(result);
+      const contentType = result.document?.contentType ?? 'unknown';
+      if (contentType !== 'application/pdf') throw new NonRetryableJobError(ProcessorsMessages.notPdf(contentType));
+      return toOutcome(result, undefined);
+    }
+    const started = performance.now();
+    try {
+      const document = await this.crawler.extractPdf(Buffer.from(job.pdfData ?? '', 'base64'), job.options ?? {}, context.signal);
+      return {
+        url: '',
+        finalUrl: null,
+        status: null,
+        fromCache: false,
+        processingTimeMs: Math.round(performance.now() - started),
+        document,
+        error: null,
+        errorCode: null,
+      };
+    } catch (error) {
+      if (error instanceof CrawlError && error.retryClass === 'non-retryable') throw new NonRetryableJobError(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
+import {
+  JobNotFoundError,
+  JobResultUnavailableError,
+  JobStateConflictError,
+  JobValidationError,
+  QueueUnavailableError,
+} from '@riptide/queue';
+
+/** The one error body of the API: `{statusCode, error, message}`; never a stack or an address. */
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+export const errorBody = (statusCode: number, message: string | string[]): ApiErrorBody => ({
+  statusCode,
+  error: STATUS_CODES[statusCode] ?? 'Error',
+  message,
+});
+
+/** Domain errors carry their HTTP meaning here and nowhere else. Other libraries may add theirs. */
+const DOMAIN_STATUS: [new (...args: never[]) => Error, number][] = [
+  [JobValidationError, HttpStatus.BAD_REQUEST],
+  [JobNotFoundError, HttpStatus.NOT_FOUND],
+  [JobResultUnavailableError, HttpStatus.NOT_FOUND],
+  [JobStateConflictError, HttpStatus.CONFLICT],
+  [QueueUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
+];
+
+/** Lets another library (the scheduler) map its own domain errors without a dependency cycle. */
+export function registerDomainError(type: new (...args: never[]) => Error, status: number): void {
+  if (!DOMAIN_STATUS.some(([known]) => known === type)) DOMAIN_STATUS.push([type, status]);
+}
+
+/** Maps any thrown value to the API's error body. */
+export function toErrorBody(exception: unknown): ApiErrorBody {
+  if (exception instanceof JobValidationError) return errorBody(400, exception.problems);
+  for (const [type, status] of DOMAIN_STATUS) if (exception instanceof type) return errorBody(status, (exception as Error).message);
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message = typeof response === 'object' && response && 'message' in response ? (response as { message: string | string[] }).message : exception.message;
+    return errorBody(status, message);
+  }
+  // Errors raised by Fastify itself (body parser, content type, body size) carry a 4xx statusCode.
+  const statusCode = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return errorBody(statusCode, (exception as Error).message);
+  return errorBody(500, 'Internal server error');
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500 && !(exception instanceof QueueUnavailableError)) {
+      const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
+      this.logger.error(`request ${request.id ?? '-'} ${request.method} ${request.url} failed`, (exception as Error)?.stack);
+    }
+    this.adapterHost.httpAdapter.reply(http.getResponse(), body, body.statusCode);
+  }
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { JobSubmission, JobValidationError, QueueService, RetryConfig, parsePriority, parseStatus } from '@riptide/queue';
+import { ErrorResponseDto, CancelJobResponseDto, JobListResponseDto, JobResultResponseDto, JobStatusResponseDto, ReplayJobResponseDto, SubmitJobResponseDto } from './job-responses.dto';
+import { JOB_TYPE_DOCS } from './job-type.docs';
+import { jobTypeFromWire, toWireName } from './job-type.wire';
+import { ListJobsQueryDto } from './list-jobs-query.dto';
+import { SubmitJobDto } from './submit-job.dto';
+
+@ApiTags('jobs')
+@ApiExtraModels(...JOB_TYPE_DOCS)
+@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
+@Controller('workers/jobs')
+export class JobsController {
+  constructor(private readonly queue: QueueService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit a job' })
+  @ApiOkResponse({ type: SubmitJobResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed JSON or invalid job (every problem listed)' })
+  async submit(@Body() body: SubmitJobDto): Promise<SubmitJobResponseDto> {
+    const { jobType, problems } = jobTypeFromWire(body.job_type);
+    const submission: JobSubmission = {
+      jobType,
+      priority: body.priority ? parsePriority(body.priority) : undefined,
+      retryConfig: body.retry_config ? retryConfigFromWire(body.retry_config) : undefined,
+      timeoutSecs: body.timeout_secs,
+      scheduledAt: body.scheduled_at ? new Date(body.scheduled_at) : undefined,
+      metadata: body.metadata as JobSubmission['metadata'],
+    };
+    const all = [...problems, ...this.queue.validate(submission, toWireName)];
+    if (all.length) throw new JobValidationError(all);
+    return SubmitJobResponseDto.from(await this.queue.submit(submission, toWireName));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List jobs, newest first' })
+  @ApiOkResponse({ type: JobListResponseDto })
+  async list(@Query() query: ListJobsQueryDto): Promise<JobListResponseDto> {
+    const page = await this.queue.listJobs({
+      status: query.status ? parseStatus(query.status) : undefined,
+      jobType: query.job_type,
+      search: query.search,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return { jobs: page.jobs.map((job) => JobStatusResponseDto.from(job)), total: page.total, limit: page.limit, offset: page.offset };
+  }
+
+  @Get(':job_id')
+  @ApiOperation({ summary: 'Status of a job, read fresh' })
+  @ApiOkResponse({ type: JobStatusResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async status(@Param('job_id') jobId: string): Promise<JobStatusResponseDto> {
+    return JobStatusResponseDto.from(await this.queue.getJob(jobId));
+  }
+
+  @Get(':job_id/result')
+  @ApiOperation({ summary: 'Result of a finished job (kept RESULT_TTL_SECS)' })
+  @ApiOkResponse({ type: JobResultResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown job, result not ready, or expired' })
+  async result(@Param('job_id') jobId: string): Promise<JobResultResponseDto> {
+    return JobResultResponseDto.from(await this.queue.getResult(jobId));
+  }
+
+  @Delete(':job_id')
+  @ApiOperation({ summary: 'Cancel a queued or running job' })
+  @ApiOkResponse({ type: CancelJobResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Already finished' })
+  async cancel(@Param('job_id') jobId: string): Promise<CancelJobResponseDto> {
+    const cancelled = await this.queue.cancel(jobId);
+    return { job_id: cancelled.jobId, status: cancelled.status };
+  }
+
+  @Post(':job_id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replay a DeadLetter, Failed or Cancelled job' })
+  @ApiOkResponse({ type: ReplayJobResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not DeadLetter, Failed or Cancelled' })
+  async replay(@Param('job_id') jobId: string): Promise<ReplayJobResponseDto> {
+    const view = await this.queue.replay(jobId);
+    return { job_id: view.jobId, status: view.status };
+  }
+}
+
+function retryConfigFromWire(wire: NonNullable<SubmitJobDto['retry_config']>): Partial<RetryConfig> {
+  return {
+    maxAttempts: wire.max_attempts,
+    initialDelaySecs: wire.initial_delay_secs,
+    backoffMultiplier: wire.backoff_multiplier,
+    maxDelaySecs: wire.max_delay_secs,
+    useJitter: wire.use_jitter,
+  };
+}

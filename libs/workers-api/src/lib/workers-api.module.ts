@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { createValidationPipe } from './http/validation.pipe';
+import { JobsController } from './jobs/jobs.controller';
+import { StatsController } from './stats/stats.controller';
+
+/**
+ * The REST API of SPEC §3. Needs QueueModule (global) in the application; brings its own
+ * validation pipe and the exception filter that gives every error the same JSON shape.
+ */
+@Module({
+  controllers: [JobsController, StatsController],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+})
+export class WorkersApiModule {}
