@@ -1,0 +1,28 @@
+export { SchedulerModule } from './lib/scheduler.module';
+export { SCHEDULER_ASYNC_OPTIONS_TYPE, SCHEDULER_OPTIONS_TYPE } from './lib/scheduler.module-definition';
+export type { SchedulerModuleOptions, ResolvedSchedulerOptions } from './lib/scheduler-options.interface';
+export {
+  RESOLVED_SCHEDULER_OPTIONS,
+  DEFAULT_MAX_SCHEDULES,
+  DEFAULT_TIMEZONE,
+  CRON_MACROS,
+  RUNNING_STATUSES,
+} from './lib/scheduler.constants';
+export { SchedulerMessages } from './lib/scheduler.messages';
+export { SchedulerService, effectiveRetryConfig } from './lib/scheduler.service';
+export { ScheduleRunner } from './lib/schedule-runner.service';
+export { SchedulerKeys } from './lib/redis/scheduler-keys';
+export { OVERLAP_POLICIES } from './lib/schedule.interface';
+export type {
+  OverlapPolicy,
+  ScheduleInput,
+  ScheduleUpdate,
+  ScheduleDefinition,
+  ScheduledJob,
+  ScheduleFire,
+} from './lib/schedule.interface';
+export { nextSlot, nextSlots, checkCron, canonicalTimezone, normaliseCron } from './lib/cron/cron-schedule.util';
+export type { CronCheck } from './lib/cron/cron-schedule.util';
+export { ScheduleNotFoundError } from './lib/errors/schedule-not-found.error';
+export { ScheduleValidationError } from './lib/errors/schedule-validation.error';
+export { ScheduleLimitError } from './lib/errors/schedule-limit.error';

@@ -1,0 +1,91 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ResolvedSchedulerOptions } from './scheduler-options.interface';
+import { RESOLVED_SCHEDULER_OPTIONS } from './scheduler.constants';
+import { SchedulerService } from './scheduler.service';
+
+/** How often claims left behind by a dead process are looked for. */
+const RECOVERY_EVERY_MS = 1000;
+/** Shortest pause between two looks, so a slot that cannot be claimed never spins the loop. */
+const MIN_PAUSE_MS = 5;
+
+/**
+ * The fire loop of a process where `enabled` is true. Every such process runs it; the atomic
+ * claim in SchedulerService makes sure each slot fires once however many do. The loop wakes at
+ * the earliest due slot (or every `tickMs` to notice schedules created elsewhere).
+ */
+@Injectable()
+export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ScheduleRunner');
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastRecovery = 0;
+  private lastWarning = 0;
+
+  constructor(
+    @Inject(RESOLVED_SCHEDULER_OPTIONS) private readonly options: ResolvedSchedulerOptions,
+    private readonly scheduler: SchedulerService,
+  ) {}
+
+  /** True while this process fires schedules. */
+  get isRunning(): boolean {
+    return this.running !== null && !this.stopped;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) return;
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  /** Stops taking slots before the queue closes; a fire in progress finishes first. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+    await this.running;
+    this.running = null;
+  }
+
+  private async loop(): Promise<void> {
+    await this.scheduler.reconcile().catch((error: unknown) => this.warn('reconcile', error));
+    while (!this.stopped) {
+      try {
+        await this.scheduler.fireDue();
+        if (Date.now() - this.lastRecovery >= RECOVERY_EVERY_MS) {
+          this.lastRecovery = Date.now();
+          await this.scheduler.recoverClaims();
+        }
+      } catch (error) {
+        this.warn('fire', error);
+      }
+      if (this.stopped) break;
+      await this.sleep(await this.pause());
+    }
+  }
+
+  private async pause(): Promise<number> {
+    try {
+      const earliest = await this.scheduler.earliestDue();
+      if (earliest === null) return this.options.tickMs;
+      return Math.min(this.options.tickMs, Math.max(MIN_PAUSE_MS, earliest - Date.now()));
+    } catch {
+      return this.options.tickMs;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.timer = setTimeout(resolve, ms);
+    });
+  }
+
+  /** At most one warning a minute while Redis is away, not one per tick. */
+  private warn(what: string, error: unknown): void {
+    if (Date.now() - this.lastWarning < 60_000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(`scheduler ${what} failed: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
