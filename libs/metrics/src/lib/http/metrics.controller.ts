@@ -1,0 +1,31 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { MetricsService } from '../metrics.service';
+import { WorkerRegistry } from '../workers/worker-registry.service';
+import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';
+
+@ApiTags('stats')
+@ApiExtraModels(JobTypeStatsDto)
+@Controller('workers')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly registry: WorkerRegistry,
+  ) {}
+
+  @Get('metrics')
+  @ApiOperation({ summary: 'Job counters, latency percentiles, queue sizes and workers across all processes' })
+  @ApiOkResponse({ type: MetricsResponseDto })
+  @ApiServiceUnavailableResponse({ description: 'Redis is not reachable' })
+  async snapshot(): Promise<MetricsResponseDto> {
+    return MetricsResponseDto.from(await this.metrics.snapshot());
+  }
+
+  @Get('stats/workers')
+  @ApiOperation({ summary: 'Every live worker process (by heartbeat) and their totals' })
+  @ApiOkResponse({ type: WorkerPoolResponseDto })
+  @ApiServiceUnavailableResponse({ description: 'Redis is not reachable' })
+  async workers(): Promise<WorkerPoolResponseDto> {
+    return WorkerPoolResponseDto.from(await this.registry.snapshot());
+  }
+}

@@ -1,0 +1,9 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { MetricsModuleOptions } from './metrics-options.interface';
+
+export const {
+  ConfigurableModuleClass: ConfigurableMetricsModule,
+  MODULE_OPTIONS_TOKEN: METRICS_OPTIONS_TOKEN,
+  OPTIONS_TYPE: METRICS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: METRICS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<MetricsModuleOptions>().setClassMethodName('forRoot').build();

@@ -1,0 +1,76 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, createRedis } from '@riptide/queue';
+import type Redis from 'ioredis';
+import { EventLoopHealthIndicator } from './health/event-loop.health';
+import { HealthController } from './health/health.controller';
+import { QueueHealthIndicator } from './health/queue.health';
+import { RedisHealthIndicator } from './health/redis.health';
+import { SchedulerHealthIndicator } from './health/scheduler.health';
+import { WorkerPoolHealthIndicator } from './health/worker-pool.health';
+import { MetricsController } from './http/metrics.controller';
+import { METRICS_REDIS, RESOLVED_METRICS_OPTIONS } from './metrics.constants';
+import { ConfigurableMetricsModule, METRICS_OPTIONS_TOKEN } from './metrics.module-definition';
+import { MetricsModuleOptions } from './metrics-options.interface';
+import { MetricsService } from './metrics.service';
+import { MetricsStore } from './metrics-store.service';
+import { PrometheusController } from './prometheus/prometheus.controller';
+import { PrometheusService } from './prometheus/prometheus.service';
+import { JobMetricsRecorder } from './recorder/job-metrics-recorder.service';
+import { resolveMetricsOptions } from './resolve-metrics-options.util';
+import { WorkerRegistry } from './workers/worker-registry.service';
+
+/**
+ * Observability of the RipTide queue: cluster-wide job metrics in Redis (GET /workers/metrics,
+ * GET /metrics for Prometheus), the worker registry (GET /workers/stats/workers) and Terminus
+ * health (GET /health, GET /health/live). Needs a global QueueModule in the application; import
+ * it in every process, API and worker alike, so every process's job events are counted.
+ */
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  controllers: [MetricsController, PrometheusController, HealthController],
+  providers: [
+    {
+      provide: RESOLVED_METRICS_OPTIONS,
+      inject: [METRICS_OPTIONS_TOKEN],
+      useFactory: (options: MetricsModuleOptions) => resolveMetricsOptions(options),
+    },
+    {
+      // Writes wait for a reconnect instead of failing, so a Redis hiccup loses no increments.
+      provide: METRICS_REDIS,
+      inject: [RESOLVED_QUEUE_OPTIONS],
+      useFactory: (options: ResolvedQueueOptions) => createRedis(options.redisUrl, 'worker', 'riptide-metrics'),
+    },
+    MetricsStore,
+    JobMetricsRecorder,
+    WorkerRegistry,
+    MetricsService,
+    PrometheusService,
+    RedisHealthIndicator,
+    QueueHealthIndicator,
+    WorkerPoolHealthIndicator,
+    SchedulerHealthIndicator,
+    EventLoopHealthIndicator,
+  ],
+  exports: [
+    MetricsService,
+    WorkerRegistry,
+    PrometheusService,
+    RedisHealthIndicator,
+    QueueHealthIndicator,
+    WorkerPoolHealthIndicator,
+    SchedulerHealthIndicator,
+    EventLoopHealthIndicator,
+  ],
+})
+export class MetricsModule extends ConfigurableMetricsModule implements OnApplicationShutdown {
+  constructor(@Inject(METRICS_REDIS) private readonly redis: Redis) {
+    super();
+  }
+
+  /** Runs after the worker registry has left the registry; pending increments are flushed first. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+}

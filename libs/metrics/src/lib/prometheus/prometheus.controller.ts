@@ -1,0 +1,20 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+import { PrometheusService } from './prometheus.service';
+
+@ApiTags('observability')
+@Controller('metrics')
+export class PrometheusController {
+  constructor(private readonly prometheus: PrometheusService) {}
+
+  @Get()
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus text exposition: job counters and latency histograms across all processes, queue and worker gauges, process metrics' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  metrics(): Promise<string> {
+    return this.prometheus.metrics();
+  }
+}
