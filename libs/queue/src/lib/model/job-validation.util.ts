@@ -73,7 +73,7 @@ export function validateJobSubmission(
       case 'pdf_extraction': {
         const hasUrl = jobType['url'] !== undefined;
         const hasData = jobType['pdfData'] !== undefined;
-        if (hasUrl === hasData) add('jobType', 'must have exactly one of url and pdfData');
+        if (hasUrl === hasData) add('jobType', `must have exactly one of ${name('url')} and ${name('pdfData')}`);
         if (hasUrl) {
           const problem = describeUrlProblem(jobType['url'], limits.maxUrlLength);
           if (problem) add('jobType.url', problem);

@@ -1,0 +1,120 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { RedisServerProcess } from '@riptide/host';
+import { FixtureSite, deleteKeysWithPrefix, startFixtureSite, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { bootApi, spawnWorker, testEnv, waitForExit } from './test-app.util';
+
+const redisUrl = testRedisUrl();
+
+describe('Across real processes', () => {
+  let site: FixtureSite;
+  let prefix: string;
+  let api: NestFastifyApplication;
+  const workers: ReturnType<typeof spawnWorker>[] = [];
+  const http = () => request(api.getHttpServer());
+  const statusOf = async (id: string) => (await http().get(`/workers/jobs/${id}`)).body as Record<string, string>;
+  const until = (id: string, accept: (s: Record<string, string>) => boolean, what: string, timeoutMs = 15000) =>
+    waitFor(() => statusOf(id), accept, { timeoutMs, what, intervalMs: 50 });
+
+  beforeAll(async () => {
+    site = await startFixtureSite();
+  });
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('proc');
+    // This process only serves the API; the work happens in headless worker processes.
+    api = await bootApi(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '0' }));
+  });
+
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) {
+      worker.kill('SIGKILL');
+      await waitForExit(worker);
+    }
+    await api.close();
+    await deleteKeysWithPrefix(redisUrl, prefix);
+    site.reset();
+  });
+
+  afterAll(async () => {
+    await site.close();
+  });
+
+  it('cancels a job running in another process: that process aborts it', async () => {
+    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
+    workers.push(worker);
+    const { body } = await http()
+      .post('/workers/jobs')
+      .send({ job_type: { type: 'single_crawl', url: site.url('/hold?ms=30000'), options: { timeout_ms: 60000 } }, timeout_secs: 120 })
+      .expect(200);
+    const running = await until(body.job_id, (s) => s.status === 'Processing', 'Processing');
+    expect(running.worker_id).toContain(`:${worker.pid}:`);
+    await waitFor(() => site.requestsTo('/hold').length, (n) => n === 1, { what: 'the fetch to start' });
+    expect((await http().delete(`/workers/jobs/${body.job_id}`).expect(200)).body).toEqual({ job_id: body.job_id, status: 'Cancelled' });
+    const cancelled = await until(body.job_id, (s) => s.status === 'Cancelled', 'Cancelled', 5000);
+    expect(cancelled.last_error).toBe('Job was cancelled');
+    // It stays Cancelled and is never retried.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await statusOf(body.job_id)).status).toBe('Cancelled');
+    expect(site.requestsTo('/hold')).toHaveLength(1);
+  });
+
+  it('runs a job again on another worker when its worker is killed with SIGKILL mid-job', async () => {
+    const first = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
+    workers.push(first);
+    const { body } = await http()
+      .post('/workers/jobs')
+      .send({ job_type: { type: 'single_crawl', url: site.url('/hold?ms=2500'), options: { cache_mode: 'bypass' } } })
+      .expect(200);
+    const running = await until(body.job_id, (s) => s.status === 'Processing', 'Processing');
+    expect(running.worker_id).toContain(`:${first.pid}:`);
+    first.kill('SIGKILL');
+    await waitForExit(first);
+    const second = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
+    workers.push(second);
+    const done = await until(body.job_id, (s) => s.status === 'Completed', 'Completed on the second worker', 20000);
+    expect(done.worker_id).toContain(`:${second.pid}:`);
+    expect(site.requestsTo('/hold')).toHaveLength(2);
+  });
+
+  it('answers 503 within 2 s while Redis is down, and recovers when it returns', async () => {
+    const server = new RedisServerProcess({ dataDir: mkdtempSync(join(tmpdir(), 'rt-503-')) });
+    await server.start();
+    const own = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
+    const ownHttp = () => request(own.getHttpServer());
+    try {
+      const accepted = await ownHttp().post('/workers/jobs').send({ job_type: { type: 'maintenance', task_type: 'health_check' } }).expect(200);
+      await server.stop();
+      for (const call of [
+        () => ownHttp().post('/workers/jobs').send({ job_type: { type: 'custom', job_name: 'x' } }),
+        () => ownHttp().get(`/workers/jobs/${accepted.body.job_id}`),
+        () => ownHttp().get('/workers/stats/queue'),
+      ]) {
+        const started = Date.now();
+        const response = await call();
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(response.status).toBe(503);
+        expect(response.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'Queue storage (Redis) is unavailable; try again shortly' });
+      }
+      await server.start();
+      // Producer and worker reconnect by themselves: a new job is accepted and processed.
+      const again = await waitFor(
+        () => ownHttp().post('/workers/jobs').send({ job_type: { type: 'maintenance', task_type: 'health_check' } }),
+        (r) => r.status === 200,
+        { timeoutMs: 10000, what: 'submissions to succeed again' },
+      );
+      await waitFor(
+        async () => (await ownHttp().get(`/workers/jobs/${again.body.job_id}`)).body.status as string,
+        (s) => s === 'Completed',
+        { timeoutMs: 15000, what: 'the worker to resume' },
+      );
+      expect((await ownHttp().get(`/workers/jobs/${accepted.body.job_id}`)).body.status).toBe('Completed');
+    } finally {
+      await own.close();
+      await server.stop();
+    }
+  });
+});
