@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HostConfig, createRootModule } from '@riptide/host';
+import { mountQueueDashboard } from '@riptide/metrics';
 import { setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
 
 /** Builds the HTTP host on Fastify (Express costs about two thirds of submit throughput). */
@@ -11,5 +12,7 @@ export async function createApiApp(config: HostConfig, redisUrl: string): Promis
   });
   useApiErrorShapeForFastify(app);
   setupWorkersApiDocs(app);
+  // bull-board, read-only: operators look; changes go through the API.
+  await mountQueueDashboard(app, { path: '/admin/queues', readOnly: true });
   return app;
 }

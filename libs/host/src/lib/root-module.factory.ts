@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
 import { WorkersApiModule } from '@riptide/workers-api';
@@ -32,6 +33,8 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
         shutdownGraceMs: config.workerShutdownGraceMs,
       },
     }),
+    // Every process records its job events and (when it runs workers) heartbeats.
+    MetricsModule.forRoot({}),
   ];
   if (runsWorkers)
     imports.push(

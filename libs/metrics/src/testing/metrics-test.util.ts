@@ -63,6 +63,7 @@ export async function createHttpApp(
   queue: QueueModuleOptions,
   metrics: MetricsModuleOptions,
   extra: DynamicModule[] = [],
+  beforeInit?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [QueueModule.forRoot({ isGlobal: true, ...queue }), MetricsModule.forRoot({ defaultMetrics: true, ...metrics }), ...extra],
@@ -70,6 +71,7 @@ export async function createHttpApp(
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
   app.enableShutdownHooks();
+  await beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
