@@ -2,14 +2,33 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HostConfig, createRootModule } from '@riptide/host';
 import { mountQueueDashboard } from '@riptide/metrics';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The caller's `x-request-id` when it is sane, else a fresh UUID. */
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 /** Builds the HTTP host on Fastify (Express costs about two thirds of submit throughput). */
 export async function createApiApp(config: HostConfig, redisUrl: string): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, requestTimeout: 30000 });
-  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api'), adapter, {
-    logger: config.logLevel === 'silent' ? false : undefined,
-  });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, requestTimeout: 30000, requestIdHeader: false, genReqId: requestId });
+  // Boot messages wait in a buffer and go out through pino (JSON at LOG_LEVEL) once it exists.
+  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api'), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // Every log entry of a request carries this id (reqId); the caller gets it back.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header('x-request-id', request.id);
+      done();
+    });
   useApiErrorShapeForFastify(app);
   setupWorkersApiDocs(app);
   // bull-board, read-only: operators look; changes go through the API.

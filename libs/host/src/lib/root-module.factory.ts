@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger as NestLogger, Module } from '@nestjs/common';
+import { Logger, LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
@@ -10,6 +11,27 @@ export type HostRole = 'api' | 'worker';
 
 @Module({})
 class RiptideRootModule {}
+
+/**
+ * Structured JSON logs (pino) at LOG_LEVEL; HTTP requests carry `reqId` (the HTTP platform's request
+ * id) in every entry logged while they run. Successful requests log at debug so info stays readable under load.
+ */
+function loggerModule(config: HostConfig): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: config.logLevel,
+      quietReqLogger: true,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+  });
+}
+
+/** Routes every Nest `Logger` of the process through pino, in the API and the headless worker alike. */
+@Module({
+  providers: [{ provide: 'RIPTIDE_HOST:PINO_BINDING', inject: [Logger], useFactory: (logger: Logger) => NestLogger.overrideLogger(logger) }],
+})
+class PinoBindingModule {}
 
 /**
  * Composes the libraries for a host from its configuration, so both hosts stay thin and agree
@@ -35,6 +57,8 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
     }),
     // Every process records its job events and (when it runs workers) heartbeats.
     MetricsModule.forRoot({}),
+    loggerModule(config),
+    PinoBindingModule,
   ];
   if (runsWorkers)
     imports.push(

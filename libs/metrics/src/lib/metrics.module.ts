@@ -16,6 +16,7 @@ import { MetricsService } from './metrics.service';
 import { MetricsStore } from './metrics-store.service';
 import { PrometheusController } from './prometheus/prometheus.controller';
 import { PrometheusService } from './prometheus/prometheus.service';
+import { JobEventLogger } from './recorder/job-event-logger.service';
 import { JobMetricsRecorder } from './recorder/job-metrics-recorder.service';
 import { resolveMetricsOptions } from './resolve-metrics-options.util';
 import { WorkerRegistry } from './workers/worker-registry.service';
@@ -43,6 +44,7 @@ import { WorkerRegistry } from './workers/worker-registry.service';
     },
     MetricsStore,
     JobMetricsRecorder,
+    JobEventLogger,
     WorkerRegistry,
     MetricsService,
     PrometheusService,
