@@ -7,3 +7,4 @@ export { ErrorResponseDto } from './lib/jobs/job-responses.dto';
 export { jobTypeFromWire, jobTypeToWire, toWireName, BROWSER_ONLY_CRAWL_OPTIONS } from './lib/jobs/job-type.wire';
 export { RetryConfigDto } from './lib/jobs/submit-job.dto';
 export { JOB_TYPE_DOCS } from './lib/jobs/job-type.docs';
+export { CreateScheduleDto, UpdateScheduleDto, ScheduleResponseDto, TriggerScheduleResponseDto } from './lib/schedules/schedule.dto';

@@ -3,6 +3,7 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
+import { SchedulerModule } from '@riptide/scheduler';
 import { WorkersApiModule } from '@riptide/workers-api';
 import { HostConfig } from './host-config.interface';
 
@@ -72,6 +73,19 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
           hostMinGapMs: config.crawlHostMinGapMs,
           userAgent: config.crawlUserAgent,
         },
+      }),
+    );
+  // The API serves the schedule endpoints whether or not this process fires schedules;
+  // a headless worker needs the scheduler only to fire them.
+  if (role === 'api' || config.workerEnableScheduler)
+    imports.push(
+      SchedulerModule.forRoot({
+        isGlobal: true,
+        redisUrl,
+        prefix: config.prefix,
+        maxSchedules: config.schedulerMaxSchedules,
+        minIntervalSecs: config.schedulerMinIntervalSecs,
+        enabled: config.workerEnableScheduler,
       }),
     );
   if (role === 'api') imports.push(WorkersApiModule);

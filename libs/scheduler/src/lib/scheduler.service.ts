@@ -81,10 +81,10 @@ export class SchedulerService {
     return problems;
   }
 
-  /** Creates a schedule; its first slot is the first one after now. */
-  async create(input: ScheduleInput): Promise<ScheduledJob> {
+  /** Creates a schedule; its first slot is the first one after now. `fieldName` as in validate. */
+  async create(input: ScheduleInput, fieldName?: FieldNamer): Promise<ScheduledJob> {
     const now = Date.now();
-    this.assertValid(input, now);
+    this.assertValid(input, now, fieldName);
     const def = this.definitionOf(input);
     const enabled = input.enabled ?? true;
     const id = randomUUID();
@@ -130,14 +130,14 @@ export class SchedulerService {
    * Changes a schedule. A new cron expression or time zone, or enabling, restarts the slot
    * sequence from now (no slot of the old sequence fires); disabling clears the next slot.
    */
-  async update(id: string, change: ScheduleUpdate): Promise<ScheduledJob> {
+  async update(id: string, change: ScheduleUpdate, fieldName?: FieldNamer): Promise<ScheduledJob> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const hash = await this.guard(() => this.redis.hgetall(this.keys.schedule(id)));
       if (!UUID.test(id) || !hash['def']) throw new ScheduleNotFoundError(id);
       const current = decodeSchedule(id, hash);
       const merged: ScheduleInput = { ...inputOf(current), ...stripUndefined(change) };
       const now = Date.now();
-      this.assertValid(merged, now);
+      this.assertValid(merged, now, fieldName);
       const def = this.definitionOf(merged);
       const enabled = merged.enabled ?? true;
       const resetSlot =
@@ -363,8 +363,8 @@ export class SchedulerService {
     };
   }
 
-  private assertValid(input: ScheduleInput, now: number): void {
-    const problems = this.validate(input, undefined, now);
+  private assertValid(input: ScheduleInput, now: number, fieldName?: FieldNamer): void {
+    const problems = this.validate(input, fieldName, now);
     if (problems.length) throw new ScheduleValidationError(problems);
   }
 
