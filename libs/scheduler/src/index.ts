@@ -10,7 +10,8 @@ export {
 } from './lib/scheduler.constants';
 export { SchedulerMessages } from './lib/scheduler.messages';
 export { SchedulerService, effectiveRetryConfig } from './lib/scheduler.service';
-export { ScheduleRunner } from './lib/schedule-runner.service';
+export { ScheduleRunner, OVERDUE_UNHEALTHY_MS } from './lib/schedule-runner.service';
+export type { SchedulerHealth } from './lib/schedule-runner.service';
 export { SchedulerKeys } from './lib/redis/scheduler-keys';
 export { OVERLAP_POLICIES } from './lib/schedule.interface';
 export type {

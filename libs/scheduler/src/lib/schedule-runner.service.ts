@@ -7,6 +7,14 @@ import { SchedulerService } from './scheduler.service';
 const RECOVERY_EVERY_MS = 1000;
 /** Shortest pause between two looks, so a slot that cannot be claimed never spins the loop. */
 const MIN_PAUSE_MS = 5;
+/** A due slot unfired for this long means no process is firing schedules. */
+export const OVERDUE_UNHEALTHY_MS = 30_000;
+
+/** What checkHealth reports; shaped for a Terminus indicator (no secrets). */
+export interface SchedulerHealth {
+  healthy: boolean;
+  details: Record<string, string | number | boolean | null>;
+}
 
 /**
  * The fire loop of a process where `enabled` is true. Every such process runs it; the atomic
@@ -31,6 +39,22 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
   /** True while this process fires schedules. */
   get isRunning(): boolean {
     return this.running !== null && !this.stopped;
+  }
+
+  /**
+   * Healthy when Redis answers, this process fires schedules if it should, and no enabled
+   * schedule is more than 30 s past its slot (which would mean no process fires them).
+   */
+  async checkHealth(): Promise<SchedulerHealth> {
+    const firesHere = this.options.enabled;
+    try {
+      const { schedules, earliestDue } = await this.scheduler.stats();
+      const overdueMs = earliestDue === null ? 0 : Math.max(0, Date.now() - earliestDue);
+      const healthy = overdueMs < OVERDUE_UNHEALTHY_MS && (!firesHere || this.isRunning);
+      return { healthy, details: { schedules, fires_here: firesHere, running: this.isRunning, overdue_ms: overdueMs } };
+    } catch (error) {
+      return { healthy: false, details: { fires_here: firesHere, running: this.isRunning, message: (error as Error).message } };
+    }
   }
 
   onApplicationBootstrap(): void {

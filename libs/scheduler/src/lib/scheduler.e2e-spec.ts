@@ -11,6 +11,7 @@ import { SchedulerModuleOptions } from './scheduler-options.interface';
 import { SCHEDULER_REDIS } from './scheduler.constants';
 import { SchedulerModule } from './scheduler.module';
 import { SchedulerService } from './scheduler.service';
+import { ScheduleRunner } from './schedule-runner.service';
 
 const url = testRedisUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -206,11 +207,29 @@ describe('SchedulerModule (real Redis)', () => {
     expect(recovered.metadata).toMatchObject({ scheduled_job_id: created.id, execution_count: lost.count, scheduled_for: new Date(lost.slot).toISOString() });
   });
 
-  it('answers QueueUnavailableError quickly when Redis is unreachable', async () => {
-    const { scheduler } = await boot({ redisUrl: 'redis://127.0.0.1:1', commandTimeoutMs: 300 });
+  it('answers QueueUnavailableError quickly when Redis is unreachable, and reports unhealthy', async () => {
+    const { scheduler, app } = await boot({ redisUrl: 'redis://127.0.0.1:1', commandTimeoutMs: 300 });
     const started = Date.now();
     await expect(scheduler.list()).rejects.toBeInstanceOf(QueueUnavailableError);
     expect(Date.now() - started).toBeLessThan(2000);
+    expect(await app.get(ScheduleRunner).checkHealth()).toEqual({
+      healthy: false,
+      details: { fires_here: false, running: false, message: 'Queue storage (Redis) is unavailable; try again shortly' },
+    });
+  });
+
+  it('reports health: schedules, whether this process fires them, overdue slots', async () => {
+    const firing = await boot({ enabled: true });
+    const idle = await boot();
+    await firing.scheduler.create(input({ cronExpression: '@hourly' }));
+    expect(await firing.app.get(ScheduleRunner).checkHealth()).toEqual({
+      healthy: true,
+      details: { schedules: 1, fires_here: true, running: true, overdue_ms: 0 },
+    });
+    expect(await idle.app.get(ScheduleRunner).checkHealth()).toEqual({
+      healthy: true,
+      details: { schedules: 1, fires_here: false, running: false, overdue_ms: 0 },
+    });
   });
 
   it('validates the job template with the queue rules', async () => {

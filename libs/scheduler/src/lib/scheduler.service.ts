@@ -197,6 +197,14 @@ export class SchedulerService {
     });
   }
 
+  /** How many schedules exist and the earliest next slot of an enabled one (fail-fast). */
+  async stats(): Promise<{ schedules: number; earliestDue: number | null }> {
+    const [schedules, due] = await this.guard(() =>
+      Promise.all([this.redis.zcard(this.keys.index), this.redis.zrange(this.keys.due, 0, 0, 'WITHSCORES')]),
+    );
+    return { schedules, earliestDue: due[1] === undefined ? null : Number(due[1]) };
+  }
+
   /** The earliest next slot of any enabled schedule (epoch ms), or null. */
   async earliestDue(): Promise<number | null> {
     const [, score] = await this.runner().zrange(this.keys.due, 0, 0, 'WITHSCORES');
