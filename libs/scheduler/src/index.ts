@@ -27,3 +27,4 @@ export type { CronCheck } from './lib/cron/cron-schedule.util';
 export { ScheduleNotFoundError } from './lib/errors/schedule-not-found.error';
 export { ScheduleValidationError } from './lib/errors/schedule-validation.error';
 export { ScheduleLimitError } from './lib/errors/schedule-limit.error';
+export { ScheduleConflictError } from './lib/errors/schedule-conflict.error';

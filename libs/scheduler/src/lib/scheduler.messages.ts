@@ -4,6 +4,7 @@ import { CRON_MACROS } from './scheduler.constants';
 export const SchedulerMessages = {
   invalidSchedule: (problems: string[]) => `Invalid schedule: ${problems.join('; ')}`,
   scheduleNotFound: (id: string) => `Schedule ${id} not found`,
+  updateConflict: (id: string) => `Schedule ${id} kept changing while it was being updated; try again`,
   limitReached: (max: number) =>
     `Schedule limit reached: at most ${max} schedules may exist (SCHEDULER_MAX_SCHEDULES); delete one or raise the limit`,
   cronFieldCount: (count: number) =>

@@ -12,6 +12,7 @@ import {
   withRedisDeadline,
 } from '@riptide/queue';
 import { checkCron, canonicalTimezone, nextSlot } from './cron/cron-schedule.util';
+import { ScheduleConflictError } from './errors/schedule-conflict.error';
 import { ScheduleLimitError } from './errors/schedule-limit.error';
 import { ScheduleNotFoundError } from './errors/schedule-not-found.error';
 import { ScheduleValidationError } from './errors/schedule-validation.error';
@@ -158,7 +159,7 @@ export class SchedulerService {
       if (outcome === -1) throw new ScheduleNotFoundError(id);
       if (outcome === 1) return this.get(id);
     }
-    throw new Error(`Schedule ${id} kept changing while it was being updated; try again`);
+    throw new ScheduleConflictError(id);
   }
 
   /** Deletes a schedule; it never fires again. */

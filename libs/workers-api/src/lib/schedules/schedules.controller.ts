@@ -13,6 +13,7 @@ import {
 import { JobValidationError, JsonObject, RetryConfig, parsePriority } from '@riptide/queue';
 import {
   OverlapPolicy,
+  ScheduleConflictError,
   ScheduleInput,
   ScheduleLimitError,
   ScheduleNotFoundError,
@@ -32,6 +33,7 @@ import { CreateScheduleDto, ScheduleResponseDto, TriggerScheduleResponseDto, Upd
 registerDomainError(ScheduleNotFoundError, HttpStatus.NOT_FOUND);
 registerDomainError(ScheduleValidationError, HttpStatus.BAD_REQUEST);
 registerDomainError(ScheduleLimitError, HttpStatus.CONFLICT);
+registerDomainError(ScheduleConflictError, HttpStatus.CONFLICT);
 
 @ApiTags('schedules')
 @ApiExtraModels(...JOB_TYPE_DOCS)
