@@ -7,7 +7,7 @@ import { JobResultUnavailableError } from './errors/job-result-unavailable.error
 import { JobStateConflictError } from './errors/job-state-conflict.error';
 import { JobValidationError } from './errors/job-validation.error';
 import { JobEvents } from './job-events.service';
-import { buildBullOptions, buildJobRecord, bullJobName, decodeJobView, normaliseSearch } from './model/job-codec.util';
+import { StoredResult, buildBullOptions, buildJobRecord, bullJobName, decodeJobView, normaliseSearch, parseStoredResult } from './model/job-codec.util';
 import { BullPlace, RecordedOutcome, deriveStatus } from './model/job-status.util';
 import {
   FINISHED_STATUSES,
@@ -37,14 +37,6 @@ export interface SubmittedJob {
   jobId: string;
   submittedAt: Date;
   status: JobStatus;
-}
-
-/** A job result as stored by the worker. */
-interface StoredResult {
-  data: unknown;
-  processingTimeMs: number;
-  workerId: string;
-  completedAt: number;
 }
 
 /**
@@ -103,9 +95,14 @@ export class QueueService implements OnModuleInit {
   }
 
   async findJob(jobId: string): Promise<JobView | null> {
+    return (await this.readJob(jobId))?.view ?? null;
+  }
+
+  /** One round trip: the job's view and, when completed, what its attempt returned. */
+  private async readJob(jobId: string): Promise<{ view: JobView; returned: StoredResult | null } | null> {
     if (!UUID.test(jobId)) return null;
     const reply = (await this.guard(() => this.redis.riptideJobView(...this.viewKeys(jobId), jobId))) as (string | null)[] | null;
-    return reply ? decodeJobView(jobId, reply) : null;
+    return reply ? { view: decodeJobView(jobId, reply), returned: parseStoredResult(reply[12]) } : null;
   }
 
   /** Newest first; `total` counts every match, not just the page. */
@@ -145,14 +142,20 @@ export class QueueService implements OnModuleInit {
 
   /** The result of a finished job while it is kept; JobResultUnavailableError says why not. */
   async getResult(jobId: string): Promise<JobResultView> {
-    const view = await this.getJob(jobId);
+    const found = await this.readJob(jobId);
+    if (!found) throw new JobNotFoundError(jobId);
+    const { view, returned } = found;
     if (!FINISHED_STATUSES.includes(view.status))
       throw new JobResultUnavailableError(jobId, QueueMessages.resultNotReady(jobId, view.status));
     const expired = () => new JobResultUnavailableError(jobId, QueueMessages.resultExpired(jobId, this.options.resultTtlSecs));
     if (view.status === 'Completed') {
-      const raw = await this.guard(() => this.redis.get(this.keys.result(jobId)));
-      if (!raw) throw expired();
-      const stored = JSON.parse(raw) as StoredResult;
+      if (!returned || Date.now() - returned.completedAt > this.options.resultTtlSecs * 1000) throw expired();
+      let stored = returned;
+      if (returned.external) {
+        const external = parseStoredResult(await this.guard(() => this.redis.get(this.keys.result(jobId))));
+        if (!external) throw expired();
+        stored = external;
+      }
       return {
         jobId,
         jobType: view.jobType.type,

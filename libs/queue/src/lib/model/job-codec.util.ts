@@ -15,6 +15,33 @@ export interface StoredJobData {
   record: JobRecord;
 }
 
+/**
+ * What a completed attempt returns to bull (kept as the job's returnvalue). Results up to
+ * INLINE_RESULT_MAX_BYTES ride inside it, costing no extra Redis write; larger ones are stored
+ * under their own key that expires after the result TTL, so big crawl results do not stay in
+ * memory for the whole completed-job retention.
+ */
+export interface StoredResult {
+  data?: unknown;
+  /** True when `data` lives under the result key instead. */
+  external?: boolean;
+  processingTimeMs: number;
+  workerId: string;
+  completedAt: number;
+}
+
+export const INLINE_RESULT_MAX_BYTES = 8192;
+
+export function parseStoredResult(raw: string | null): StoredResult | null {
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(raw) as StoredResult | null;
+    return value && typeof value === 'object' && typeof value.completedAt === 'number' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Bull job name: the job type, or `custom:<job_name>` so the type filter is a name match. */
 export function bullJobName(jobType: JobType): string {
   return jobType.type === 'custom' ? `custom:${jobType.jobName}` : jobType.type;
@@ -76,7 +103,7 @@ const toDate = (ms: string | null): Date | null => (ms ? new Date(Number(ms)) : 
 
 /** Decodes the job-view script's reply into a JobView. */
 export function decodeJobView(jobId: string, reply: (string | null)[]): JobView {
-  const [place, delayScore, data, timestamp, processedOn, finishedOn, attempts, failedReason, progress, worker, outcome, priority, ptime] =
+  const [place, delayScore, data, timestamp, processedOn, finishedOn, attempts, failedReason, progress, worker, outcome, priority, returnvalue] =
     reply;
   const { record } = JSON.parse(data ?? '{}') as StoredJobData;
   const attemptsMade = Number(attempts ?? 0);
@@ -84,7 +111,7 @@ export function decodeJobView(jobId: string, reply: (string | null)[]): JobView 
   const finished = status === 'Completed' || status === 'Failed' || status === 'DeadLetter' || status === 'Cancelled';
   const startedAt = toDate(processedOn);
   const completedAt = finished ? toDate(finishedOn) : null;
-  let processingTimeMs: number | null = ptime ? Number(ptime) : null;
+  let processingTimeMs: number | null = status === 'Completed' ? (parseStoredResult(returnvalue)?.processingTimeMs ?? null) : null;
   if (processingTimeMs === null && finished && startedAt && completedAt)
     processingTimeMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
   const retryConfig: RetryConfig = record.retryConfig;

@@ -37,7 +37,7 @@ const JOB_VIEW = `${PLACE_OF}
 if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
 local place, score = placeOf(ARGV[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 local h = redis.call("HMGET", KEYS[1], "data", "timestamp", "processedOn", "finishedOn", "attemptsMade",
-  "failedReason", "progress", "rt_worker", "rt_outcome", "priority", "rt_ptime")
+  "failedReason", "progress", "rt_worker", "rt_outcome", "priority", "returnvalue")
 return {place, score or "", h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11]}
 `;
 
@@ -120,7 +120,7 @@ redis.call("ZREM", KEYS[2], ARGV[1])
 redis.call("ZREM", KEYS[7], ARGV[1])
 redis.call("ZREM", KEYS[8], ARGV[1])
 redis.call("DEL", KEYS[9])
-redis.call("HDEL", KEYS[1], "finishedOn", "processedOn", "failedReason", "rt_outcome", "rt_cancel", "rt_worker", "rt_ptime", "returnvalue")
+redis.call("HDEL", KEYS[1], "finishedOn", "processedOn", "failedReason", "rt_outcome", "rt_cancel", "rt_worker", "returnvalue")
 redis.call("HSET", KEYS[1], "attemptsMade", "0", "stacktrace", "[]")
 local target = KEYS[3]
 if redis.call("EXISTS", KEYS[5]) == 1 then target = KEYS[4] end
@@ -133,12 +133,6 @@ end
 return "replayed"
 `;
 
-/** An attempt starts: record the worker; tell it whether a cancel came first. KEYS: job. ARGV: worker id. */
-const ATTEMPT_START = `
-redis.call("HSET", KEYS[1], "rt_worker", ARGV[1])
-return redis.call("HGET", KEYS[1], "rt_cancel")
-`;
-
 /**
  * A job ends without completing for good: record its outcome on the hash and, for Failed and
  * Cancelled, in the set that splits bull's failed set by outcome.
@@ -147,13 +141,6 @@ return redis.call("HGET", KEYS[1], "rt_cancel")
 const RECORD_OUTCOME = `
 redis.call("HSET", KEYS[1], "rt_outcome", ARGV[1])
 if ARGV[1] ~= "DeadLetter" then redis.call("ZADD", KEYS[2], ARGV[2], ARGV[3]) end
-return 1
-`;
-
-/** A job completed: keep its result for the result TTL. KEYS: job, result. ARGV: result JSON, ttl, ms. */
-const RECORD_RESULT = `
-redis.call("SET", KEYS[2], ARGV[1], "EX", ARGV[2])
-redis.call("HSET", KEYS[1], "rt_ptime", ARGV[3])
 return 1
 `;
 
@@ -208,9 +195,7 @@ export const QUEUE_SCRIPTS = {
   riptideListChunk: { numberOfKeys: 5, lua: LIST_CHUNK },
   riptideCancel: { numberOfKeys: 9, lua: CANCEL },
   riptideReplay: { numberOfKeys: 9, lua: REPLAY },
-  riptideAttemptStart: { numberOfKeys: 1, lua: ATTEMPT_START },
   riptideRecordOutcome: { numberOfKeys: 2, lua: RECORD_OUTCOME },
-  riptideRecordResult: { numberOfKeys: 2, lua: RECORD_RESULT },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
   riptideCounts: { numberOfKeys: 8, lua: COUNTS },
 } as const;

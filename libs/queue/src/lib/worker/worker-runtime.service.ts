@@ -6,7 +6,7 @@ import { JobTimeoutError } from '../errors/job-timeout.error';
 import { NonRetryableJobError } from '../errors/non-retryable-job.error';
 import { WorkerShutdownError } from '../errors/worker-shutdown.error';
 import { JobEvents } from '../job-events.service';
-import { StoredJobData } from '../model/job-codec.util';
+import { INLINE_RESULT_MAX_BYTES, StoredJobData, StoredResult } from '../model/job-codec.util';
 import { RecordedOutcome } from '../model/job-status.util';
 import { JsonValue } from '../model/job.interface';
 import { ResolvedQueueOptions } from '../queue-options.interface';
@@ -155,8 +155,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     const readyAt = Math.max(bullJob.timestamp, record.scheduledAt ? Date.parse(record.scheduledAt) : 0);
     this.events.emit({ kind: 'started', jobId, jobType, waitMs: Math.max(0, startedAt - readyAt) });
     try {
-      const cancelRequested = await client.riptideAttemptStart(this.keys.job(jobId), this.workerId);
-      if (cancelRequested) controller.abort(new JobCancelledError());
+      // Recorded without waiting: a cancel that raced the start is caught by pollCancelFlags.
+      client.hset(this.keys.job(jobId), 'rt_worker', this.workerId).catch(() => undefined);
       const work = Promise.resolve().then(() =>
         this.registry.run(record.jobType, {
           jobId,
@@ -171,12 +171,18 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       const data = await raceWithAbort(work, controller.signal);
       // A cancel that arrived as the handler returned still wins: a Cancelled job stays Cancelled.
       if (controller.signal.aborted) throw controller.signal.reason;
-      const durationMs = Date.now() - startedAt;
-      const stored = JSON.stringify({ data: data ?? null, processingTimeMs: durationMs, workerId: this.workerId, completedAt: Date.now() });
-      await client.riptideRecordResult(this.keys.job(jobId), this.keys.result(jobId), stored, this.options.resultTtlSecs, durationMs);
+      const completedAt = Date.now();
+      const durationMs = completedAt - startedAt;
+      const stored: StoredResult = { data: data ?? null, processingTimeMs: durationMs, workerId: this.workerId, completedAt };
+      const json = JSON.stringify(stored);
+      let returnValue = stored;
+      if (Buffer.byteLength(json) > INLINE_RESULT_MAX_BYTES) {
+        await client.set(this.keys.result(jobId), json, 'EX', this.options.resultTtlSecs);
+        returnValue = { external: true, processingTimeMs: durationMs, workerId: this.workerId, completedAt };
+      }
       this.processed++;
       this.events.emit({ kind: 'completed', jobId, jobType, durationMs });
-      return { processing_time_ms: durationMs };
+      return returnValue;
     } catch (caught) {
       const error = controller.signal.aborted ? (controller.signal.reason as Error) : toError(caught);
       if (error instanceof WorkerShutdownError) return never();

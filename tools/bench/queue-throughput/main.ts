@@ -1,0 +1,135 @@
+/**
+ * queue-throughput: no-op custom jobs through the whole lifecycle (submit → processed → status
+ * and result readable) with RipTide's QueueModule, against raw bull on the same Redis at the same
+ * concurrency, in the same run. Prints jobs/s of both and the ratio (target ≥ 0.7).
+ *
+ *   node -r @swc-node/register tools/bench/queue-throughput/main.ts
+ *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=3)
+ */
+import 'reflect-metadata';
+import { Injectable, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import Bull from 'bull';
+import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '../../../libs/queue/src';
+import { envInt, median, startBenchRedis } from '../shared/bench-redis';
+
+const JOBS = envInt('BENCH_JOBS', 5000);
+const CONCURRENCY = envInt('BENCH_CONCURRENCY', 10);
+const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 50);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
+
+/** Runs `count` async tasks with at most `limit` in flight. */
+async function pool(count: number, limit: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+/** With BENCH_PHASES=1, prints where the time went: submitting, draining, reading back. */
+function phases(name: string, started: number, submitted: number, processed: number): void {
+  if (!process.env['BENCH_PHASES']) return;
+  const now = performance.now();
+  const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
+  console.log(`  ${name}: submit ${ms(started, submitted)}, drain ${ms(submitted, processed)}, read ${ms(processed, now)}`);
+}
+
+async function rawBull(url: string, round: number): Promise<number> {
+  const queue = new Bull(`raw-${round}`, url, { settings: { lockDuration: 30000 } });
+  await queue.isReady();
+  let done = 0;
+  let resolveAll!: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  queue.on('completed', () => ++done === JOBS && resolveAll());
+  void queue.process(CONCURRENCY, async () => ({ ok: true }));
+  const started = performance.now();
+  const ids: string[] = [];
+  await pool(JOBS, IN_FLIGHT, async (i) => ids.push(String((await queue.add({ i }, { removeOnComplete: { age: 3600 } })).id)));
+  const submitted = performance.now();
+  await all;
+  const processed = performance.now();
+  await pool(JOBS, IN_FLIGHT, async (i) => {
+    const job = await queue.getJob(ids[i]);
+    if ((await job!.getState()) !== 'completed' || !job!.returnvalue) throw new Error('raw bull lost a job');
+  });
+  phases('raw bull', started, submitted, processed);
+  const seconds = (performance.now() - started) / 1000;
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return JOBS / seconds;
+}
+
+@Injectable()
+class NoopHandlers {
+  @CustomJobHandler('noop')
+  async noop() {
+    return { ok: true };
+  }
+  // The queue refuses to start workers without the built-in types; these are never used here.
+  @JobHandler('batch_crawl') async b() { return null; }
+  @JobHandler('single_crawl') async s() { return null; }
+  @JobHandler('pdf_extraction') async p() { return null; }
+  @JobHandler('maintenance') async m() { return null; }
+}
+
+async function riptide(url: string, round: number): Promise<number> {
+  @Module({
+    imports: [QueueModule.forRoot({ redisUrl: url, prefix: `bench${round}`, worker: { poolSize: CONCURRENCY } })],
+    providers: [NoopHandlers],
+  })
+  class BenchModule {}
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+  await app.init();
+  const queue = app.get(QueueService);
+  const started = performance.now();
+  const ids: string[] = [];
+  await pool(JOBS, IN_FLIGHT, async () => ids.push((await queue.submit({ jobType: { type: 'custom', jobName: 'noop' } })).jobId));
+  const submitted = performance.now();
+  for (;;) {
+    const counts = await queue.counts();
+    if (counts.completed === JOBS) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const processed = performance.now();
+  await pool(JOBS, IN_FLIGHT, async (i) => {
+    const [view, result] = await Promise.all([queue.getJob(ids[i]), queue.getResult(ids[i])]);
+    if (view.status !== 'Completed' || !result.success) throw new Error('riptide lost a job');
+  });
+  phases('riptide', started, submitted, processed);
+  const seconds = (performance.now() - started) / 1000;
+  await app.close();
+  return JOBS / seconds;
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(false);
+  const redis = await startBenchRedis();
+  const raw: number[] = [];
+  const ours: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate the order so neither side always runs on a warmer machine.
+      if (round % 2 === 0) {
+        raw.push(await rawBull(redis.url, round));
+        ours.push(await riptide(redis.url, round));
+      } else {
+        ours.push(await riptide(redis.url, round));
+        raw.push(await rawBull(redis.url, round));
+      }
+      console.log(`round ${round + 1}: raw bull ${raw[round].toFixed(0)} jobs/s, riptide ${ours[round].toFixed(0)} jobs/s`);
+    }
+  } finally {
+    await redis.stop();
+  }
+  const r = median(raw);
+  const o = median(ours);
+  console.log(`\nqueue-throughput (${JOBS} no-op jobs, concurrency ${CONCURRENCY}, ${IN_FLIGHT} submits in flight, median of ${ROUNDS})`);
+  console.log(`raw bull : ${r.toFixed(0)} jobs/s`);
+  console.log(`riptide  : ${o.toFixed(0)} jobs/s`);
+  console.log(`ratio    : ${(o / r).toFixed(2)} (target ≥ 0.70)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
