@@ -1,35 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { QueueCounts } from '@riptide/queue';
+import { QueueStatsResponseDto } from '@riptide/workers-api';
 import { JobTypeStats, MetricsSnapshot } from '../metrics.service';
 import { RegisteredWorker, WorkerPoolSnapshot } from '../workers/worker-registry.service';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-export class QueueSizesDto {
-  @ApiProperty() pending!: number;
-  @ApiProperty() processing!: number;
-  @ApiProperty() completed!: number;
-  @ApiProperty() failed!: number;
-  @ApiProperty() retry!: number;
-  @ApiProperty() delayed!: number;
-  @ApiProperty() dead_letter!: number;
-  @ApiProperty() cancelled!: number;
-  @ApiProperty() total!: number;
-
-  static from(c: QueueCounts): QueueSizesDto {
-    return {
-      pending: c.pending,
-      processing: c.processing,
-      completed: c.completed,
-      failed: c.failed,
-      retry: c.retry,
-      delayed: c.delayed,
-      dead_letter: c.deadLetter,
-      cancelled: c.cancelled,
-      total: c.total,
-    };
-  }
-}
 
 export class JobTypeStatsDto {
   @ApiProperty() jobs_submitted!: number;
@@ -83,7 +57,7 @@ export class MetricsResponseDto {
   job_type_stats!: Record<string, JobTypeStatsDto>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Submitted jobs per job type' })
   jobs_by_type!: Record<string, number>;
-  @ApiProperty({ type: QueueSizesDto }) queue_sizes!: QueueSizesDto;
+  @ApiProperty({ type: QueueStatsResponseDto }) queue_sizes!: QueueStatsResponseDto;
   @ApiProperty() total_workers!: number;
   @ApiProperty() healthy_workers!: number;
   @ApiProperty({ description: 'Seconds since the answering process started' }) uptime_seconds!: number;
@@ -106,7 +80,7 @@ export class MetricsResponseDto {
       success_rate: m.successRate,
       job_type_stats: Object.fromEntries(Object.entries(m.jobTypeStats).map(([type, s]) => [type, JobTypeStatsDto.from(s)])),
       jobs_by_type: m.jobsByType,
-      queue_sizes: QueueSizesDto.from(m.queueSizes),
+      queue_sizes: QueueStatsResponseDto.from(m.queueSizes),
       total_workers: m.totalWorkers,
       healthy_workers: m.healthyWorkers,
       uptime_seconds: m.uptimeSeconds,
