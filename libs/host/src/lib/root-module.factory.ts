@@ -3,7 +3,7 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
-import { SchedulerModule } from '@riptide/scheduler';
+import { ScheduleRunner, SchedulerModule } from '@riptide/scheduler';
 import { WorkersApiModule } from '@riptide/workers-api';
 import { HostConfig } from './host-config.interface';
 
@@ -22,6 +22,8 @@ function loggerModule(config: HostConfig): DynamicModule {
     pinoHttp: {
       level: config.logLevel,
       quietReqLogger: true,
+      // Per-request completion lines are debug level; below that they would be built and dropped.
+      autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace',
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
@@ -57,7 +59,11 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
       },
     }),
     // Every process records its job events and (when it runs workers) heartbeats.
-    MetricsModule.forRoot({}),
+    // The scheduler's runner (where this process has one) feeds the `scheduler` health indicator.
+    MetricsModule.forRootAsync({
+      inject: [{ token: ScheduleRunner, optional: true }],
+      useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner }),
+    }),
     loggerModule(config),
     PinoBindingModule,
   ];
