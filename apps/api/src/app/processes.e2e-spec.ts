@@ -71,6 +71,8 @@ describe('Across real processes', () => {
       .expect(200);
     const running = await until(body.job_id, (s) => s.status === 'Processing', 'Processing');
     expect(running.worker_id).toContain(`:${first.pid}:`);
+    // Kill it mid-fetch (after robots.txt, once the page request is in flight).
+    await waitFor(() => site.requestsTo('/hold').length, (n) => n === 1, { what: 'the fetch to start' });
     first.kill('SIGKILL');
     await waitForExit(first);
     const second = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
