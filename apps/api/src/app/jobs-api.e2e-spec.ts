@@ -1,6 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { FixtureSite, deleteKeysWithPrefix, startFixtureSite, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import {
+  FIXTURE_PDF,
+  FixtureSite,
+  buildMalformedPdf,
+  buildPdfDocument,
+  deleteKeysWithPrefix,
+  startFixtureSite,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+} from '@riptide/testing';
 import { bootApi, testEnv } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -73,6 +83,35 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     expect(result.data.results.map((r: { from_cache: boolean }) => r.from_cache)).toEqual([false, true, false]);
     expect(result.data.results.map((r: { url: string }) => r.url)).toEqual(urls);
     expect(result.data.results[0]).toMatchObject({ status: 404, error: expect.stringContaining('404'), document: null, ignored_options: ['render_mode'] });
+  });
+
+  it('extracts PDFs submitted over HTTP, by URL and as base64; non-PDF bytes fail without retry', async () => {
+    const byUrl = await submit({ job_type: { type: 'pdf_extraction', url: site.url('/doc.pdf') } }).expect(200);
+    const pdfData = buildPdfDocument({ pages: ['Alpha page.', 'Beta page.'], title: 'Inline' }).toString('base64');
+    const inline = await submit({ job_type: { type: 'pdf_extraction', pdf_data: pdfData, options: { max_pages: 10 } } }).expect(200);
+    const notPdf = await submit({
+      job_type: { type: 'pdf_extraction', pdf_data: Buffer.from('<html>not a pdf</html>').toString('base64') },
+      retry_config: { max_attempts: 3 },
+    }).expect(200);
+    const broken = await submit({ job_type: { type: 'pdf_extraction', pdf_data: buildMalformedPdf().toString('base64') }, retry_config: { max_attempts: 1 } }).expect(200);
+
+    await until(byUrl.body.job_id, 'Completed');
+    const fromUrl = (await http().get(`/workers/jobs/${byUrl.body.job_id}/result`).expect(200)).body.data;
+    expect(fromUrl.document).toMatchObject({ content_type: 'application/pdf', pages: FIXTURE_PDF.pages.length, title: FIXTURE_PDF.title });
+    expect(fromUrl.document.text).toContain(FIXTURE_PDF.pages[1]);
+
+    await until(inline.body.job_id, 'Completed');
+    const fromData = (await http().get(`/workers/jobs/${inline.body.job_id}/result`).expect(200)).body.data;
+    expect(fromData.document).toMatchObject({ pages: 2, page_texts: ['Alpha page.', 'Beta page.'] });
+    expect((await statusOf(inline.body.job_id)).job_type).toEqual({ type: 'pdf_extraction', pdf_data_bytes: expect.any(Number), options: { max_pages: 10 } });
+
+    const failed = await until(notPdf.body.job_id, 'Failed');
+    expect(failed).toMatchObject({ retry_count: 0, last_error: expect.stringMatching(/PDF|content type/i) });
+    const dead = await waitFor(() => statusOf(broken.body.job_id), (s) => s.status === 'Failed' || s.status === 'DeadLetter', { what: 'malformed PDF to end' });
+    expect(dead.last_error).toEqual(expect.any(String));
+    // The malformed PDF failed only its own job: this worker still serves the next one.
+    const after = await submit({ job_type: { type: 'pdf_extraction', pdf_data: pdfData } }).expect(200);
+    await until(after.body.job_id, 'Completed');
   });
 
   it('runs maintenance tasks and fails unknown ones listing the valid task types', async () => {
