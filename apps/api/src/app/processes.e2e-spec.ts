@@ -50,7 +50,7 @@ describe('Across real processes', () => {
       .post('/workers/jobs')
       .send({ job_type: { type: 'single_crawl', url: site.url('/hold?ms=30000'), options: { timeout_ms: 60000 } }, timeout_secs: 120 })
       .expect(200);
-    const running = await until(body.job_id, (s) => s.status === 'Processing', 'Processing');
+    const running = await until(body.job_id, (s) => s.status === 'Processing' && !!s.worker_id, 'Processing with its worker recorded');
     expect(running.worker_id).toContain(`:${worker.pid}:`);
     await waitFor(() => site.requestsTo('/hold').length, (n) => n === 1, { what: 'the fetch to start' });
     expect((await http().delete(`/workers/jobs/${body.job_id}`).expect(200)).body).toEqual({ job_id: body.job_id, status: 'Cancelled' });
@@ -69,7 +69,7 @@ describe('Across real processes', () => {
       .post('/workers/jobs')
       .send({ job_type: { type: 'single_crawl', url: site.url('/hold?ms=2500'), options: { cache_mode: 'bypass' } } })
       .expect(200);
-    const running = await until(body.job_id, (s) => s.status === 'Processing', 'Processing');
+    const running = await until(body.job_id, (s) => s.status === 'Processing' && !!s.worker_id, 'Processing with its worker recorded');
     expect(running.worker_id).toContain(`:${first.pid}:`);
     // Kill it mid-fetch (after robots.txt, once the page request is in flight).
     await waitFor(() => site.requestsTo('/hold').length, (n) => n === 1, { what: 'the fetch to start' });
