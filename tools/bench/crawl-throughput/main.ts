@@ -1,51 +1,12 @@
-import { ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { startBenchRedis } from '../shared/bench-redis';
 import { startFixtureSite } from '../../../libs/testing/src/lib/fixture-site';
 import type { RunReport } from './bench.util';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 1000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A throw-away redis-server for our crawler (never the one on 6379). */
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'riptide-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined); // expected until the server listens
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return { url, child };
-    } catch {
-      probe.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error('redis-server did not start');
-}
 
 function runChild(script: string, env: Record<string, string>): Promise<RunReport> {
   return new Promise((resolve, reject) => {
@@ -64,7 +25,7 @@ function runChild(script: string, env: Record<string, string>): Promise<RunRepor
 
 async function main(): Promise<void> {
   const site = await startFixtureSite({ articleCount: COUNT });
-  const redis = await startRedis();
+  const redis = await startBenchRedis();
   try {
     // Render every page once so neither crawler pays for page generation.
     for (let i = 0; i < COUNT; i += 50) {
@@ -102,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`  ratio riptide / Crawlee with the same Readability extraction: ${(ours / control).toFixed(2)}x`);
   } finally {
     await site.close();
-    redis.child.kill();
+    await redis.stop();
   }
 }
 

@@ -4,13 +4,10 @@
  * Run by hand (see README.md), never in CI.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import Redis from 'ioredis';
+import { startBenchRedis } from '../shared/bench-redis';
 import { QueueModule, QueueService } from '@riptide/queue';
 import { SchedulerModule, SchedulerService } from '@riptide/scheduler';
 
@@ -18,42 +15,6 @@ const SLOTS = Number(process.env['BENCH_SLOTS'] ?? 200);
 const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 3);
 const PREFIX = 'bench-sched';
 const root = resolve(__dirname, '../../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** A throw-away redis-server (never the one on 6379). */
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'riptide-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return { url, child };
-    } catch {
-      probe.disconnect();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error('redis-server did not start');
-}
 
 function startInstance(url: string, n: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'instance.ts')], {
@@ -70,7 +31,7 @@ function startInstance(url: string, n: number): Promise<ChildProcess> {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
+  const redis = await startBenchRedis();
   const instances = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => startInstance(redis.url, i + 1)));
   @Module({
     imports: [
@@ -124,7 +85,7 @@ async function main(): Promise<void> {
           }),
       ),
     );
-    redis.child.kill('SIGTERM');
+    await redis.stop();
   }
 }
 
