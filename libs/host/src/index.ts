@@ -9,3 +9,4 @@ export type { HostRedis } from './lib/embedded-redis.util';
 export { createRootModule } from './lib/root-module.factory';
 export type { HostRole } from './lib/root-module.factory';
 export { loadHostConfigOrExit } from './lib/bootstrap.util';
+export { createHostLogger, hostLoggerModule } from './lib/host-logger.util';

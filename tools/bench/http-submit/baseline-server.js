@@ -21,4 +21,4 @@ const server = http.createServer((req, res) => {
     }
   });
 });
-queue.isReady().then(() => server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready')));
+queue.isReady().then(() => server.listen(Number(process.env.PORT), '127.0.0.1'));

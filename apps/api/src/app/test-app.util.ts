@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadHostConfig } from '@riptide/host';
+import type { DestinationStream } from 'pino';
 import { createApiApp } from './create-api-app';
 
 /** Environment of a host under test: silent, fast lock recovery, fixture site allowed. */
@@ -19,8 +20,8 @@ export function testEnv(prefix: string, extra: Record<string, string> = {}): Rec
 }
 
 /** Boots the real API host in this process (Fastify, every module) and waits until it serves. */
-export async function bootApi(redisUrl: string, env: Record<string, string>): Promise<NestFastifyApplication> {
-  const app = await createApiApp(loadHostConfig(env), redisUrl);
+export async function bootApi(redisUrl: string, env: Record<string, string>, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
+  const app = await createApiApp(loadHostConfig(env), redisUrl, logDestination);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -1,34 +1,19 @@
 import { DynamicModule, Logger as NestLogger, Module } from '@nestjs/common';
-import { Logger, LoggerModule } from 'nestjs-pino';
+import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
 import { ScheduleRunner, SchedulerModule } from '@riptide/scheduler';
 import { WorkersApiModule } from '@riptide/workers-api';
 import { HostConfig } from './host-config.interface';
+import { createHostLogger, hostLoggerModule } from './host-logger.util';
 
 /** `api`: the HTTP host (all-in-one unless WORKER_POOL_SIZE=0); `worker`: headless. */
 export type HostRole = 'api' | 'worker';
 
 @Module({})
 class RiptideRootModule {}
-
-/**
- * Structured JSON logs (pino) at LOG_LEVEL; HTTP requests carry `reqId` (the HTTP platform's request
- * id) in every entry logged while they run. Successful requests log at debug so info stays readable under load.
- */
-function loggerModule(config: HostConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: config.logLevel,
-      quietReqLogger: true,
-      // Per-request completion lines are debug level; below that they would be built and dropped.
-      autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace',
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
-  });
-}
 
 /** Routes every Nest `Logger` of the process through pino, in the API and the headless worker alike. */
 @Module({
@@ -39,8 +24,9 @@ class PinoBindingModule {}
 /**
  * Composes the libraries for a host from its configuration, so both hosts stay thin and agree
  * on every option. Workers (and their processors) exist only where the pool size is above 0.
+ * `logger` is the process's pino instance (the API host shares it with Fastify).
  */
-export function createRootModule(config: HostConfig, redisUrl: string, role: HostRole): DynamicModule {
+export function createRootModule(config: HostConfig, redisUrl: string, role: HostRole, logger: PinoLogger = createHostLogger(config)): DynamicModule {
   const runsWorkers = config.workerPoolSize > 0;
   const imports: DynamicModule['imports'] = [
     QueueModule.forRoot({
@@ -64,7 +50,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
       inject: [{ token: ScheduleRunner, optional: true }],
       useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner }),
     }),
-    loggerModule(config),
+    hostLoggerModule(logger),
     PinoBindingModule,
   ];
   if (runsWorkers)

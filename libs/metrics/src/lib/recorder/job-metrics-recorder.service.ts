@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { bucketIndex } from '../histogram/log-histogram.util';
 import { MetricsKeys } from '../metrics-keys.util';
 import { CounterName, METRICS_REDIS, PROMETHEUS_BUCKETS_SECONDS } from '../metrics.constants';
+import { RedisIncrementBatch } from './redis-increment-batch';
 
 const COUNTER_OF: Partial<Record<JobEvent['kind'], CounterName>> = {
   submitted: 'submitted',
@@ -23,55 +24,55 @@ export function prometheusBucketIndex(ms: number): number {
 
 /**
  * Turns this process's job events into increments of the cluster-wide counters and
- * distributions in Redis: one pipelined round trip per event, O(1) memory per event.
+ * distributions in Redis, O(1) memory per event. Increments of one event-loop turn share one
+ * pipeline (RedisIncrementBatch), so a burst of submissions costs one round trip, not one each.
  */
 @Injectable()
 export class JobMetricsRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('JobMetricsRecorder');
   private readonly keys: MetricsKeys;
+  private readonly batch: RedisIncrementBatch;
   private unsubscribe?: () => void;
 
   constructor(
     private readonly events: JobEvents,
     queue: QueueService,
-    @Inject(METRICS_REDIS) private readonly redis: Redis,
+    @Inject(METRICS_REDIS) redis: Redis,
   ) {
     this.keys = new MetricsKeys(queue.keys);
+    this.batch = new RedisIncrementBatch(redis, (error) => this.logger.warn(`job metrics not recorded: ${error.message}`));
   }
 
   onModuleInit(): void {
-    // A listener must never throw into the emitter: that would be the worker's or producer's call.
-    this.unsubscribe = this.events.subscribe((event) => {
-      this.record(event).catch((error: Error) => this.logger.warn(`metrics not recorded for job ${event.jobId}: ${error.message}`));
-    });
+    this.unsubscribe = this.events.subscribe((event) => this.record(event));
   }
 
-  onModuleDestroy(): void {
+  /** Stops listening and writes what this process still holds. */
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
+    await this.batch.flush();
   }
 
-  async record(event: JobEvent): Promise<void> {
-    const pipeline = this.redis.pipeline();
+  /** Queues the event's increments; they reach Redis on the next turn of the event loop. Never throws. */
+  record(event: JobEvent): void {
     const counter = COUNTER_OF[event.kind];
-    if (counter) pipeline.hincrby(this.keys.counters, counter, 1).hincrby(this.keys.counters, `${counter}:${event.jobType}`, 1);
-    if (event.kind === 'completed') this.observe(pipeline, 'processing', event.jobType, event.durationMs);
-    if (event.kind === 'started') {
-      this.observe(pipeline, 'wait', event.jobType, event.waitMs);
-      pipeline.set(this.keys.lastStarted, Date.now());
+    if (counter) {
+      this.batch.hincrby(this.keys.counters, counter, 1);
+      this.batch.hincrby(this.keys.counters, `${counter}:${event.jobType}`, 1);
     }
-    if (pipeline.length === 0) return;
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0] as Error;
+    if (event.kind === 'completed') this.observe('processing', event.jobType, event.durationMs);
+    if (event.kind === 'started') {
+      this.observe('wait', event.jobType, event.waitMs);
+      this.batch.set(this.keys.lastStarted, Date.now());
+    }
   }
 
-  private observe(pipeline: ReturnType<Redis['pipeline']>, name: 'processing' | 'wait', jobType: string, ms: number): void {
+  private observe(name: 'processing' | 'wait', jobType: string, ms: number): void {
     const key = this.keys.distribution(name);
     const value = Math.max(0, Math.round(ms));
-    pipeline
-      .hincrby(key, `${jobType}:b:${bucketIndex(value)}`, 1)
-      .hincrby(key, `${jobType}:le:${prometheusBucketIndex(value)}`, 1)
-      .hincrby(key, `${jobType}:sum`, value)
-      .hincrby(key, `${jobType}:n`, 1);
+    this.batch.hincrby(key, `${jobType}:b:${bucketIndex(value)}`, 1);
+    this.batch.hincrby(key, `${jobType}:le:${prometheusBucketIndex(value)}`, 1);
+    this.batch.hincrby(key, `${jobType}:sum`, value);
+    this.batch.hincrby(key, `${jobType}:n`, 1);
   }
 }

@@ -63,7 +63,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500 && !(exception instanceof QueueUnavailableError)) {
       const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
-      this.logger.error(`request ${request.id ?? '-'} ${request.method} ${request.url} failed`, (exception as Error)?.stack);
+      this.logger.error({ msg: 'request failed', reqId: request.id, req: { method: request.method, url: request.url }, err: exception });
     }
     this.adapterHost.httpAdapter.reply(http.getResponse(), body, body.statusCode);
   }
