@@ -9,6 +9,8 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // The crawler's HTML extraction threads load this script from beside main.js.
+      additionalEntryPoints: [{ entryName: 'html-extraction.worker', entryPath: '../../libs/crawler/src/lib/html-extraction.worker.ts' }],
       tsConfig: './tsconfig.app.json',
       optimization: false,
       outputHashing: 'none',

@@ -11,7 +11,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
 function runChild(script: string, env: Record<string, string>): Promise<RunReport> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, script), [], {
-      execArgv: ['-r', '@swc-node/register'],
+      execArgv: ['-r', '@swc-node/register', ...(process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean)],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const reports: RunReport[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate the order so neither side always runs on a warmer machine.
-      const scripts = ['crawlee.run.ts', 'ours.run.ts', 'crawlee-readability.run.ts'];
+      const scripts = (process.env['BENCH_ONLY'] ?? 'crawlee.run.ts,ours.run.ts,crawlee-readability.run.ts').split(',');
       const order = round % 2 === 0 ? scripts : [...scripts].reverse();
       for (const script of order) {
         const result = await runChild(script, env);

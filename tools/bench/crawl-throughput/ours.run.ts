@@ -1,16 +1,24 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Crawler } from '../../../libs/crawler/src';
 import { peakRssMiB, readSettings, report } from './bench.util';
 
+// The benchmark runs from TypeScript sources; extraction threads need the built worker script.
+const WORKER_SCRIPT = join(__dirname, '../../../dist/libs/crawler/src/lib/html-extraction.worker.js');
+
 /** Crawls the articles with our Crawler: robots.txt, politeness and page cache on Redis as in production. */
 async function main(): Promise<void> {
   const settings = readSettings();
+  if (!existsSync(WORKER_SCRIPT)) throw new Error(`${WORKER_SCRIPT} is missing: run \`npx nx build crawler\` first`);
   const redis = new Redis(settings.redisUrl);
   const crawler = new Crawler({
     redis,
     keyPrefix: `bench:${Date.now()}:`,
     allowPrivateNetworks: true,
     hostConcurrency: settings.concurrency,
+    htmlWorkerScript: WORKER_SCRIPT,
+    extractionThreads: process.env['BENCH_EXTRACTION_THREADS'] ? Number(process.env['BENCH_EXTRACTION_THREADS']) : undefined,
   });
   const urls = Array.from({ length: settings.count }, (_, i) => `${settings.baseUrl}/articles/${i}`);
   let next = 0;

@@ -67,6 +67,14 @@ export interface CrawlerOptions {
   retryAfterMaxWaitMs?: number;
   /** PDF limits for crawled PDFs and {@link Crawler.extractPdf}. */
   pdf?: PdfExtractionOptions;
+  /**
+   * HTML extraction threads. Default one per core; 0 extracts on the
+   * calling thread. Needs the built `html-extraction.worker.js` (found beside the library or the host's
+   * entry script, or given as `htmlWorkerScript`); without it extraction stays on the calling thread.
+   */
+  extractionThreads?: number;
+  /** Path of the built `html-extraction.worker.js`, when it is not where it is looked for. */
+  htmlWorkerScript?: string;
 }
 
 /** Per-crawl options (the engine side of SPEC §4 `CrawlOptions`). */

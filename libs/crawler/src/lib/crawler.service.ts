@@ -36,7 +36,8 @@ import { NetworkError } from './errors/network.error';
 import { StoreUnavailableError } from './errors/store-unavailable.error';
 import { UnsupportedContentTypeError } from './errors/unsupported-content-type.error';
 import { HostPoliteness } from './host-politeness.service';
-import { extractHtml, extractPlainText } from './html-extractor.util';
+import { HtmlExtractionPool } from './html-extraction-pool';
+import { extractPlainText } from './html-extractor.util';
 import { PageCache } from './page-cache.service';
 import { extractPdfDocument } from './pdf-extractor.util';
 import { RobotsPolicy } from './robots-policy.service';
@@ -88,6 +89,7 @@ export class Crawler {
   private readonly totalTimeoutMs: number;
   private readonly maxBytes: number;
   private readonly retryAfterMaxWaitMs: number;
+  private readonly extraction: HtmlExtractionPool;
 
   constructor(private readonly options: CrawlerOptions) {
     const redis: Redis = options.redis;
@@ -97,6 +99,7 @@ export class Crawler {
     this.totalTimeoutMs = options.timeouts?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.retryAfterMaxWaitMs = options.retryAfterMaxWaitMs ?? DEFAULT_RETRY_AFTER_MAX_WAIT_MS;
+    this.extraction = new HtmlExtractionPool(options.htmlWorkerScript, options.extractionThreads);
     this.fetcher = new SafeFetcher({
       userAgent,
       policy: this.policy,
@@ -206,9 +209,9 @@ export class Crawler {
     }
   }
 
-  /** Closes the connection pool (not the Redis client, which belongs to the caller). */
+  /** Closes the connection pool and the extraction threads (not the Redis client, which belongs to the caller). */
   async close(): Promise<void> {
-    await this.fetcher.close();
+    await Promise.all([this.fetcher.close(), this.extraction.close()]);
   }
 
   /**
@@ -304,13 +307,10 @@ export class Crawler {
     try {
       const document =
         route.kind === 'html'
-          ? extractHtml({
-              html: text,
-              url,
-              contentType: route.contentType,
-              outputFormat: format,
-              contentLanguage,
-            })
+          ? await this.extraction.extract(
+              { html: text, url, contentType: route.contentType, outputFormat: format, contentLanguage },
+              signal,
+            )
           : extractPlainText({
               text,
               url,
@@ -318,7 +318,7 @@ export class Crawler {
               outputFormat: format,
               contentLanguage,
             });
-      // Parsing is synchronous; a cancellation that arrived meanwhile still wins.
+      // A cancellation that arrived while parsing still wins.
       throwIfAborted(signal);
       return document;
     } catch (error) {
