@@ -29,8 +29,9 @@ export class JobsController {
       scheduledAt: body.scheduled_at ? new Date(body.scheduled_at) : undefined,
       metadata: body.metadata as JobSubmission['metadata'],
     };
-    const all = [...problems, ...this.queue.validate(submission, toWireName)];
-    if (all.length) throw new JobValidationError(all);
+    // submit() validates the rest itself; only wire-level problems need merging here, so that the
+    // caller still gets every problem in one answer without the happy path validating twice.
+    if (problems.length) throw new JobValidationError([...problems, ...this.queue.validate(submission, toWireName)]);
     return SubmitJobResponseDto.from(await this.queue.submit(submission, toWireName));
   }
 
