@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { startBenchRedis } from '../shared/bench-redis';
-import { startFixtureSite } from '../../../libs/testing/src/lib/fixture-site';
+import { startFixtureSite } from '@riptide/testing';
 import type { RunReport } from './bench.util';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 1000);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Crawler } from '../../../libs/crawler/src';
+import { Crawler } from '@riptide/crawler';
 import { peakRssMiB, readSettings, report } from './bench.util';
 
 // The benchmark runs from TypeScript sources; extraction threads need the built worker script.

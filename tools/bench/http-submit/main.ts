@@ -1,8 +1,10 @@
 /**
  * http-submit: POST /workers/jobs at 50 connections (autocannon) against the real API host
  * (dist/apps/api/main.js, WORKER_POOL_SIZE=0), against a bare node:http server doing a raw bull add
- * (the baseline of the ratio), and against a bare Fastify server doing the same (the framework floor,
- * for reference), same Redis, same run. Prints req/s, p50/p99 and the ratio (targets: ≥ 0.7, p99 ≤ 50 ms).
+ * (the baseline of the ratio), and, for reference, against the framework floors doing the same add: a
+ * bare Fastify server, and a bare Nest app on Fastify with the API's ValidationPipe; same Redis, same
+ * run. Prints req/s, p50/p99, the ratio (targets: ≥ 0.7, p99 ≤ 50 ms) and the server's CPU time per
+ * request, which varies much less than req/s when the machine is shared.
  *
  * On Linux with two or more cores the server under test gets a core of its own (taskset) and the load
  * generator and Redis share the other, so the figures measure the server, not the scheduler's mood.
@@ -11,10 +13,11 @@
  *   (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { findFreePort } from '../../../libs/host/src/lib/redis-server-process';
+import { findFreePort } from '@riptide/host';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
 
 const SECONDS = envInt('BENCH_SECONDS', 10);
@@ -27,7 +30,21 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** Server CPU (user + system) per answered request, in microseconds; NaN where /proc is missing. */
+  cpuMicros: number;
 }
+
+/** CPU seconds used so far by a process (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function waitForHttp(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -42,7 +59,8 @@ async function waitForHttp(port: number): Promise<void> {
   throw new Error(`server on ${port} never answered`);
 }
 
-async function load(port: number, path: string): Promise<Figures> {
+async function load(port: number, path: string, pid: number): Promise<Figures> {
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     method: 'POST',
@@ -51,7 +69,8 @@ async function load(port: number, path: string): Promise<Figures> {
     connections: CONNECTIONS,
     duration: SECONDS,
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+  const cpuMicros = ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors, cpuMicros };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -77,12 +96,20 @@ function pinLoadToCoreZero(): void {
 interface Server {
   name: string;
   script: string;
+  /** Node arguments before the script (the Nest floor is TypeScript, loaded through swc). */
+  nodeArgs?: string[];
   env?: (round: number) => Record<string, string>;
 }
 
 const SERVERS: Server[] = [
   { name: 'bare node:http + raw bull add', script: join(__dirname, 'baseline-server.js') },
   { name: 'bare Fastify + raw bull add  ', script: join(__dirname, 'fastify-server.js') },
+  {
+    name: 'bare Nest + pipe + bull add   ',
+    script: join(__dirname, 'nest-server.ts'),
+    nodeArgs: ['-r', '@swc-node/register'],
+    env: () => ({ SWC_NODE_PROJECT: join(__dirname, '../../../tsconfig.base.json') }),
+  },
   {
     name: 'riptide POST /workers/jobs   ',
     script: join(__dirname, '../../../dist/apps/api/main.js'),
@@ -92,20 +119,21 @@ const SERVERS: Server[] = [
 
 async function run(server: Server, redisUrl: string, round: number): Promise<Figures> {
   const port = await findFreePort();
-  const [command, ...args] = [...serverPin, process.execPath, server.script];
+  const [command, ...args] = [...serverPin, process.execPath, ...(server.nodeArgs ?? []), server.script];
   const child = spawn(command, args, {
     env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), ...server.env?.(round) },
     stdio: 'ignore',
   });
   await waitForHttp(port);
-  await load(port, '/workers/jobs'); // warm-up (JIT, connections)
-  const figures = await load(port, '/workers/jobs');
+  const pid = child.pid ?? -1; // taskset execs the server, so the pid stays the server's
+  await load(port, '/workers/jobs', pid); // warm-up (JIT, connections)
+  const figures = await load(port, '/workers/jobs', pid);
   await stop(child);
   return figures;
 }
 
 const show = (name: string, f: Figures) =>
-  `${name}: ${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms${f.errors ? `, ${f.errors} errors` : ''}`;
+  `${name}: ${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.cpuMicros.toFixed(0)} µs CPU/req${f.errors ? `, ${f.errors} errors` : ''}`;
 
 async function main(): Promise<void> {
   pinLoadToCoreZero();
@@ -130,11 +158,16 @@ async function main(): Promise<void> {
     p50: median(list.map((f) => f.p50)),
     p99: median(list.map((f) => f.p99)),
     errors: list.reduce((n, f) => n + f.errors, 0),
+    cpuMicros: median(list.map((f) => f.cpuMicros)),
   });
-  const [bare, fastify, ours] = figures.map(pick);
+  const picked = figures.map(pick);
+  const [bare, fastify, nest, ours] = picked;
   console.log(`\nhttp-submit (${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS}; server ${serverPin.length ? 'pinned to its own core' : 'not pinned'})`);
-  SERVERS.forEach((server, i) => console.log(show(server.name, [bare, fastify, ours][i])));
-  console.log(`ratio: ${(ours.rps / bare.rps).toFixed(2)} (target ≥ 0.70); against bare Fastify ${(ours.rps / fastify.rps).toFixed(2)}; bare Fastify against node:http ${(fastify.rps / bare.rps).toFixed(2)}`);
+  SERVERS.forEach((server, i) => console.log(show(server.name, picked[i])));
+  const against = (f: Figures) => `${(ours.rps / f.rps).toFixed(2)} by req/s, ${(f.cpuMicros / ours.cpuMicros).toFixed(2)} by CPU per request`;
+  console.log(`ratio: ${(ours.rps / bare.rps).toFixed(2)} (target ≥ 0.70); by CPU per request ${(bare.cpuMicros / ours.cpuMicros).toFixed(2)}`);
+  console.log(`riptide against bare Fastify: ${against(fastify)}; against bare Nest: ${against(nest)}`);
+  console.log(`floors against node:http by req/s: bare Fastify ${(fastify.rps / bare.rps).toFixed(2)}, bare Nest ${(nest.rps / bare.rps).toFixed(2)}`);
   console.log(`riptide p99 ${ours.p99} ms (target ≤ 50 ms)`);
 }
 

@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
-import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '../../../libs/queue/src';
+import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '@riptide/queue';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
 
 const JOBS = envInt('BENCH_JOBS', 5000);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RedisServerProcess } from '../../../libs/host/src/lib/redis-server-process';
+import { RedisServerProcess } from '@riptide/host';
 
 /** A throw-away redis-server on a free port (never 6379), AOF off like a benchmark box. */
 export async function startBenchRedis(): Promise<RedisServerProcess> {
