@@ -1,23 +1,18 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { toErrorBody } from '../errors/api-exception.filter';
-
-/** Fastify's own errors (malformed JSON, 415, 413) reach clients in the API's error shape. */
 interface FastifyLike {
-  setErrorHandler(handler: (error: Error, request: unknown, reply: { status(code: number): { send(body: unknown): void } }) => void): void;
   hasContentTypeParser(type: string): boolean;
   removeContentTypeParser(type: string): void;
 }
 
+/**
+ * Bodies are JSON only: any other content type is refused with 415 by Fastify itself. Fastify's own
+ * errors (malformed JSON, 415, 413) reach clients in the API's error shape through Nest, which installs
+ * Fastify's error handler at init and hands every error to the global ApiExceptionFilter.
+ */
 export function useApiErrorShapeForFastify(app: INestApplication): void {
   const instance = app.getHttpAdapter().getInstance() as Partial<FastifyLike>;
-  if (typeof instance.setErrorHandler !== 'function') return;
-  // Bodies are JSON only: any other content type is refused with 415 by Fastify itself.
   if (instance.hasContentTypeParser?.('text/plain')) instance.removeContentTypeParser?.('text/plain');
-  instance.setErrorHandler((error, _request, reply) => {
-    const body = toErrorBody(error);
-    reply.status(body.statusCode).send(body);
-  });
 }
 
 /** Swagger UI at `/<path>` and the OpenAPI document at `/<path>-json`. */
