@@ -1,7 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
-import { TestJobHandlersModule, readExecutions } from '../testing';
+import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
 import { HandlerRegistryError } from './errors/handler-registry.error';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobResultUnavailableError } from './errors/job-result-unavailable.error';
@@ -31,7 +32,13 @@ describe('QueueModule (real Redis, real bull)', () => {
         TestJobHandlersModule.register({ redisUrl: url, prefix, builtIns }),
       ],
     }).compile();
-    const app = await moduleRef.init();
+    const app = await moduleRef.init().catch(async (error: unknown) => {
+      // Nest's close() rethrows a failed init instead of closing, so the connections opened
+      // before the failure are closed here through the providers' own shutdown hooks.
+      await moduleRef.get(QueueModule).onApplicationShutdown();
+      await moduleRef.get(TestJobHandlers).onModuleDestroy();
+      throw error;
+    });
     app.enableShutdownHooks();
     apps.push(app);
     return app;
@@ -249,6 +256,28 @@ describe('QueueModule (real Redis, real bull)', () => {
     await until(queue2, jobId, 'Completed');
     const runs = (await readExecutions(url, prefix)).filter((r) => r.jobId === jobId);
     expect(runs.map((r) => r.attempt)).toEqual([1, 1]);
+  });
+
+  it('closes every Redis connection it opened when the app closes (a closed app leaves nothing reconnecting)', async () => {
+    const riptideConnections = async () => {
+      const client = new Redis(url);
+      try {
+        const list = (await client.client('LIST')) as string;
+        return list.split('\n').filter((line) => / name=riptide-/.test(line)).map((line) => /name=(\S+)/.exec(line)![1]);
+      } finally {
+        client.disconnect();
+      }
+    };
+    const before = (await riptideConnections()).length;
+    const app = await boot(2);
+    const queue = app.get(QueueService);
+    await until(queue, (await queue.submit(custom('echo'))).jobId, 'Completed');
+    const open = await riptideConnections();
+    // Among them the producer, the worker's cancel subscriber and bull's own subscriber connection.
+    expect(open).toEqual(expect.arrayContaining(['riptide-producer', 'riptide-worker-cancel', 'riptide-worker-subscriber']));
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+    await waitFor(riptideConnections, (names) => names.length === before, { what: 'every connection of the closed app to close' });
   });
 
   it('removes finished jobs older than a given age', async () => {

@@ -47,12 +47,20 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
   exports: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS, QUEUE_TOKEN, JobEvents, QueueService, JobHandlerRegistry, WorkerRuntime],
 })
 export class QueueModule extends ConfigurableQueueModule implements OnApplicationShutdown {
-  constructor(@Inject(QUEUE_TOKEN) private readonly queue: Queue) {
+  constructor(
+    @Inject(QUEUE_TOKEN) private readonly queue: Queue,
+    @Inject(QUEUE_REDIS) private readonly redis: ScriptedRedis,
+  ) {
     super();
   }
 
-  /** Runs after the worker runtime has handed its jobs back; closes the producer connections. */
+  /**
+   * Runs after the worker runtime has handed its jobs back and after every module's
+   * before-shutdown work (metrics included) is done; closes the producer connections.
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close().catch(() => undefined);
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }

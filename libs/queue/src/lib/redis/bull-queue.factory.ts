@@ -8,14 +8,22 @@ import { createRedis } from './redis-connection.util';
 
 /**
  * Creates the bull queue. `client` is the connection for ordinary commands: the producer's
- * fail-fast one, or a worker connection that waits out a Redis restart.
+ * fail-fast one, or a worker connection that waits out a Redis restart; it stays the caller's to
+ * close. The blocking and subscriber connections made here are closed with the queue: bull closes
+ * only connections it made itself, never those of a `createClient`, and an open one would keep
+ * reconnecting, and keep its process alive, after the app has closed.
  */
 export function createBullQueue(options: ResolvedQueueOptions, client: Redis, label: string): Bull.Queue {
   const worker = options.worker;
-  return new Bull(options.queueName, {
+  const ownConnections: Redis[] = [];
+  const queue = new Bull(options.queueName, {
     prefix: options.prefix,
-    createClient: (type) =>
-      type === 'client' ? client : createRedis(options.redisUrl, 'blocking', `riptide-${label}-${type}`),
+    createClient: (type) => {
+      if (type === 'client') return client;
+      const connection = createRedis(options.redisUrl, 'blocking', `riptide-${label}-${type}`);
+      ownConnections.push(connection);
+      return connection;
+    },
     settings: {
       lockDuration: worker.lockDurationMs,
       lockRenewTime: Math.floor(worker.lockDurationMs / 2),
@@ -29,4 +37,6 @@ export function createBullQueue(options: ResolvedQueueOptions, client: Redis, la
       },
     } as Bull.AdvancedSettings,
   });
+  queue.once('close', () => ownConnections.forEach((connection) => connection.disconnect()));
+  return queue;
 }
