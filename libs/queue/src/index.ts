@@ -7,7 +7,7 @@ export type { SubmittedJob } from './lib/queue.service';
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
 export { QueueKeys } from './lib/redis/queue-keys';
-export { createRedis } from './lib/redis/redis-connection.util';
+export { closeRedis, createRedis } from './lib/redis/redis-connection.util';
 export type { RedisRole } from './lib/redis/redis-connection.util';
 export { withRedisDeadline, isConnectionError } from './lib/redis/redis-guard.util';
 export * from './lib/model/job.interface';

@@ -34,6 +34,9 @@ interface Figures {
   cpuMicros: number;
 }
 
+/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** CPU seconds used so far by a process (Linux /proc; NaN elsewhere). */
 function cpuSeconds(pid: number): number {
   try {
@@ -44,7 +47,6 @@ function cpuSeconds(pid: number): number {
     return NaN;
   }
 }
-const CLOCK_TICKS_PER_SECOND = 100;
 
 async function waitForHttp(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {

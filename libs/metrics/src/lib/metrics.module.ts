@@ -1,6 +1,6 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, createRedis } from '@riptide/queue';
+import { RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, closeRedis, createRedis } from '@riptide/queue';
 import type Redis from 'ioredis';
 import { EventLoopHealthIndicator } from './health/event-loop.health';
 import { HealthController } from './health/health.controller';
@@ -72,7 +72,6 @@ export class MetricsModule extends ConfigurableMetricsModule implements OnApplic
 
   /** Runs after the worker registry has left the registry; pending increments are flushed first. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }

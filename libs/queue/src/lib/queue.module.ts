@@ -8,7 +8,7 @@ import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interf
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { QueueService } from './queue.service';
 import { createBullQueue } from './redis/bull-queue.factory';
-import { createRedis } from './redis/redis-connection.util';
+import { closeRedis, createRedis } from './redis/redis-connection.util';
 import { resolveQueueOptions } from './resolve-queue-options.util';
 import { ScriptedRedis, defineQueueScripts } from './scripts/queue-scripts';
 import { JobHandlerRegistry } from './worker/job-handler-registry.service';
@@ -60,7 +60,6 @@ export class QueueModule extends ConfigurableQueueModule implements OnApplicatio
    */
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close().catch(() => undefined);
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { createRedis } from '@riptide/queue';
+import { closeRedis, createRedis } from '@riptide/queue';
 import { defineSchedulerScripts, ScriptedSchedulerRedis } from './redis/scheduler-scripts';
 import { resolveSchedulerOptions } from './resolve-scheduler-options.util';
 import { ScheduleRunner } from './schedule-runner.service';
@@ -47,6 +47,6 @@ export class SchedulerModule extends ConfigurableSchedulerModule implements OnAp
 
   /** Runs after the fire loop stopped (beforeApplicationShutdown); closes the connections. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.redis.quit().catch(() => undefined), this.runnerRedis?.quit().catch(() => undefined)]);
+    await Promise.all([closeRedis(this.redis), this.runnerRedis ? closeRedis(this.runnerRedis) : undefined]);
   }
 }

@@ -24,6 +24,15 @@ export function redisOptionsFor(role: RedisRole): RedisOptions {
   }
 }
 
+/**
+ * Closes a connection: politely (QUIT, after the replies still due) when it is up, at once when it
+ * is not, so that a shutdown never waits for a Redis that is away.
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
+
 export function createRedis(url: string, role: RedisRole, connectionName?: string): Redis {
   const client = new Redis(url, { ...redisOptionsFor(role), connectionName, lazyConnect: false });
   // Errors surface through the commands that fail; an unhandled 'error' event would crash the process.

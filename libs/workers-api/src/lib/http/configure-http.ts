@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
 interface FastifyLike {
   hasContentTypeParser(type: string): boolean;
   removeContentTypeParser(type: string): void;
