@@ -55,12 +55,15 @@ async function main(): Promise<void> {
         );
       }
     }
+    // Best of rounds; a ratio is printed only when both of its sides ran (BENCH_ONLY may leave one out).
     const best = (name: string) => Math.max(...reports.filter((r) => r.name === name).map((r) => r.pagesPerSecond));
-    const ours = best('riptide Crawler');
-    const crawlee = best('Crawlee CheerioCrawler');
-    const control = best('Crawlee Http+Readability');
-    console.log(`  ratio riptide / Crawlee CheerioCrawler (best of rounds): ${(ours / crawlee).toFixed(2)}x`);
-    console.log(`  ratio riptide / Crawlee with the same Readability extraction: ${(ours / control).toFixed(2)}x`);
+    const ratio = (label: string, baseline: string) => {
+      const ours = best('riptide Crawler');
+      const base = best(baseline);
+      if (ours > 0 && base > 0) console.log(`  ratio riptide / ${label} (best of rounds): ${(ours / base).toFixed(2)}x`);
+    };
+    ratio('Crawlee CheerioCrawler', 'Crawlee CheerioCrawler');
+    ratio('Crawlee with the same Readability extraction', 'Crawlee Http+Readability');
   } finally {
     await site.close();
     await redis.stop();

@@ -1,8 +1,12 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { BUILT_HTML_WORKER } from '../test/crawler-e2e.spec-helper';
 import { CrawlCancelledError } from './errors/crawl-cancelled.error';
+import { CrawlTimeoutError } from './errors/crawl-timeout.error';
 import { ExtractionError } from './errors/extraction.error';
 import { HtmlExtractionPool } from './html-extraction-pool';
+import { PAGE_STARTED } from './html-extraction.protocol';
 import type { HtmlExtractionInput } from './html-extractor.util';
 
 const page = (n: number): HtmlExtractionInput => ({
@@ -33,32 +37,86 @@ describe('HtmlExtractionPool', () => {
 
   it('gives exactly what in-line extraction gives, for many pages in flight across threads', async () => {
     const inputs = Array.from({ length: 40 }, (_, n) => page(n));
-    const threaded = await Promise.all(inputs.map((input) => pool(BUILT_HTML_WORKER, 2).extract(input, live())));
-    const inline = await Promise.all(inputs.map((input) => pool(null).extract(input, live())));
+    const threads = pool(BUILT_HTML_WORKER, 2);
+    const inlinePool = pool(null);
+    const threaded = await Promise.all(inputs.map((input) => threads.extract(input, live())));
+    const inline = await Promise.all(inputs.map((input) => inlinePool.extract(input, live())));
     expect(threaded).toEqual(inline);
-    expect(threaded[7]).toMatchObject({ title: 'Page 7', links: ['http://site.test/', 'http://site.test/next/7'] });
+    expect(threaded[7]).toMatchObject({
+      title: 'Page 7',
+      links: ['http://site.test/', 'http://site.test/next/7'],
+    });
     expect(threaded[7].text).toContain('Plenty of readable words');
   });
 
-  it('answers an abort at once with the abort reason', async () => {
+  type Internals = { threads: { worker: Worker; tasks: Map<number, { state: Int32Array }> }[] };
+  const workerOf = (threads: HtmlExtractionPool): Worker =>
+    (threads as unknown as Internals).threads[0].worker;
+  /** Resolves once the (only) thread has begun parsing the first page it holds. */
+  const parsingStarted = async (threads: HtmlExtractionPool): Promise<void> => {
+    const [first] = (threads as unknown as Internals).threads[0].tasks.values();
+    while (Atomics.load(first.state, 0) !== PAGE_STARTED)
+      await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  /** A page that takes a thread a good while to parse. */
+  const bigPage = (n: number): HtmlExtractionInput => {
+    const big = page(n);
+    big.html = big.html.replace(
+      '</article>',
+      '<p>more words to parse</p>'.repeat(20000) + '</article>',
+    );
+    return big;
+  };
+
+  it('stops the thread parsing an aborted page, answers at once with the abort reason, and goes on with a fresh thread', async () => {
     const threads = pool(BUILT_HTML_WORKER, 1);
+    await threads.extract(page(1), live()); // the thread exists
+    const parsing = workerOf(threads);
+    const stopped = once(parsing, 'exit');
     const controller = new AbortController();
-    const pending = threads.extract(page(1), controller.signal);
+    const aborted = threads.extract(bigPage(2), controller.signal);
+    const next = threads.extract(page(3), live()); // waits for the thread
+    await parsingStarted(threads);
     controller.abort(new CrawlCancelledError());
-    await expect(pending).rejects.toBeInstanceOf(CrawlCancelledError);
-    // The thread is still good for the next page.
-    await expect(threads.extract(page(2), live())).resolves.toMatchObject({ title: 'Page 2' });
+    await expect(aborted).rejects.toBeInstanceOf(CrawlCancelledError);
+    await stopped; // the parse was stopped, not left to finish
+    await expect(next).resolves.toMatchObject({ title: 'Page 3' });
+    expect(workerOf(threads)).not.toBe(parsing);
+  });
+
+  it('drops aborted pages that have not started, without disturbing the page being parsed', async () => {
+    const threads = pool(BUILT_HTML_WORKER, 1);
+    const parsed = threads.extract(bigPage(1), live());
+    const parsing = workerOf(threads);
+    const controller = new AbortController();
+    const handedToThread = threads.extract(page(2), controller.signal);
+    const stillInPool = threads.extract(page(3), controller.signal);
+    const after = threads.extract(page(4), live());
+    controller.abort(new CrawlTimeoutError('total', 5));
+    await expect(handedToThread).rejects.toBeInstanceOf(CrawlTimeoutError);
+    await expect(stillInPool).rejects.toBeInstanceOf(CrawlTimeoutError);
+    await expect(parsed).resolves.toMatchObject({ title: 'Page 1' });
+    await expect(after).resolves.toMatchObject({ title: 'Page 4' });
+    expect(workerOf(threads)).toBe(parsing);
+  });
+
+  it('fails the pages in flight and waiting when it closes', async () => {
+    const threads = pool(BUILT_HTML_WORKER, 1);
+    const parsing = threads.extract(bigPage(1), live());
+    const waiting = threads.extract(page(2), live());
+    await Promise.all([
+      expect(parsing).rejects.toBeInstanceOf(ExtractionError),
+      expect(waiting).rejects.toBeInstanceOf(ExtractionError),
+      threads.close(),
+    ]);
   });
 
   it('fails the pages of a thread that dies with an extraction error, then starts a new thread', async () => {
     const threads = pool(BUILT_HTML_WORKER, 1);
     await threads.extract(page(1), live()); // the thread exists
     // A big page, so the thread is still parsing it when it is killed from outside, as a crash would.
-    const big = page(2);
-    big.html = big.html.replace('</article>', '<p>more words to parse</p>'.repeat(20000) + '</article>');
-    const inFlight = threads.extract(big, live());
-    const worker = (threads as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0].worker;
-    await worker.terminate();
+    const inFlight = threads.extract(bigPage(2), live());
+    await workerOf(threads).terminate();
     await expect(inFlight).rejects.toBeInstanceOf(ExtractionError);
     await expect(threads.extract(page(3), live())).resolves.toMatchObject({ title: 'Page 3' });
   });

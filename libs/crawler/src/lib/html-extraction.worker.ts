@@ -1,15 +1,27 @@
 /**
- * Entry script of an HTML extraction thread (see HtmlExtractionPool): receives
- * `{ id, input }`, answers `{ id, ok, doc }` or `{ id, ok: false, message }`. Built next to the
- * library's own JS (tsc) and as an extra entry of each host bundle (webpack).
+ * Entry script of an HTML extraction thread (see HtmlExtractionPool and html-extraction.protocol):
+ * parses each page it is handed unless the pool cancelled it first, and answers with the document
+ * or the error message. Built next to the library's own JS (tsc) and as an extra entry of each host
+ * bundle (webpack).
  */
 import { parentPort } from 'node:worker_threads';
-import { extractHtml, HtmlExtractionInput } from './html-extractor.util';
+import {
+  ExtractionReply,
+  ExtractionRequest,
+  PAGE_STARTED,
+  PAGE_WAITING,
+} from './html-extraction.protocol';
+import { extractHtml } from './html-extractor.util';
 
-parentPort?.on('message', ({ id, input }: { id: number; input: HtmlExtractionInput }) => {
+function answer(reply: ExtractionReply): void {
+  parentPort?.postMessage(reply);
+}
+
+parentPort?.on('message', ({ id, input, state }: ExtractionRequest) => {
+  if (Atomics.compareExchange(state, 0, PAGE_WAITING, PAGE_STARTED) !== PAGE_WAITING) return;
   try {
-    parentPort?.postMessage({ id, ok: true, doc: extractHtml(input) });
+    answer({ id, ok: true, doc: extractHtml(input) });
   } catch (error) {
-    parentPort?.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    answer({ id, ok: false, message: error instanceof Error ? error.message : String(error) });
   }
 });

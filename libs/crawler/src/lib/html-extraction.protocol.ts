@@ -1,0 +1,25 @@
+import type { ExtractedDoc } from './crawler.interface';
+import type { HtmlExtractionInput } from './html-extractor.util';
+
+/**
+ * Messages between HtmlExtractionPool and its threads (html-extraction.worker). `state` is one
+ * Int32 word shared by both sides: the thread moves it from WAITING to STARTED when it takes the
+ * page, the pool from WAITING to CANCELLED when the page is aborted first, so that a cancelled
+ * page is skipped and the pool knows whether a parse has to be stopped.
+ */
+export const PAGE_WAITING = 0;
+export const PAGE_CANCELLED = 1;
+export const PAGE_STARTED = 2;
+
+export interface ExtractionRequest {
+  id: number;
+  input: HtmlExtractionInput;
+  state: Int32Array;
+}
+
+export type ExtractionReply =
+  { id: number; ok: true; doc: ExtractedDoc } | { id: number; ok: false; message: string };
+
+export function newPageState(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+}
