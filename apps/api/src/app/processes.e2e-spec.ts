@@ -62,6 +62,31 @@ describe('Across real processes', () => {
     expect(site.requestsTo('/hold')).toHaveLength(1);
   });
 
+  it('runs a wide batch in a worker process: lanes capped by WORKER_MAX_CONCURRENCY, progress as URLs finish, a quiet stderr', async () => {
+    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', WORKER_MAX_CONCURRENCY: '12', CRAWL_HOST_CONCURRENCY: '16' }));
+    workers.push(worker);
+    let stderr = '';
+    worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Twelve quick pages and a slow last one: the last is still held while the other twelve are done.
+    const urls = [...Array.from({ length: 12 }, (_, i) => site.url(`/hold?ms=800&id=${i}`)), site.url('/hold?ms=3000&id=12')];
+    const { body } = await http()
+      .post('/workers/jobs')
+      .send({ job_type: { type: 'batch_crawl', urls, options: { concurrency: 20, cache_mode: 'bypass' } } })
+      .expect(200);
+    const progressOf = (s: Record<string, string>) => s.progress as unknown as { completed: number; total: number } | undefined;
+    const partial = await until(body.job_id, (s) => s.status === 'Processing' && (progressOf(s)?.completed ?? 0) > 0, 'progress while the batch runs');
+    expect(progressOf(partial)).toMatchObject({ completed: expect.any(Number), total: 13 });
+    expect(progressOf(partial)!.completed).toBeLessThan(13);
+    await until(body.job_id, (s) => s.status === 'Completed', 'Completed');
+    const { body: result } = await http().get(`/workers/jobs/${body.job_id}/result`).expect(200);
+    expect(result.data).toMatchObject({ total_urls: 13, successful: 13, failed: 0 });
+    expect(result.data.results.map((r: { document: { title: string } }) => r.document.title)).toEqual(urls.map((_, i) => `Held ${i}`));
+    // 20 lanes were asked for; the worker's cap of 12 applied (the host allowed 16).
+    expect(site.maxConcurrentHolds).toBe(12);
+    // Twelve lanes wait on one job signal at once; that is by design, not a leak to warn about.
+    expect(stderr).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('runs a job again on another worker when its worker is killed with SIGKILL mid-job', async () => {
     const first = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
     workers.push(first);

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import type Bull from 'bull';
 import type Redis from 'ioredis';
 import { JobCancelledError } from '../errors/job-cancelled.error';
@@ -150,6 +151,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     const attempt = bullJob.attemptsMade + 1;
     const startedAt = Date.now();
     const controller = new AbortController();
+    // A job's signal is shared by all of its concurrent work (each lane of a batch crawl, each step
+    // of a custom job); every step removes its listener when it ends, so Node's leak warning at 11
+    // listeners would only be noise in the worker's log.
+    setMaxListeners(0, controller.signal);
     this.running.set(jobId, { controller, startedAt });
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(record.timeoutSecs)), record.timeoutSecs * 1000);
     const readyAt = Math.max(bullJob.timestamp, record.scheduledAt ? Date.parse(record.scheduledAt) : 0);
