@@ -145,7 +145,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const hits = new Map<string, number>();
   const articles = new Map<number, Buffer>();
   let robots: RobotsFixture = options.robots ?? null;
-  let holds = 0;
+  // Holds in progress since the last reset(): one still running from an earlier test is not counted.
+  let holds = new Set<object>();
   let maxConcurrentHolds = 0;
   const pdf = buildPdfDocument(FIXTURE_PDF);
 
@@ -258,10 +259,12 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
         return send(res, 200, 'text/html; charset=utf-8', ARTICLE_HTML);
       }
       case '/hold': {
-        holds += 1;
-        maxConcurrentHolds = Math.max(maxConcurrentHolds, holds);
+        const hold = {};
+        const counted = holds;
+        counted.add(hold);
+        maxConcurrentHolds = Math.max(maxConcurrentHolds, counted.size);
         await new Promise((resolve) => setTimeout(resolve, Number(query.get('ms') ?? 100)));
-        holds -= 1;
+        counted.delete(hold);
         return send(
           res,
           200,
@@ -358,6 +361,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       hits.clear();
       routes.clear();
       maxConcurrentHolds = 0;
+      holds = new Set();
     },
     close: () => closeServer(server, sockets),
   };
