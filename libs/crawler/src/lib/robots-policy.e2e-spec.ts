@@ -51,6 +51,13 @@ describe('robots.txt', () => {
     expect(site.requestsTo('/article')).toHaveLength(0);
   });
 
+  it('treats a rate-limited robots.txt (429) as unreachable, not as missing', async () => {
+    site.setRobots({ status: 429 });
+    const result = await ctx.crawler().crawl(site.url('/article'));
+    expect(result.error).toMatchObject({ code: 'robots_unavailable', retryClass: 'retryable' });
+    expect(site.requestsTo('/article')).toHaveLength(0);
+  });
+
   it('disallows everything when robots.txt is unreachable', async () => {
     site.route('/robots.txt', () => undefined); // never answers
     const crawler = ctx.crawler({ timeouts: { headersMs: 300 } });

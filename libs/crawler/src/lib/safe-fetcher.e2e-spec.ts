@@ -1,7 +1,16 @@
+import { get as httpGet } from 'node:http';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 // The fixture site is a test-only dependency on the shared testing library.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { FIXTURE_ARTICLE, FixtureSite, startFixtureSite } from '@riptide/testing';
 import { createE2eContext, E2eContext } from '../test/crawler-e2e.spec-helper';
+
+/** GETs `url` and drops the body undecoded. */
+function fetchRaw(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, (response) => response.resume().on('end', resolve)).on('error', reject);
+  });
+}
 
 describe('fetching (real HTTP against the fixture site)', () => {
   let site: FixtureSite;
@@ -75,6 +84,8 @@ describe('fetching (real HTTP against the fixture site)', () => {
   it.each(['/gzip-bomb', '/br-bomb', '/deflate-bomb'])(
     'stops %s at the decoded byte cap',
     async (path) => {
+      // The fixture builds its bombs (in this process) on first request: not part of the measure.
+      await fetchRaw(site.url(path));
       const before = process.memoryUsage().rss;
       const started = Date.now();
       const result = await ctx.crawler().crawl(site.url(path), { maxBytes: 1024 * 1024 });
@@ -94,6 +105,23 @@ describe('fetching (real HTTP against the fixture site)', () => {
     expect(plain.error?.code).toBe('response_too_large');
     const declared = await crawler.crawl(site.url('/declared-large'), { maxBytes: 1_000_000 });
     expect(declared.error?.code).toBe('response_too_large');
+  });
+
+  it('times out a connection that is never set up (a TLS handshake that never answers)', async () => {
+    // Accepts TCP and then says nothing: the connect phase (TCP + TLS) never completes.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const crawler = ctx.crawler({ timeouts: { connectMs: 300, headersMs: 10_000, totalMs: 10_000 } });
+      const result = await crawler.crawl(`https://127.0.0.1:${port}/page`, { respectRobots: false });
+      expect(result.error).toMatchObject({ code: 'timeout', retryClass: 'timed-out', message: 'Timed out after 300 ms (connect)' });
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('times out waiting for headers', async () => {
