@@ -82,7 +82,7 @@ export function validateJobSubmission(
           const data = jobType['pdfData'];
           if (typeof data !== 'string' || data.length === 0 || !BASE64_PATTERN.test(data)) {
             add('jobType.pdfData', 'must be non-empty base64');
-          } else if (Math.floor((data.length * 3) / 4) > limits.maxPdfBytes) {
+          } else if (decodedBase64Length(data) > limits.maxPdfBytes) {
             add('jobType.pdfData', `must decode to at most ${limits.maxPdfBytes} bytes`);
           }
         }
@@ -168,4 +168,10 @@ function validateCrawlOptions(options: unknown, add: (path: string, message: str
     add('jobType.options.timeoutMs', 'must be an integer from 100 to 600000');
   if (options['maxBytes'] !== undefined && !isInt(options['maxBytes'], 1, 100 * 1024 * 1024))
     add('jobType.options.maxBytes', `must be an integer from 1 to ${100 * 1024 * 1024}`);
+}
+
+/** Bytes that `base64` (valid, per BASE64_PATTERN) decodes to, without decoding it. */
+function decodedBase64Length(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
 }
