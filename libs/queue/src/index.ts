@@ -13,7 +13,7 @@ export { withRedisDeadline, isConnectionError } from './lib/redis/redis-guard.ut
 export * from './lib/model/job.interface';
 export { DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS } from './lib/model/job-limits.interface';
 export type { JobLimits } from './lib/model/job-limits.interface';
-export { DEFAULT_RETRY_CONFIG, mergeRetryConfig, retryDelayMs } from './lib/model/retry-policy.util';
+export { DEFAULT_RETRY_CONFIG, RETRY_LATER_MAX_MS, mergeRetryConfig, retryDelayAfterMs, retryDelayMs } from './lib/model/retry-policy.util';
 export { parsePriority } from './lib/model/job-priority.util';
 export { parseStatus } from './lib/model/job-status.util';
 export { validateJobSubmission, describeUrlProblem, JOB_NAME_PATTERN } from './lib/model/job-validation.util';
@@ -24,6 +24,7 @@ export { JobStateConflictError } from './lib/errors/job-state-conflict.error';
 export { JobResultUnavailableError } from './lib/errors/job-result-unavailable.error';
 export { QueueUnavailableError } from './lib/errors/queue-unavailable.error';
 export { NonRetryableJobError } from './lib/errors/non-retryable-job.error';
+export { RetryLaterError } from './lib/errors/retry-later.error';
 export { JobTimeoutError } from './lib/errors/job-timeout.error';
 export { JobCancelledError } from './lib/errors/job-cancelled.error';
 export { HandlerRegistryError } from './lib/errors/handler-registry.error';

@@ -87,6 +87,26 @@ describe('Across real processes', () => {
     expect(stderr).not.toContain('MaxListenersExceededWarning');
   });
 
+  it("puts a single-URL job's retry off until the server's Retry-After, when it is longer than a crawl waits in place", async () => {
+    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }));
+    workers.push(worker);
+    const { body } = await http()
+      .post('/workers/jobs')
+      .send({
+        job_type: { type: 'single_crawl', url: site.url('/status?code=429&retry-after=2') },
+        retry_config: { max_attempts: 2, initial_delay_secs: 0.1, use_jitter: false },
+      })
+      .expect(200);
+    const retrying = await until(body.job_id, (s) => s.status === 'Retrying', 'Retrying');
+    expect(retrying.last_error).toContain('429');
+    const [first] = site.requestsTo('/status');
+    // The backoff alone would have retried 0.1 s after the failure.
+    expect(Date.parse(retrying.next_retry_at) - first.at).toBeGreaterThanOrEqual(2000);
+    await until(body.job_id, (s) => s.status === 'DeadLetter', 'DeadLetter');
+    const [, second] = site.requestsTo('/status');
+    expect(second.at - first.at).toBeGreaterThanOrEqual(2000);
+  });
+
   it('runs a job again on another worker when its worker is killed with SIGKILL mid-job', async () => {
     const first = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
     workers.push(first);

@@ -20,6 +20,7 @@ export interface HostConfig {
   crawlAllowPrivateNetworks: boolean;
   crawlHostConcurrency: number;
   crawlHostMinGapMs: number;
+  crawlRetryAfterMaxWaitMs: number;
   crawlUserAgent?: string;
   schedulerMaxSchedules: number;
   schedulerMinIntervalSecs: number;

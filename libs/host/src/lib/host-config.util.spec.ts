@@ -16,6 +16,7 @@ describe('loadHostConfig', () => {
       crawlAllowPrivateNetworks: false,
       crawlHostConcurrency: 4,
       crawlHostMinGapMs: 0,
+      crawlRetryAfterMaxWaitMs: 30000,
     });
   });
 

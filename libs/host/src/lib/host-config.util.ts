@@ -67,6 +67,7 @@ export function loadHostConfig(env: Env): HostConfig {
     crawlAllowPrivateNetworks: bool('CRAWL_ALLOW_PRIVATE_NETWORKS', false),
     crawlHostConcurrency: int('CRAWL_HOST_CONCURRENCY', 4, 1, 1000),
     crawlHostMinGapMs: int('CRAWL_HOST_MIN_GAP_MS', 0, 0, 30000),
+    crawlRetryAfterMaxWaitMs: int('CRAWL_RETRY_AFTER_MAX_WAIT_MS', 30000, 0, 600000),
     crawlUserAgent: read('CRAWL_USER_AGENT'),
     schedulerMaxSchedules: int('SCHEDULER_MAX_SCHEDULES', 1000, 1, 1000000),
     schedulerMinIntervalSecs: int('SCHEDULER_MIN_INTERVAL_SECS', 1, 1, 86400),

@@ -63,6 +63,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
           allowPrivateNetworks: config.crawlAllowPrivateNetworks,
           hostConcurrency: config.crawlHostConcurrency,
           hostMinGapMs: config.crawlHostMinGapMs,
+          retryAfterMaxWaitMs: config.crawlRetryAfterMaxWaitMs,
           userAgent: config.crawlUserAgent,
         },
       }),

@@ -137,6 +137,20 @@ describe('QueueModule (real Redis, real bull)', () => {
     expect(await queue.getJob(jobId)).toMatchObject({ retryCount: 2, status: 'Completed' });
   });
 
+  it('waits as long as a failure asks before the retry (Retry-After), even past the backoff', async () => {
+    const app = await boot(1);
+    const queue = app.get(QueueService);
+    const { jobId } = await queue.submit(custom('retry-later', { ms: 1500 }, { retryConfig: { ...fast, maxAttempts: 2 } }));
+    const retrying = await waitFor(() => queue.getJob(jobId), (j) => j.status === 'Retrying', { what: 'Retrying' });
+    expect(retrying.lastError).toBe('come back later');
+    await until(queue, jobId, 'Completed');
+    const runs = await readExecutions(url, prefix);
+    expect(runs.map((r) => r.attempt)).toEqual([1, 2]);
+    // The backoff alone would have been 0.2 s.
+    expect(runs[1].at - runs[0].at).toBeGreaterThanOrEqual(1500);
+    expect(retrying.nextRetryAt!.getTime() - runs[0].at).toBeGreaterThanOrEqual(1500);
+  });
+
   it('dead-letters a job whose attempts are exhausted, and replays it with a fresh budget', async () => {
     const app = await boot(1);
     const queue = app.get(QueueService);

@@ -9,6 +9,7 @@ import {
   MaintenanceJob,
   NonRetryableJobError,
   PdfExtractionJob,
+  RetryLaterError,
   SingleCrawlJob,
 } from '../index';
 
@@ -103,6 +104,13 @@ export class TestJobHandlers {
   async fail(payload: Payload, context: JobContext): Promise<never> {
     await this.log(context, 'fail', payload);
     throw new Error(`boom on attempt ${context.attempt}`);
+  }
+
+  @CustomJobHandler('retry-later')
+  async retryLater(payload: Payload, context: JobContext) {
+    await this.log(context, 'retry-later', payload);
+    if (context.attempt === 1) throw new RetryLaterError('come back later', payload?.ms ?? 1000);
+    return { succeededOnAttempt: context.attempt };
   }
 
   @CustomJobHandler('fail-permanently')

@@ -1,5 +1,5 @@
 import type { CrawlResult } from '@riptide/crawler';
-import { JobCancelledError, NonRetryableJobError } from '@riptide/queue';
+import { JobCancelledError, NonRetryableJobError, RetryLaterError } from '@riptide/queue';
 import { throwForFailure, toEngineOptions, toOutcome } from './crawl-result.mapper';
 
 const failed = (retryClass: 'retryable' | 'non-retryable' | 'cancelled' | 'timed-out'): CrawlResult => ({
@@ -28,6 +28,13 @@ describe('crawl result mapping', () => {
       expect((caught as Error).message).toBe(`failed (${retryable})`);
     }
     expect(() => throwForFailure({ ...failed('retryable'), error: null })).not.toThrow();
+  });
+
+  it("puts a single-URL job's retry off for as long as the server's Retry-After asks", () => {
+    const refused = failed('retryable');
+    refused.error = { code: 'http_status', message: 'HTTP 429 (retry after 120 s)', retryClass: 'retryable', retryAfterMs: 120000 };
+    expect(() => throwForFailure(refused)).toThrow(expect.objectContaining({ name: 'RetryLaterError', retryAfterMs: 120000 }));
+    expect(() => throwForFailure(refused)).toThrow(RetryLaterError);
   });
 
   it('keeps per-URL outcomes as data and reports ignored browser-only options', () => {

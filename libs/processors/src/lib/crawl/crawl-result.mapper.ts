@@ -1,5 +1,5 @@
 import { CrawlOptions as EngineCrawlOptions, CrawlResult } from '@riptide/crawler';
-import { CrawlOptions, JobCancelledError, NonRetryableJobError } from '@riptide/queue';
+import { CrawlOptions, JobCancelledError, NonRetryableJobError, RetryLaterError } from '@riptide/queue';
 
 /** A per-URL outcome as stored in the job result (wire names are applied by the API). */
 export interface CrawlOutcome {
@@ -41,12 +41,14 @@ export function toOutcome(result: CrawlResult, options: CrawlOptions | undefined
 
 /**
  * A single-URL job fails as the crawl failed: its retry class, decided where the failure was
- * raised, says whether the queue retries it.
+ * raised, says whether the queue retries it, and a server's Retry-After (longer than the crawl
+ * waits in place) puts the retry off until then.
  */
 export function throwForFailure(result: CrawlResult): void {
   const failure = result.error;
   if (!failure) return;
   if (failure.retryClass === 'non-retryable') throw new NonRetryableJobError(failure.message);
   if (failure.retryClass === 'cancelled') throw new JobCancelledError();
+  if (failure.retryAfterMs !== null) throw new RetryLaterError(failure.message, failure.retryAfterMs);
   throw new Error(failure.message);
 }

@@ -1,3 +1,4 @@
+import { RetryLaterError } from '../errors/retry-later.error';
 import { RetryConfig } from './job.interface';
 
 /** SPEC §2 defaults: 3 executions, 30 s, ×2, capped at 300 s, with jitter. */
@@ -31,4 +32,17 @@ export function retryDelayMs(config: RetryConfig, retryNumber: number, random: (
   );
   const jitter = config.useJitter ? base * RETRY_JITTER_FRACTION * random() : 0;
   return Math.round((base + jitter) * 1000);
+}
+
+/** Longest wait a handler's RetryLaterError can impose: one hour, whatever a server asks for. */
+export const RETRY_LATER_MAX_MS = 60 * 60 * 1000;
+
+/**
+ * Wait before the retry that follows `error`: the backoff, or longer when the error asks for a
+ * later retry (a server's Retry-After), up to RETRY_LATER_MAX_MS.
+ */
+export function retryDelayAfterMs(config: RetryConfig, retryNumber: number, error: unknown, random: () => number = Math.random): number {
+  const backoff = retryDelayMs(config, retryNumber, random);
+  const requested = error instanceof RetryLaterError ? Math.min(Math.max(0, error.retryAfterMs), RETRY_LATER_MAX_MS) : 0;
+  return Math.max(backoff, Math.round(requested));
 }

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { ResolvedQueueOptions } from '../queue-options.interface';
 import { RIPTIDE_BACKOFF } from '../queue.constants';
 import { RetryConfig } from '../model/job.interface';
-import { retryDelayMs } from '../model/retry-policy.util';
+import { retryDelayAfterMs } from '../model/retry-policy.util';
 import { createRedis } from './redis-connection.util';
 
 /**
@@ -31,9 +31,10 @@ export function createBullQueue(options: ResolvedQueueOptions, client: Redis, la
       maxStalledCount: worker.maxStalledCount,
       retryProcessDelay: 1000,
       backoffStrategies: {
-        // bull passes the number of executions so far; the n-th retry follows the n-th failure.
-        [RIPTIDE_BACKOFF]: (attemptsMade: number, _error: Error, config: RetryConfig) =>
-          Math.max(1, retryDelayMs(config, attemptsMade)),
+        // bull passes the number of executions so far (the n-th retry follows the n-th failure)
+        // and the error the attempt failed with, as thrown.
+        [RIPTIDE_BACKOFF]: (attemptsMade: number, error: Error, config: RetryConfig) =>
+          Math.max(1, retryDelayAfterMs(config, attemptsMade, error)),
       },
     } as Bull.AdvancedSettings,
   });
