@@ -72,6 +72,19 @@ describe('text statistics', () => {
     expect(normaliseWhitespace(' a  b \n\n\n\n c ')).toBe('a b\n\nc');
   });
 
+  it('normalises white space exactly as the regular-expression definition does', () => {
+    const reference = (text: string) =>
+      text.replace(/\r\n?/g, '\n').replace(/[^\S\n]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    const alphabet = ['a', 'b', 'é', ' ', '  ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2003', '\u2028', '\ufeff', '\v', '\f', '.'];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let run = 0; run < 5000; run += 1) {
+      const parts = Array.from({ length: Math.floor(random() * 24) }, () => alphabet[Math.floor(random() * alphabet.length)]);
+      const text = parts.join('');
+      expect(JSON.stringify(normaliseWhitespace(text))).toBe(JSON.stringify(reference(text)));
+    }
+  });
+
   it('parses Retry-After seconds and dates', () => {
     const now = Date.parse('2024-01-01T00:00:00Z');
     expect(parseRetryAfter('5', now)).toBe(5000);
