@@ -46,7 +46,7 @@ describe('content routing and extraction', () => {
     expect(doc.text).not.toContain(FIXTURE_ARTICLE.boilerplate);
     expect(doc.text).toContain('\n');
     expect(doc.markdown).toContain('## The great storm');
-    expect(doc.markdown).toContain('[records of a hundred years](/articles/3)');
+    expect(doc.markdown).toContain(`[records of a hundred years](${site.url('/articles/3')})`); // absolute, as in `links`
     expect(doc.wordCount).toBeGreaterThan(150);
     expect(doc.readingTime).toBe(Math.ceil(doc.wordCount / 200));
     expect(doc.links).toEqual([

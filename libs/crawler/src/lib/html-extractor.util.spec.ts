@@ -30,6 +30,26 @@ describe('extractHtml', () => {
     expect(doc.wordCount).toBe(countWords(doc.text ?? ''));
   });
 
+  it('makes the links and images of the markdown absolute, against <base> or the page URL', () => {
+    const article = (head: string) =>
+      `<!doctype html><html><head><title>T</title>${head}</head><body><article><h1>T</h1>` +
+      `<p>${'Words enough for the reader view to keep this paragraph. '.repeat(12)}` +
+      `<a href="next.html">next</a>, <a href="/top">top</a>, <a href="#notes">notes</a> <img src="img/tide.png" alt="tide"></p></article></body></html>`;
+    const plain = extractHtml({ html: article(''), url: 'https://page.example/dir/story', contentType: 'text/html', outputFormat: 'markdown' });
+    expect(plain.markdown).toContain('[next](https://page.example/dir/next.html)');
+    expect(plain.markdown).toContain('[top](https://page.example/top)');
+    expect(plain.markdown).toContain('[notes](#notes)'); // an in-page anchor stays one
+    expect(plain.markdown).toContain('![tide](https://page.example/dir/img/tide.png)');
+    const based = extractHtml({
+      html: article('<base href="https://cdn.example/base/">'),
+      url: 'https://page.example/dir/story',
+      contentType: 'text/html',
+      outputFormat: 'markdown',
+    });
+    expect(based.markdown).toContain('[next](https://cdn.example/base/next.html)');
+    expect(based.markdown).toContain('![tide](https://cdn.example/base/img/tide.png)');
+  });
+
   it('fills only the text fields the output format asks for', () => {
     const text = extractHtml({
       html: PAGE,

@@ -116,10 +116,24 @@ function httpUrl(href: string, base: string | URL): URL | null {
   }
 }
 
-/** Absolute http(s) links of the page, fragments removed, first occurrence order, no duplicates. */
-function collectLinks(document: DomDocument, pageUrl: string): string[] {
+/** The URL relative links of the page resolve against: its `<base href>`, else the page's URL. */
+function baseUrlOf(document: DomDocument, pageUrl: string): string {
   const baseHref = document.querySelector('base[href]')?.getAttribute('href');
-  const base = (baseHref && httpUrl(baseHref, pageUrl)) || pageUrl;
+  return (baseHref && httpUrl(baseHref, pageUrl)?.href) || pageUrl;
+}
+
+/**
+ * Tells the DOM where the page came from, so that Readability makes the links and image sources
+ * of the main content (and so of the markdown) absolute. linkedom knows no URL of its own: its
+ * baseURI is the raw `<base href>` or nothing, and then Readability leaves them relative.
+ */
+function setDocumentUrl(document: DomDocument, pageUrl: string, baseUrl: string): void {
+  Object.defineProperty(document, 'documentURI', { value: pageUrl, configurable: true });
+  Object.defineProperty(document, 'baseURI', { value: baseUrl, configurable: true });
+}
+
+/** Absolute http(s) links of the page, fragments removed, first occurrence order, no duplicates. */
+function collectLinks(document: DomDocument, base: string): string[] {
   const links = new Set<string>();
   const anchors = document.querySelectorAll('a[href], area[href]');
   for (let i = 0; i < anchors.length; i += 1) {
@@ -154,7 +168,9 @@ function parseDocument(html: string): DomDocument {
  */
 export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
   const document = parseDocument(input.html);
-  const links = collectLinks(document, input.url);
+  const baseUrl = baseUrlOf(document, input.url);
+  setDocumentUrl(document, input.url, baseUrl);
+  const links = collectLinks(document, baseUrl);
   const language = languageOf(document, input.contentLanguage);
   const documentTitle = clean(document.title) ?? clean(document.querySelector('h1')?.textContent);
   const description = metaContent(document, [
