@@ -109,15 +109,20 @@ describe('HtmlExtractionPool', () => {
       expect(waiting).rejects.toBeInstanceOf(ExtractionError),
       threads.close(),
     ]);
+    await expect(threads.extract(page(3), live())).rejects.toThrow('extraction threads closed');
   });
 
-  it('fails the pages of a thread that dies with an extraction error, then starts a new thread', async () => {
+  it('fails the page a dying thread was parsing with an extraction error, and hands its other page to a new thread', async () => {
     const threads = pool(BUILT_HTML_WORKER, 1);
     await threads.extract(page(1), live()); // the thread exists
     // A big page, so the thread is still parsing it when it is killed from outside, as a crash would.
     const inFlight = threads.extract(bigPage(2), live());
-    await workerOf(threads).terminate();
+    const behind = threads.extract(page(3), live()); // handed to the same thread, not started
+    await parsingStarted(threads);
+    const dying = workerOf(threads);
+    await dying.terminate();
     await expect(inFlight).rejects.toBeInstanceOf(ExtractionError);
-    await expect(threads.extract(page(3), live())).resolves.toMatchObject({ title: 'Page 3' });
+    await expect(behind).resolves.toMatchObject({ title: 'Page 3' });
+    expect(workerOf(threads)).not.toBe(dying);
   });
 });

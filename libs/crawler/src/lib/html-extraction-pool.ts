@@ -46,6 +46,8 @@ export function defaultExtractionThreads(): number {
  */
 const PAGES_PER_THREAD = 2;
 
+const THREADS_CLOSED = 'extraction threads closed';
+
 interface Task {
   id: number;
   input: HtmlExtractionInput;
@@ -76,6 +78,9 @@ interface Thread {
 export class HtmlExtractionPool {
   private readonly threads: (Thread | null)[];
   private readonly waiting: Task[] = [];
+  /** Threads retired by an abort or a crash, until they have stopped. */
+  private readonly stopping = new Set<Promise<number>>();
+  private closed = false;
   private nextId = 0;
 
   constructor(
@@ -93,6 +98,7 @@ export class HtmlExtractionPool {
   extract(input: HtmlExtractionInput, signal: AbortSignal): Promise<ExtractedDoc> {
     if (!this.threaded) return Promise.resolve().then(() => extractHtml(input));
     if (signal.aborted) return Promise.reject(abortReasonToError(signal));
+    if (this.closed) return Promise.reject(new ExtractionError(THREADS_CLOSED));
     return new Promise<ExtractedDoc>((resolve, reject) => {
       const onAbort = () => this.abort(task);
       const settle = (done: () => void) => {
@@ -113,19 +119,21 @@ export class HtmlExtractionPool {
     });
   }
 
-  /** Stops every thread; pages in flight and waiting fail. */
+  /** Stops every thread; pages in flight and waiting fail, and so does any page asked for later. */
   async close(): Promise<void> {
+    this.closed = true;
     const running = this.threads.filter((thread): thread is Thread => thread !== null);
     this.threads.fill(null);
-    const closed = new ExtractionError('extraction threads closed');
+    const closed = new ExtractionError(THREADS_CLOSED);
     const held = running.flatMap((thread) => [...thread.tasks.values()]);
     for (const thread of running) thread.tasks.clear();
     for (const task of [...held, ...this.waiting.splice(0)]) task.reject(closed);
-    await Promise.all(running.map((thread) => thread.worker.terminate()));
+    await Promise.all([...running.map((thread) => thread.worker.terminate()), ...this.stopping]);
   }
 
   /** Hands waiting pages to threads, evening out how many each holds; starts threads in empty slots. */
   private dispatch(): void {
+    if (this.closed) return;
     for (let depth = 1; depth <= PAGES_PER_THREAD; depth += 1) {
       for (let slot = 0; slot < this.threads.length && this.waiting.length > 0; slot += 1) {
         const thread = this.threads[slot] ?? (this.threads[slot] = this.start(slot));
@@ -140,31 +148,48 @@ export class HtmlExtractionPool {
   }
 
   private abort(task: Task): void {
-    const error = abortReasonToError(task.signal);
     const queued = this.waiting.indexOf(task);
     if (queued !== -1) {
       this.waiting.splice(queued, 1);
-      task.reject(error);
-      return;
+    } else {
+      const slot = this.threads.findIndex((thread) => thread?.tasks.has(task.id));
+      if (slot === -1) return; // already answered
+      const thread = this.threads[slot] as Thread;
+      thread.tasks.delete(task.id);
+      // Not started: the thread will skip it. Done: its answer, on its way, is dropped.
+      if (Atomics.compareExchange(task.state, 0, PAGE_WAITING, PAGE_CANCELLED) === PAGE_STARTED) {
+        this.retire(slot, thread); // terminating is the only way to stop a parse in progress
+      } else if (thread.tasks.size === 0) {
+        thread.worker.unref();
+      }
     }
-    const slot = this.threads.findIndex((thread) => thread?.tasks.has(task.id));
-    if (slot === -1) return; // already answered
-    const thread = this.threads[slot] as Thread;
-    thread.tasks.delete(task.id);
-    if (Atomics.compareExchange(task.state, 0, PAGE_WAITING, PAGE_CANCELLED) === PAGE_STARTED) {
-      // Terminating is the only way to stop a parse in progress. The thread's other pages go back
-      // to the front of the line, with fresh state words (the dying thread may still touch the old).
-      this.threads[slot] = null;
-      const others = [...thread.tasks.values()];
-      thread.tasks.clear();
-      for (const other of others) other.state = newPageState();
-      this.waiting.unshift(...others);
-      void thread.worker.terminate();
-    } else if (thread.tasks.size === 0) {
-      thread.worker.unref();
+    task.reject(abortReasonToError(task.signal));
+    // After the signal's other listeners: the pages of a whole job, aborted together, are all
+    // dropped before any is handed out again.
+    queueMicrotask(() => this.dispatch());
+  }
+
+  /**
+   * Takes a thread out of its slot and stops it. Its pages that were not being parsed go back to
+   * the front of the line with fresh state words (the dying thread may still touch the old ones);
+   * the page it was parsing, if any, is returned.
+   */
+  private retire(slot: number, thread: Thread): Task[] {
+    if (this.threads[slot] === thread) this.threads[slot] = null;
+    const parsing: Task[] = [];
+    const again: Task[] = [];
+    for (const task of thread.tasks.values()) {
+      if (Atomics.compareExchange(task.state, 0, PAGE_WAITING, PAGE_CANCELLED) === PAGE_STARTED)
+        parsing.push(task);
+      else again.push(task);
     }
-    task.reject(error);
-    this.dispatch();
+    thread.tasks.clear();
+    for (const task of again) task.state = newPageState();
+    this.waiting.unshift(...again);
+    const stopped = thread.worker.terminate();
+    this.stopping.add(stopped);
+    void stopped.finally(() => this.stopping.delete(stopped));
+    return parsing;
   }
 
   private settle(thread: Thread, id: number, answer: (task: Task) => void): void {
@@ -186,15 +211,13 @@ export class HtmlExtractionPool {
       ),
     );
     const fail = (error: Error) => {
-      // The slot restarts on the next dispatch; the pages this thread held fail with an extraction error.
-      if (this.threads[slot] === thread) this.threads[slot] = null;
-      for (const id of [...thread.tasks.keys()]) {
-        this.settle(thread, id, (task) =>
-          task.reject(
-            new ExtractionError(`extraction thread failed: ${error.message}`, { cause: error }),
-          ),
-        );
-      }
+      // Only the page being parsed fails (it may be what killed the thread); the others go to a
+      // new thread.
+      const failure = new ExtractionError(`extraction thread failed: ${error.message}`, {
+        cause: error,
+      });
+      for (const task of this.retire(slot, thread)) task.reject(failure);
+      this.dispatch();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));

@@ -4,12 +4,14 @@ import type { HtmlExtractionInput } from './html-extractor.util';
 /**
  * Messages between HtmlExtractionPool and its threads (html-extraction.worker). `state` is one
  * Int32 word shared by both sides: the thread moves it from WAITING to STARTED when it takes the
- * page, the pool from WAITING to CANCELLED when the page is aborted first, so that a cancelled
- * page is skipped and the pool knows whether a parse has to be stopped.
+ * page and to DONE before it answers; the pool moves it from WAITING to CANCELLED when the page is
+ * aborted or taken back first. So a cancelled page is skipped, and the pool knows whether a parse
+ * is in progress (the only case where a thread has to be stopped).
  */
 export const PAGE_WAITING = 0;
 export const PAGE_CANCELLED = 1;
 export const PAGE_STARTED = 2;
+export const PAGE_DONE = 3;
 
 export interface ExtractionRequest {
   id: number;

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import {
   ExtractionReply,
   ExtractionRequest,
+  PAGE_DONE,
   PAGE_STARTED,
   PAGE_WAITING,
 } from './html-extraction.protocol';
@@ -19,9 +20,12 @@ function answer(reply: ExtractionReply): void {
 
 parentPort?.on('message', ({ id, input, state }: ExtractionRequest) => {
   if (Atomics.compareExchange(state, 0, PAGE_WAITING, PAGE_STARTED) !== PAGE_WAITING) return;
+  let reply: ExtractionReply;
   try {
-    answer({ id, ok: true, doc: extractHtml(input) });
+    reply = { id, ok: true, doc: extractHtml(input) };
   } catch (error) {
-    answer({ id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    reply = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  Atomics.store(state, 0, PAGE_DONE);
+  answer(reply);
 });
