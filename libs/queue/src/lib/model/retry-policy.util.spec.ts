@@ -19,6 +19,8 @@ describe('retry policy', () => {
     expect(retryDelayAfterMs(config, 1, new RetryLaterError('busy', 5000))).toBe(30000);
     expect(retryDelayAfterMs(config, 1, new RetryLaterError('busy', 7 * 24 * 3600 * 1000))).toBe(RETRY_LATER_MAX_MS);
     expect(retryDelayAfterMs(config, 2, new Error('plain failure'))).toBe(60000);
+    expect(retryDelayAfterMs(config, 1, new RetryLaterError('busy', Number.NaN))).toBe(30000);
+    expect(retryDelayAfterMs(config, 1, new RetryLaterError('busy', Number.POSITIVE_INFINITY))).toBe(RETRY_LATER_MAX_MS);
   });
 
   it('merges partial input over the defaults', () => {

@@ -43,6 +43,8 @@ export const RETRY_LATER_MAX_MS = 60 * 60 * 1000;
  */
 export function retryDelayAfterMs(config: RetryConfig, retryNumber: number, error: unknown, random: () => number = Math.random): number {
   const backoff = retryDelayMs(config, retryNumber, random);
-  const requested = error instanceof RetryLaterError ? Math.min(Math.max(0, error.retryAfterMs), RETRY_LATER_MAX_MS) : 0;
+  const asked = error instanceof RetryLaterError ? error.retryAfterMs : 0;
+  // A wait that is not a number (NaN from a bad header) asks for nothing; Infinity for the cap.
+  const requested = Number.isNaN(asked) ? 0 : Math.min(Math.max(0, asked), RETRY_LATER_MAX_MS);
   return Math.max(backoff, Math.round(requested));
 }
