@@ -18,6 +18,7 @@ export {
   DEFAULT_HOST_CONCURRENCY,
   DEFAULT_HOST_MIN_GAP_MS,
   DEFAULT_MAX_BYTES,
+  DEFAULT_TOTAL_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
 } from './lib/crawler.constants';
 export { CrawlError } from './lib/errors/crawl.error';

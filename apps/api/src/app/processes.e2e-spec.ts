@@ -107,6 +107,29 @@ describe('Across real processes', () => {
     expect(second.at - first.at).toBeGreaterThanOrEqual(2000);
   });
 
+  it("waits out a long Retry-After inside a batch while the job has time for it, and fails that URL when it has not", async () => {
+    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }));
+    workers.push(worker);
+    const batch = async (url: string, timeoutSecs: number) => {
+      const { body } = await http()
+        .post('/workers/jobs')
+        .send({ job_type: { type: 'batch_crawl', urls: [url], options: { cache_mode: 'bypass' } }, timeout_secs: timeoutSecs })
+        .expect(200);
+      await until(body.job_id, (s) => s.status === 'Completed', 'Completed');
+      return (await http().get(`/workers/jobs/${body.job_id}/result`).expect(200)).body.data;
+    };
+    // The first request of /retry-once?… is refused with Retry-After 2 s; the batch has 600 s.
+    const waited = await batch(site.url('/retry-once?retry-after=2&id=a'), 600);
+    expect(waited).toMatchObject({ successful: 1, failed: 0 });
+    const [refused, served] = site.requestsTo('/retry-once');
+    expect(served.at - refused.at).toBeGreaterThanOrEqual(2000);
+    // Retry-After 120 s does not fit in a 60 s job: the URL fails at once instead of the whole job timing out.
+    const failed = await batch(site.url('/retry-once?retry-after=120&id=b'), 60);
+    expect(failed).toMatchObject({ successful: 0, failed: 1 });
+    expect(failed.results[0].error).toContain('429');
+    expect(site.requestsTo('/retry-once')).toHaveLength(3);
+  });
+
   it('runs a job again on another worker when its worker is killed with SIGKILL mid-job', async () => {
     const first = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
     workers.push(first);

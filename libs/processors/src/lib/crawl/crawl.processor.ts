@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Crawler, CrawlError } from '@riptide/crawler';
+import {
+  Crawler,
+  CrawlError,
+  CrawlOptions as EngineCrawlOptions,
+  CrawlResult,
+  DEFAULT_TOTAL_TIMEOUT_MS,
+} from '@riptide/crawler';
 import {
   BatchCrawlJob,
   JobContext,
@@ -8,7 +14,7 @@ import {
   PdfExtractionJob,
   SingleCrawlJob,
 } from '@riptide/queue';
-import { CRAWLER, DEFAULT_MAX_CONCURRENCY } from '../processors.constants';
+import { BATCH_RETRY_AFTER_MAX_RETRIES, CRAWLER, DEFAULT_MAX_CONCURRENCY } from '../processors.constants';
 import { ProcessorsModuleOptions } from '../processors-options.interface';
 import { PROCESSORS_OPTIONS_TOKEN } from '../processors.module-definition';
 import { ProcessorsMessages } from '../processors.messages';
@@ -27,12 +33,15 @@ export interface BatchCrawlOutcome {
 @Injectable()
 export class CrawlProcessor {
   private readonly maxConcurrency: number;
+  /** Time one fetch may take: what a batch must have left before it crawls a URL again. */
+  private readonly fetchBudgetMs: number;
 
   constructor(
     @Inject(CRAWLER) private readonly crawler: Crawler,
     @Inject(PROCESSORS_OPTIONS_TOKEN) options: ProcessorsModuleOptions,
   ) {
     this.maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+    this.fetchBudgetMs = options.crawler?.timeouts?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
   }
 
   @JobHandler('single_crawl')
@@ -54,7 +63,7 @@ export class CrawlProcessor {
     const runLane = async () => {
       while (next < total && !context.signal.aborted) {
         const index = next++;
-        const result = await this.crawler.crawl(job.urls[index], engineOptions, context.signal);
+        const result = await this.crawlWithinDeadline(job.urls[index], engineOptions, context);
         results[index] = toOutcome(result, job.options);
         completed++;
         await context.reportProgress({ completed, total, percent: Math.floor((completed / total) * 100) });
@@ -71,6 +80,23 @@ export class CrawlProcessor {
       fromCache: results.filter((r) => r.fromCache).length,
       results,
     };
+  }
+
+  /**
+   * Crawls one URL of a batch. A server's Retry-After longer than the crawler waits in place does
+   * not fail the URL while the job has time for it: the URL is crawled again, which waits out the
+   * host's deferral (held in Redis for every process). A batch has no per-URL retry of its own,
+   * and the job as a whole must not run into its timeout, which would lose every other result.
+   */
+  private async crawlWithinDeadline(url: string, options: EngineCrawlOptions, context: JobContext): Promise<CrawlResult> {
+    let result = await this.crawler.crawl(url, options, context.signal);
+    for (let retry = 0; retry < BATCH_RETRY_AFTER_MAX_RETRIES; retry += 1) {
+      const waitMs = result.error?.retryAfterMs;
+      if (waitMs === null || waitMs === undefined || context.signal.aborted) break;
+      if (Date.now() + waitMs + (options.timeoutMs ?? this.fetchBudgetMs) > context.deadline) break;
+      result = await this.crawler.crawl(url, options, context.signal);
+    }
+    return result;
   }
 
   @JobHandler('pdf_extraction')

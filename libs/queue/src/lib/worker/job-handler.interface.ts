@@ -8,6 +8,8 @@ export interface JobContext {
   maxAttempts: number;
   /** Fires at the job's deadline, on cancel and on shutdown: stop work and reject promptly. */
   signal: AbortSignal;
+  /** When this attempt times out (epoch ms): work that cannot finish by then is not worth starting. */
+  deadline: number;
   metadata: JsonObject;
   workerId: string;
   /** Records progress (a percentage or any JSON) visible in the job status. */

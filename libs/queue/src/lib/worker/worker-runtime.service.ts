@@ -168,6 +168,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
           attempt,
           maxAttempts: record.retryConfig.maxAttempts,
           signal: controller.signal,
+          deadline: startedAt + record.timeoutSecs * 1000,
           metadata: record.metadata,
           workerId: this.workerId,
           reportProgress: (progress: JsonValue) => bullJob.progress(progress),
