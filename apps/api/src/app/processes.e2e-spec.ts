@@ -121,6 +121,7 @@ describe('Across real processes', () => {
     // The first request of /retry-once?… is refused with Retry-After 2 s; the batch has 600 s.
     const waited = await batch(site.url('/retry-once?retry-after=2&id=a'), 600);
     expect(waited).toMatchObject({ successful: 1, failed: 0 });
+    expect(waited.results[0].processing_time_ms).toBeGreaterThanOrEqual(2000);
     const [refused, served] = site.requestsTo('/retry-once');
     expect(served.at - refused.at).toBeGreaterThanOrEqual(2000);
     // Retry-After 120 s does not fit in a 60 s job: the URL fails at once instead of the whole job timing out.

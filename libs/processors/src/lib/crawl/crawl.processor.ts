@@ -89,14 +89,17 @@ export class CrawlProcessor {
    * and the job as a whole must not run into its timeout, which would lose every other result.
    */
   private async crawlWithinDeadline(url: string, options: EngineCrawlOptions, context: JobContext): Promise<CrawlResult> {
+    const started = performance.now();
     let result = await this.crawler.crawl(url, options, context.signal);
-    for (let retry = 0; retry < BATCH_RETRY_AFTER_MAX_RETRIES; retry += 1) {
+    let retries = 0;
+    for (; retries < BATCH_RETRY_AFTER_MAX_RETRIES; retries += 1) {
       const waitMs = result.error?.retryAfterMs;
       if (waitMs === null || waitMs === undefined || context.signal.aborted) break;
       if (Date.now() + waitMs + (options.timeoutMs ?? this.fetchBudgetMs) > context.deadline) break;
       result = await this.crawler.crawl(url, options, context.signal);
     }
-    return result;
+    // The URL's processing time includes the waits and the crawls before the last one.
+    return retries === 0 ? result : { ...result, processingTimeMs: Math.round(performance.now() - started) };
   }
 
   @JobHandler('pdf_extraction')
