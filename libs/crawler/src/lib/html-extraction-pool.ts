@@ -186,7 +186,9 @@ export class HtmlExtractionPool {
     thread.tasks.clear();
     for (const task of again) task.state = newPageState();
     this.waiting.unshift(...again);
-    const stopped = thread.worker.terminate();
+    // A failure to stop is not the caller's concern (the thread is out of the pool either way),
+    // and must not surface as an unhandled rejection.
+    const stopped = thread.worker.terminate().catch(() => -1);
     this.stopping.add(stopped);
     void stopped.finally(() => this.stopping.delete(stopped));
     return parsing;
