@@ -8,10 +8,8 @@ import { ExtractionError } from './errors/extraction.error';
 import {
   ExtractionReply,
   ExtractionRequest,
+  cancelPage,
   newPageState,
-  PAGE_CANCELLED,
-  PAGE_STARTED,
-  PAGE_WAITING,
 } from './html-extraction.protocol';
 import { extractHtml, HtmlExtractionInput } from './html-extractor.util';
 
@@ -157,7 +155,7 @@ export class HtmlExtractionPool {
       const thread = this.threads[slot] as Thread;
       thread.tasks.delete(task.id);
       // Not started: the thread will skip it. Done: its answer, on its way, is dropped.
-      if (Atomics.compareExchange(task.state, 0, PAGE_WAITING, PAGE_CANCELLED) === PAGE_STARTED) {
+      if (cancelPage(task.state)) {
         this.retire(slot, thread); // terminating is the only way to stop a parse in progress
       } else if (thread.tasks.size === 0) {
         thread.worker.unref();
@@ -179,8 +177,7 @@ export class HtmlExtractionPool {
     const parsing: Task[] = [];
     const again: Task[] = [];
     for (const task of thread.tasks.values()) {
-      if (Atomics.compareExchange(task.state, 0, PAGE_WAITING, PAGE_CANCELLED) === PAGE_STARTED)
-        parsing.push(task);
+      if (cancelPage(task.state)) parsing.push(task);
       else again.push(task);
     }
     thread.tasks.clear();

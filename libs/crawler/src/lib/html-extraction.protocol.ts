@@ -8,10 +8,10 @@ import type { HtmlExtractionInput } from './html-extractor.util';
  * aborted or taken back first. So a cancelled page is skipped, and the pool knows whether a parse
  * is in progress (the only case where a thread has to be stopped).
  */
-export const PAGE_WAITING = 0;
-export const PAGE_CANCELLED = 1;
+const PAGE_WAITING = 0;
+const PAGE_CANCELLED = 1;
 export const PAGE_STARTED = 2;
-export const PAGE_DONE = 3;
+const PAGE_DONE = 3;
 
 export interface ExtractionRequest {
   id: number;
@@ -24,4 +24,23 @@ export type ExtractionReply =
 
 export function newPageState(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** Thread side: takes the page unless the pool cancelled it first; false means skip it. */
+export function startPage(state: Int32Array): boolean {
+  return Atomics.compareExchange(state, 0, PAGE_WAITING, PAGE_STARTED) === PAGE_WAITING;
+}
+
+/** Thread side: the page is parsed and its answer about to be posted. */
+export function finishPage(state: Int32Array): void {
+  Atomics.store(state, 0, PAGE_DONE);
+}
+
+/**
+ * Pool side: cancels the page unless its thread has started it. True when a parse is in
+ * progress, which only terminating the thread can stop; a page not yet started will be skipped,
+ * and the answer of a finished one is on its way.
+ */
+export function cancelPage(state: Int32Array): boolean {
+  return Atomics.compareExchange(state, 0, PAGE_WAITING, PAGE_CANCELLED) === PAGE_STARTED;
 }

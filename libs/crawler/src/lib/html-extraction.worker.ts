@@ -8,24 +8,19 @@ import { parentPort } from 'node:worker_threads';
 import {
   ExtractionReply,
   ExtractionRequest,
-  PAGE_DONE,
-  PAGE_STARTED,
-  PAGE_WAITING,
+  finishPage,
+  startPage,
 } from './html-extraction.protocol';
 import { extractHtml } from './html-extractor.util';
 
-function answer(reply: ExtractionReply): void {
-  parentPort?.postMessage(reply);
-}
-
 parentPort?.on('message', ({ id, input, state }: ExtractionRequest) => {
-  if (Atomics.compareExchange(state, 0, PAGE_WAITING, PAGE_STARTED) !== PAGE_WAITING) return;
+  if (!startPage(state)) return; // cancelled before this thread reached it
   let reply: ExtractionReply;
   try {
     reply = { id, ok: true, doc: extractHtml(input) };
   } catch (error) {
     reply = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  Atomics.store(state, 0, PAGE_DONE);
-  answer(reply);
+  finishPage(state);
+  parentPort?.postMessage(reply);
 });
