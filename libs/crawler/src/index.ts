@@ -1,5 +1,6 @@
 export { Crawler, parseRetryAfter } from './lib/crawler.service';
 export type {
+  AddressRefusal,
   CacheMode,
   CrawlErrorCode,
   CrawlFailure,
@@ -7,12 +8,18 @@ export type {
   CrawlResult,
   CrawlerOptions,
   ExtractedDoc,
+  ExtractionFailure,
   LookupAddress,
   LookupFunction,
+  NameRefusal,
+  NetworkFailure,
   OutputFormat,
   PdfExtractionOptions,
+  PdfFailure,
   PdfMetadata,
   RetryClass,
+  SsrfRefusal,
+  StoreFailure,
 } from './lib/crawler.interface';
 export {
   DEFAULT_HOST_CONCURRENCY,
@@ -35,6 +42,7 @@ export { ResponseTooLargeError } from './lib/errors/response-too-large.error';
 export { RobotsBlockedError } from './lib/errors/robots-blocked.error';
 export { RobotsUnavailableError } from './lib/errors/robots-unavailable.error';
 export { SsrfBlockedError } from './lib/errors/ssrf-blocked.error';
+export type { SsrfRefusedTarget } from './lib/errors/ssrf-blocked.error';
 export { StoreUnavailableError } from './lib/errors/store-unavailable.error';
 export { TooManyRedirectsError } from './lib/errors/too-many-redirects.error';
 export { UnsupportedContentTypeError } from './lib/errors/unsupported-content-type.error';

@@ -22,6 +22,41 @@ export type CrawlErrorCode =
   | 'extraction'
   | 'store_unavailable';
 
+/*
+ * The kinds below pick a fixed message in crawler.messages. Failures are described by kind, never
+ * by the text a library or the OS produced: that text can name internal addresses (SPEC §6).
+ */
+
+/** Why a target was refused because of its address. */
+export type AddressRefusal = 'not_public' | 'embedded_ipv4' | 'metadata';
+
+/** Why a target was refused because of its host name (before or instead of resolving it). */
+export type NameRefusal = 'local_name' | 'metadata_name' | 'no_address';
+
+/** Why an `ssrf_blocked` target was refused. */
+export type SsrfRefusal = AddressRefusal | NameRefusal;
+
+/** What kind of `network` failure happened (from the error code of the socket, DNS or TLS layer). */
+export type NetworkFailure =
+  | 'dns'
+  | 'refused'
+  | 'reset'
+  | 'unreachable'
+  | 'timed_out'
+  | 'tls_certificate'
+  | 'tls_handshake'
+  | 'protocol'
+  | 'other';
+
+/** What kind of `extraction` failure happened. */
+export type ExtractionFailure = 'parse' | 'decompress' | 'thread_failed' | 'threads_closed';
+
+/** Why pdf.js could not read a PDF. */
+export type PdfFailure = 'invalid_structure' | 'password' | 'malformed';
+
+/** What kind of `store_unavailable` failure happened. */
+export type StoreFailure = 'connection' | 'out_of_memory' | 'command';
+
 /** `cache_mode` of SPEC §4. */
 export type CacheMode = 'read_through' | 'bypass' | 'refresh' | 'cache_only';
 

@@ -28,6 +28,7 @@ import {
   charsetOf,
   decodeText,
 } from './content-sniffer.util';
+import { networkFailureOf, storeFailureOf } from './error-kind.util';
 import { CacheMissError } from './errors/cache-miss.error';
 import { CrawlError } from './errors/crawl.error';
 import { ExtractionError } from './errors/extraction.error';
@@ -68,9 +69,7 @@ async function store<T>(operation: () => Promise<T>): Promise<T> {
     return await operation();
   } catch (error) {
     if (error instanceof CrawlError) throw error;
-    throw new StoreUnavailableError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
+    throw new StoreUnavailableError(storeFailureOf(error), { cause: error });
   }
 }
 
@@ -256,9 +255,7 @@ export class Crawler {
 
   private readonly storeError = (error: unknown): never => {
     if (error instanceof CrawlError) throw error;
-    throw new StoreUnavailableError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
+    throw new StoreUnavailableError(storeFailureOf(error), { cause: error });
   };
 
   private async acquireHost(
@@ -323,17 +320,13 @@ export class Crawler {
       return document;
     } catch (error) {
       if (error instanceof CrawlError) throw error;
-      throw new ExtractionError(error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
+      throw new ExtractionError('parse', { cause: error });
     }
   }
 
   private toCrawlError(error: unknown, signal: AbortSignal): CrawlError {
     if (error instanceof CrawlError) return error;
     if (signal.aborted) return abortReasonToError(signal);
-    return new NetworkError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
+    return new NetworkError(networkFailureOf(error), { cause: error });
   }
 }

@@ -133,7 +133,11 @@ describe('content routing and extraction', () => {
       crawler.crawl(site.url('/malformed.pdf')),
       crawler.crawl(site.url('/article')),
     ]);
-    expect(bad.error).toMatchObject({ code: 'pdf_extraction', retryClass: 'non-retryable' });
+    expect(bad.error).toMatchObject({
+      code: 'pdf_extraction',
+      retryClass: 'non-retryable',
+      message: 'PDF could not be read: invalid PDF structure',
+    });
     expect(good.error).toBeNull();
     expect((await crawler.crawl(site.url('/doc.pdf'))).error).toBeNull();
   });
@@ -153,6 +157,25 @@ describe('content routing and extraction', () => {
       ).rejects.toMatchObject({
         code: 'unsupported_content_type',
         retryClass: 'non-retryable',
+      });
+    });
+
+    it('says that a PDF is password-protected, in its own words rather than pdf.js ones', async () => {
+      const plain = Buffer.from(buildPdfDocument({ pages: ['secret'] })).toString('latin1');
+      // A standard security handler whose user password is not empty: pdf.js cannot open it.
+      const key = 'ab'.repeat(32);
+      const id = '0123456789abcdef'.repeat(2);
+      const encrypted = plain.replace(
+        'trailer\n<<',
+        `trailer\n<< /Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /O <${key}> /U <${key}> /P -4 >> /ID [<${id}> <${id}>]`,
+      );
+      expect(encrypted).not.toBe(plain);
+      await expect(
+        ctx.crawler().extractPdf(Buffer.from(encrypted, 'latin1')),
+      ).rejects.toMatchObject({
+        code: 'pdf_extraction',
+        retryClass: 'non-retryable',
+        message: 'PDF could not be read: it is protected by a password',
       });
     });
 

@@ -109,7 +109,9 @@ describe('HtmlExtractionPool', () => {
       expect(waiting).rejects.toBeInstanceOf(ExtractionError),
       threads.close(),
     ]);
-    await expect(threads.extract(page(3), live())).rejects.toThrow('extraction threads closed');
+    await expect(threads.extract(page(3), live())).rejects.toThrow(
+      'Content extraction failed: the extraction threads are closed (the crawler is shutting down)',
+    );
   });
 
   it('fails the page a dying thread was parsing with an extraction error, and hands its other page to a new thread', async () => {
@@ -122,6 +124,10 @@ describe('HtmlExtractionPool', () => {
     const dying = workerOf(threads);
     await dying.terminate();
     await expect(inFlight).rejects.toBeInstanceOf(ExtractionError);
+    // A fixed text, not the worker's own (`exit code 1`, a crash message).
+    await expect(inFlight).rejects.toThrow(
+      'Content extraction failed: the extraction thread stopped unexpectedly',
+    );
     await expect(behind).resolves.toMatchObject({ title: 'Page 3' });
     expect(workerOf(threads)).not.toBe(dying);
   });

@@ -44,8 +44,6 @@ export function defaultExtractionThreads(): number {
  */
 const PAGES_PER_THREAD = 2;
 
-const THREADS_CLOSED = 'extraction threads closed';
-
 interface Task {
   id: number;
   input: HtmlExtractionInput;
@@ -96,7 +94,7 @@ export class HtmlExtractionPool {
   extract(input: HtmlExtractionInput, signal: AbortSignal): Promise<ExtractedDoc> {
     if (!this.threaded) return Promise.resolve().then(() => extractHtml(input));
     if (signal.aborted) return Promise.reject(abortReasonToError(signal));
-    if (this.closed) return Promise.reject(new ExtractionError(THREADS_CLOSED));
+    if (this.closed) return Promise.reject(new ExtractionError('threads_closed'));
     return new Promise<ExtractedDoc>((resolve, reject) => {
       const onAbort = () => this.abort(task);
       const settle = (done: () => void) => {
@@ -122,7 +120,7 @@ export class HtmlExtractionPool {
     this.closed = true;
     const running = this.threads.filter((thread): thread is Thread => thread !== null);
     this.threads.fill(null);
-    const closed = new ExtractionError(THREADS_CLOSED);
+    const closed = new ExtractionError('threads_closed');
     const held = running.flatMap((thread) => [...thread.tasks.values()]);
     for (const thread of running) thread.tasks.clear();
     for (const task of [...held, ...this.waiting.splice(0)]) task.reject(closed);
@@ -206,15 +204,13 @@ export class HtmlExtractionPool {
     worker.unref();
     worker.on('message', (reply: ExtractionReply) =>
       this.settle(thread, reply.id, (task) =>
-        reply.ok ? task.resolve(reply.doc) : task.reject(new ExtractionError(reply.message)),
+        reply.ok ? task.resolve(reply.doc) : task.reject(new ExtractionError('parse')),
       ),
     );
     const fail = (error: Error) => {
       // Only the page being parsed fails (it may be what killed the thread); the others go to a
       // new thread.
-      const failure = new ExtractionError(`extraction thread failed: ${error.message}`, {
-        cause: error,
-      });
+      const failure = new ExtractionError('thread_failed', { cause: error });
       for (const task of this.retire(slot, thread)) task.reject(failure);
       this.dispatch();
     };

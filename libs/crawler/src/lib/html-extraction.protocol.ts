@@ -19,8 +19,9 @@ export interface ExtractionRequest {
   state: Int32Array;
 }
 
+/** A failed page carries no error text: a parser's message is not something to show callers. */
 export type ExtractionReply =
-  { id: number; ok: true; doc: ExtractedDoc } | { id: number; ok: false; message: string };
+  { id: number; ok: true; doc: ExtractedDoc } | { id: number; ok: false };
 
 export function newPageState(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));

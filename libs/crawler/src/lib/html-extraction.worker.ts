@@ -1,7 +1,7 @@
 /**
  * Entry script of an HTML extraction thread (see HtmlExtractionPool and html-extraction.protocol):
  * parses each page it is handed unless the pool cancelled it first, and answers with the document
- * or the error message. Built next to the library's own JS (tsc) and as an extra entry of each host
+ * or that it failed. Built next to the library's own JS (tsc) and as an extra entry of each host
  * bundle (webpack).
  */
 import { parentPort } from 'node:worker_threads';
@@ -18,8 +18,8 @@ parentPort?.on('message', ({ id, input, state }: ExtractionRequest) => {
   let reply: ExtractionReply;
   try {
     reply = { id, ok: true, doc: extractHtml(input) };
-  } catch (error) {
-    reply = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
+  } catch {
+    reply = { id, ok: false };
   }
   finishPage(state);
   parentPort?.postMessage(reply);

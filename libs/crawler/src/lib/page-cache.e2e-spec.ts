@@ -1,5 +1,7 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only use of the shared fixture site
 import { FixtureSite, startFixtureSite } from '@riptide/testing';
+import Redis from 'ioredis';
+import { Crawler } from './crawler.service';
 import { createE2eContext, E2eContext } from '../test/crawler-e2e.spec-helper';
 
 describe('page cache (cache_mode)', () => {
@@ -82,5 +84,29 @@ describe('page cache (cache_mode)', () => {
     expect(keys[0]).toMatch(/page:[0-9a-f]{32}$/);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect((await crawler.crawl(site.url('/article'))).fromCache).toBe(false);
+  });
+});
+
+describe('an unreachable Redis', () => {
+  it('fails a crawl as a retryable store error that does not name the Redis address', async () => {
+    // Nothing listens on port 1: every command fails with `connect ECONNREFUSED 127.0.0.1:1`.
+    const redis = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined); // the refusal is expected; it is the crawl's answer that matters
+    const crawler = new Crawler({ redis, extractionThreads: 0 });
+    try {
+      const result = await crawler.crawl('http://example.com/');
+      expect(result.error).toMatchObject({
+        code: 'store_unavailable',
+        retryClass: 'retryable',
+        message: 'Redis is unavailable: the connection to Redis failed',
+      });
+    } finally {
+      await crawler.close();
+      redis.disconnect();
+    }
   });
 });

@@ -17,20 +17,23 @@ import {
   NOT_A_PDF,
   PDF_INVALID,
   PDF_OUT_OF_MEMORY,
+  PDF_READER_MISSING,
   PDF_TOO_LARGE,
   PDF_WORKER_FAILED,
 } from './crawler.messages';
 import { hasPdfMagic } from './content-sniffer.util';
+import { pdfFailureOf } from './error-kind.util';
 import { CrawlError } from './errors/crawl.error';
 import { CrawlTimeoutError } from './errors/crawl-timeout.error';
 import { PdfExtractionError } from './errors/pdf-extraction.error';
 import { UnsupportedContentTypeError } from './errors/unsupported-content-type.error';
-import { PDF_WORKER_SOURCE } from './pdf-worker.script';
+import { PDF_READER_MISSING_NAME, PDF_WORKER_SOURCE } from './pdf-worker.script';
 import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
 
+/** A failure is reported by the exception's name only: pdf.js message texts are not shown. */
 type WorkerReply =
   | { ok: true; total: number; pages: string[]; metadata: PdfMetadata; language: string | null }
-  | { ok: false; name: string; message: string };
+  | { ok: false; name: string };
 
 /** Where the worker may look for pdfjs-dist: the entry script, the working directory, this module. */
 function resolutionBases(): string[] {
@@ -73,18 +76,18 @@ function runPdfWorker(
     signal.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (reply: WorkerReply) => {
       if (reply.ok) finish(null, reply);
-      else finish(new PdfExtractionError(PDF_INVALID(reply.message)));
+      else if (reply.name === PDF_READER_MISSING_NAME)
+        finish(new PdfExtractionError(PDF_READER_MISSING));
+      else finish(new PdfExtractionError(PDF_INVALID(pdfFailureOf(reply.name))));
     });
     worker.on('error', (error: Error & { code?: string }) => {
       finish(
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? new PdfExtractionError(PDF_OUT_OF_MEMORY(limits.maxMemoryMb), { cause: error })
-          : new PdfExtractionError(PDF_WORKER_FAILED(error.message), { cause: error }),
+          : new PdfExtractionError(PDF_WORKER_FAILED, { cause: error }),
       );
     });
-    worker.on('exit', (code) =>
-      finish(new PdfExtractionError(PDF_WORKER_FAILED(`exit code ${code}`))),
-    );
+    worker.on('exit', () => finish(new PdfExtractionError(PDF_WORKER_FAILED)));
   });
 }
 

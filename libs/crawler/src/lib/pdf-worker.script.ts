@@ -7,6 +7,9 @@
  * candidate paths it is given (entry script, working directory, this module) and loads the
  * legacy (Node) build with a dynamic import, as pdfjs-dist ships only ES modules.
  */
+/** Name of the worker's error when pdfjs-dist cannot be found (a deployment fault, not the PDF's). */
+export const PDF_READER_MISSING_NAME = 'PdfReaderMissing';
+
 export const PDF_WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
@@ -21,7 +24,9 @@ function resolvePdfjs(bases) {
       // try the next candidate
     }
   }
-  throw new Error('pdfjs-dist is not installed');
+  const missing = new Error('pdfjs-dist is not installed');
+  missing.name = '${PDF_READER_MISSING_NAME}';
+  throw missing;
 }
 
 function str(value) {
@@ -89,11 +94,8 @@ async function main() {
   await doc.destroy();
 }
 
+// Only the name crosses: it tells pdf.js' failures apart, its messages are not for callers.
 main().catch((error) => {
-  parentPort.postMessage({
-    ok: false,
-    name: (error && error.name) || 'Error',
-    message: String((error && error.message) || error),
-  });
+  parentPort.postMessage({ ok: false, name: String((error && error.name) || 'Error') });
 });
 `;

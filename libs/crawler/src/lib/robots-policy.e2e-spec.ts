@@ -1,5 +1,6 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only use of the shared fixture site
 import { FixtureSite, startFixtureSite } from '@riptide/testing';
+import { keyHash } from './redis-script.util';
 import { createE2eContext, E2eContext } from '../test/crawler-e2e.spec-helper';
 
 describe('robots.txt', () => {
@@ -51,6 +52,31 @@ describe('robots.txt', () => {
     expect(site.requestsTo('/article')).toHaveLength(0);
   });
 
+  it('says which status made robots.txt unavailable', async () => {
+    site.setRobots({ status: 503 });
+    const result = await ctx.crawler().crawl(site.url('/article'));
+    expect(result.error?.message).toBe(
+      'Blocked by robots.txt: it could not be fetched (HTTP 503), so the whole site is treated as disallowed',
+    );
+  });
+
+  it('never shows the raw text an earlier version cached for an unavailable robots.txt', async () => {
+    const origin = new URL(site.url('/')).origin;
+    await ctx.redis.set(
+      `${ctx.keyPrefix}robots:${keyHash(origin)}`,
+      JSON.stringify({ kind: 'unavailable', detail: 'connect ECONNREFUSED 10.0.0.5:80' }),
+      'EX',
+      60,
+    );
+    const result = await ctx.crawler().crawl(site.url('/article'));
+    expect(result.error).toMatchObject({
+      code: 'robots_unavailable',
+      retryClass: 'retryable',
+      message:
+        'Blocked by robots.txt: it could not be fetched (the request failed), so the whole site is treated as disallowed',
+    });
+  });
+
   it('treats a rate-limited robots.txt (429) as unreachable, not as missing', async () => {
     site.setRobots({ status: 429 });
     const result = await ctx.crawler().crawl(site.url('/article'));
@@ -63,6 +89,9 @@ describe('robots.txt', () => {
     const crawler = ctx.crawler({ timeouts: { headersMs: 300 } });
     const result = await crawler.crawl(site.url('/article'));
     expect(result.error?.code).toBe('robots_unavailable');
+    expect(result.error?.message).toBe(
+      'Blocked by robots.txt: it could not be fetched (Timed out after 300 ms (headers)), so the whole site is treated as disallowed',
+    );
     expect(site.requestsTo('/article')).toHaveLength(0);
   }, 20_000);
 

@@ -7,7 +7,7 @@ import {
   MAX_CRAWL_DELAY_MS,
   ROBOTS_MAX_BYTES,
 } from './crawler.constants';
-import { HTTP_STATUS } from './crawler.messages';
+import { HTTP_STATUS, ROBOTS_FETCH_FAILED } from './crawler.messages';
 import { CrawlError } from './errors/crawl.error';
 import { RobotsBlockedError } from './errors/robots-blocked.error';
 import { RobotsUnavailableError } from './errors/robots-unavailable.error';
@@ -20,7 +20,11 @@ import type { HopGate, SafeFetcher } from './safe-fetcher.service';
 type RobotsEntry =
   | { kind: 'rules'; body: string }
   | { kind: 'allow-all'; detail: string }
-  | { kind: 'unavailable'; detail: string };
+  /**
+   * `reason` is an HTTP status or a crawl error's message, which callers see. Entries cached by
+   * earlier versions carry a raw `detail` instead, which is never shown.
+   */
+  | { kind: 'unavailable'; reason?: string };
 
 type Robots = ReturnType<typeof robotsParser>;
 
@@ -77,7 +81,9 @@ export class RobotsPolicy {
   async check(url: URL, signal: AbortSignal): Promise<RobotsVerdict> {
     if (url.pathname === '/robots.txt') return { crawlDelayMs: 0 };
     const parsed = await this.rulesFor(url.origin, signal);
-    if (parsed.entry.kind === 'unavailable') throw new RobotsUnavailableError(parsed.entry.detail);
+    if (parsed.entry.kind === 'unavailable') {
+      throw new RobotsUnavailableError(parsed.entry.reason ?? ROBOTS_FETCH_FAILED);
+    }
     if (!parsed.robots) return { crawlDelayMs: 0 };
     if (parsed.robots.isAllowed(url.href, this.options.userAgent) === false) {
       throw new RobotsBlockedError();
@@ -156,9 +162,9 @@ export class RobotsPolicy {
       // RFC 9309 §2.3.1.4: 5xx means "unreachable". 429 is treated likewise: the server is
       // overloaded, not saying that there are no rules.
       if (status === 429 || status >= 500)
-        return { kind: 'unavailable', detail: HTTP_STATUS(status) };
+        return { kind: 'unavailable', reason: HTTP_STATUS(status) };
       if (status >= 400) return { kind: 'allow-all', detail: HTTP_STATUS(status) };
-      return { kind: 'unavailable', detail: HTTP_STATUS(status) };
+      return { kind: 'unavailable', reason: HTTP_STATUS(status) };
     } catch (error) {
       // Our own cancellation says nothing about the site: rethrow, cache nothing.
       if (signal.aborted) throw error;
@@ -169,10 +175,8 @@ export class RobotsPolicy {
       // §2.3.1.2: after too many redirects the file may be treated as unavailable (no rules).
       if (crawlError instanceof TooManyRedirectsError)
         return { kind: 'allow-all', detail: crawlError.message };
-      return {
-        kind: 'unavailable',
-        detail: error instanceof Error ? error.message : String(error),
-      };
+      // A crawl error's message is already fit to show; anything else is not.
+      return { kind: 'unavailable', reason: crawlError?.message ?? ROBOTS_FETCH_FAILED };
     }
   }
 }

@@ -4,7 +4,6 @@ import type { LookupFunction as NetLookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { buildConnector } from 'undici';
 import type { LookupAddress, LookupFunction } from './crawler.interface';
-import { SSRF_NO_ADDRESS } from './crawler.messages';
 import { NetworkError } from './errors/network.error';
 import { SsrfBlockedError } from './errors/ssrf-blocked.error';
 import { parseIpLiteral } from './ip-literal.util';
@@ -26,19 +25,20 @@ export async function resolveCheckedAddresses(
   lookup: LookupFunction,
 ): Promise<LookupAddress[]> {
   const literal = parseIpLiteral(hostname);
-  let addresses: LookupAddress[];
   if (literal) {
-    addresses = [{ address: literal.toString(), family: literal.kind() === 'ipv4' ? 4 : 6 }];
-  } else {
-    const nameRefusal = hostNameRefusal(hostname, policy);
-    if (nameRefusal) throw new SsrfBlockedError(hostname, nameRefusal);
-    addresses = await lookup(hostname);
+    const refusal = addressRefusal(literal, policy);
+    if (refusal) throw new SsrfBlockedError({ host: null, refusal });
+    return [{ address: literal.toString(), family: literal.kind() === 'ipv4' ? 4 : 6 }];
   }
-  if (addresses.length === 0) throw new NetworkError(`${hostname}: ${SSRF_NO_ADDRESS}`);
+  const nameRefusal = hostNameRefusal(hostname, policy);
+  if (nameRefusal) throw new SsrfBlockedError({ host: hostname, refusal: nameRefusal });
+  const addresses = await lookup(hostname);
+  if (addresses.length === 0) throw new NetworkError('dns');
   for (const entry of addresses) {
-    if (!ipaddr.isValid(entry.address)) throw new SsrfBlockedError(hostname, SSRF_NO_ADDRESS);
+    if (!ipaddr.isValid(entry.address))
+      throw new SsrfBlockedError({ host: hostname, refusal: 'no_address' });
     const refusal = addressRefusal(ipaddr.parse(entry.address), policy);
-    if (refusal) throw new SsrfBlockedError(hostname, refusal);
+    if (refusal) throw new SsrfBlockedError({ host: hostname, refusal });
   }
   return addresses;
 }
@@ -60,7 +60,8 @@ export function createSafeConnector(
         const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
         const usable = wanted === 0 ? addresses : addresses.filter((a) => a.family === wanted);
         if (usable.length === 0) {
-          callback(new NetworkError(`${hostname}: ${SSRF_NO_ADDRESS}`), '', 0);
+          // Only addresses of the other family: as good as no answer from the resolver.
+          callback(new NetworkError('dns'), '', 0);
         } else if (options.all) {
           callback(null, usable as DnsLookupAddress[]);
         } else {
@@ -76,7 +77,7 @@ export function createSafeConnector(
     const literal = parseIpLiteral(host);
     const refusal = literal ? addressRefusal(literal, policy) : null;
     if (refusal) {
-      callback(new SsrfBlockedError(host, refusal), null);
+      callback(new SsrfBlockedError({ host: null, refusal }), null);
       return;
     }
     connect(options, callback);

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { FIXTURE_ARTICLE, FixtureSite, startFixtureSite } from '@riptide/testing';
 import { createE2eContext, E2eContext } from '../test/crawler-e2e.spec-helper';
+import { ipAddressesIn } from '../test/ip-address.spec-helper';
 
 /** GETs `url` and drops the body undecoded. */
 function fetchRaw(url: string): Promise<void> {
@@ -171,12 +172,74 @@ describe('fetching (real HTTP against the fixture site)', () => {
     expect(site.requests).toHaveLength(0);
   });
 
-  it('reports a refused connection as a retryable network error', async () => {
+  it('reports a refused connection as a retryable network error, without the socket text', async () => {
     const closed = await startFixtureSite();
     const url = closed.url('/article');
     await closed.close();
     const result = await ctx.crawler().crawl(url, { respectRobots: false });
-    expect(result.error).toMatchObject({ code: 'network', retryClass: 'retryable' });
+    expect(result.error).toMatchObject({
+      code: 'network',
+      retryClass: 'retryable',
+      message: 'Network error: the connection was refused',
+    });
+    // Node's own text is `connect ECONNREFUSED 127.0.0.1:<port>`.
+    expect(result.error?.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    expect(ipAddressesIn(result.error?.message ?? '')).toEqual([]);
+  });
+
+  it('reports a refused robots.txt fetch the same way inside its robots_unavailable message', async () => {
+    const closed = await startFixtureSite();
+    const url = closed.url('/article');
+    await closed.close();
+    const result = await ctx.crawler().crawl(url);
+    expect(result.error).toMatchObject({
+      code: 'robots_unavailable',
+      retryClass: 'retryable',
+      message:
+        'Blocked by robots.txt: it could not be fetched (Network error: the connection was refused), so the whole site is treated as disallowed',
+    });
+  });
+
+  it('reports a host name that does not resolve, without the resolver text', async () => {
+    const crawler = ctx.crawler({
+      lookup: async (hostname) => {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} via 10.0.0.53`), {
+          code: 'ENOTFOUND',
+        });
+      },
+    });
+    const result = await crawler.crawl('http://no-such-host.example/', { respectRobots: false });
+    expect(result.error).toMatchObject({
+      code: 'network',
+      retryClass: 'retryable',
+      message: 'Network error: the host name could not be resolved',
+    });
+    const empty = await ctx
+      .crawler({ lookup: async () => [] })
+      .crawl('http://no-address.example/', { respectRobots: false });
+    expect(empty.error?.message).toBe('Network error: the host name could not be resolved');
+  });
+
+  it('reports a failed TLS handshake (https to a plain HTTP server), without the OpenSSL text', async () => {
+    const result = await ctx
+      .crawler()
+      .crawl(site.url('/article').replace(/^http:/, 'https:'), { respectRobots: false });
+    expect(result.error).toMatchObject({
+      code: 'network',
+      retryClass: 'retryable',
+      message: 'Network error: the TLS handshake failed',
+    });
+  });
+
+  it('refuses a redirect whose Location does not parse as a redirect without a usable Location', async () => {
+    const result = await ctx
+      .crawler()
+      .crawl(site.url(`/redirect-to?location=${encodeURIComponent('http://[::1')}`));
+    expect(result.error).toMatchObject({
+      code: 'too_many_redirects',
+      retryClass: 'non-retryable',
+      message: 'HTTP 302 redirect without a usable Location header',
+    });
   });
 
   it('classifies HTTP errors: 404 fails, 500 retries', async () => {

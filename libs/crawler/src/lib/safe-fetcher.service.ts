@@ -15,6 +15,7 @@ import { ExtractionError } from './errors/extraction.error';
 import { NetworkError } from './errors/network.error';
 import { ResponseTooLargeError } from './errors/response-too-large.error';
 import { TooManyRedirectsError } from './errors/too-many-redirects.error';
+import { networkFailureOf } from './error-kind.util';
 import { createSafeConnector, systemLookup } from './safe-connector.util';
 import { assertFetchableUrl, NetworkPolicy } from './ssrf-guard.util';
 
@@ -126,7 +127,8 @@ export class SafeFetcher {
           if (REDIRECT_STATUSES.has(response.statusCode)) {
             await discard(response.body);
             const location = header(response.headers, 'location');
-            if (!location)
+            // A Location that does not parse is as unusable as none (and no network failure).
+            if (!location || !URL.canParse(location, url.href))
               throw new TooManyRedirectsError(REDIRECT_WITHOUT_LOCATION(response.statusCode));
             if (hop >= MAX_REDIRECTS)
               throw new TooManyRedirectsError(TOO_MANY_REDIRECTS(MAX_REDIRECTS));
@@ -209,7 +211,6 @@ export class SafeFetcher {
     if (error instanceof CrawlError) return error;
     if (signal.aborted) return abortReasonToError(signal);
     const code = (error as { code?: unknown } | null)?.code;
-    const message = error instanceof Error ? error.message : String(error);
     switch (code) {
       case 'UND_ERR_CONNECT_TIMEOUT':
         return new CrawlTimeoutError('connect', this.connectTimeoutMs);
@@ -219,11 +220,9 @@ export class SafeFetcher {
         return new CrawlTimeoutError('body', bodyTimeoutMs);
     }
     if (typeof code === 'string' && code.startsWith('Z_')) {
-      return new ExtractionError(`the response body could not be decompressed (${message})`, {
-        cause: error,
-      });
+      return new ExtractionError('decompress', { cause: error });
     }
     // DNS, refused/reset connections, TLS failures and anything unexpected from the socket.
-    return new NetworkError(message, { cause: error });
+    return new NetworkError(networkFailureOf(error), { cause: error });
   }
 }

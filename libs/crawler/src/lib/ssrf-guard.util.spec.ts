@@ -7,6 +7,18 @@ import {
   createNetworkPolicy,
   hostNameRefusal,
 } from './ssrf-guard.util';
+import { ipAddressesIn } from '../test/ip-address.spec-helper';
+
+/** The SsrfBlockedError `action` throws. */
+function refusalOf(action: () => unknown): SsrfBlockedError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof SsrfBlockedError) return error;
+    throw error;
+  }
+  throw new Error('expected an SsrfBlockedError');
+}
 
 const strict = createNetworkPolicy({});
 const open = createNetworkPolicy({ allowPrivateNetworks: true });
@@ -65,7 +77,7 @@ describe('addressRefusal', () => {
       '::ffff:169.254.169.254',
       '64:ff9b::a9fe:a9fe',
     ]) {
-      expect(addressRefusal(ipaddr.parse(metadata), open)).toMatch(/metadata/);
+      expect(addressRefusal(ipaddr.parse(metadata), open)).toBe('metadata');
     }
   });
 
@@ -93,7 +105,7 @@ describe('hostNameRefusal', () => {
   it('allows public names, and local names only with private networks allowed', () => {
     expect(hostNameRefusal('example.com', strict)).toBeNull();
     expect(hostNameRefusal('localhost', open)).toBeNull();
-    expect(hostNameRefusal('metadata.google.internal', open)).toMatch(/metadata/);
+    expect(hostNameRefusal('metadata.google.internal', open)).toBe('metadata_name');
   });
 });
 
@@ -135,8 +147,49 @@ describe('assertFetchableUrl', () => {
     'http://10.0.0.1/',
     'http://localhost/',
     'http://metadata.google.internal/',
-  ])('refuses %s before any request', (url) => {
+  ])('refuses %s before any request, without an address in the message', (url) => {
     expect(() => assertFetchableUrl(url, strict)).toThrow(SsrfBlockedError);
+    const message = refusalOf(() => assertFetchableUrl(url, strict)).message;
+    expect(message).toMatch(/^Refused to connect/);
+    expect(ipAddressesIn(message)).toEqual([]);
+  });
+
+  it('tells the refusal reasons apart, naming only a host name the URL gave', () => {
+    expect(refusalOf(() => assertFetchableUrl('http://127.0.0.1:1/', strict))).toMatchObject({
+      refusal: 'not_public',
+      host: null,
+      message:
+        'Refused to connect: the address in the URL is not a public unicast address; private networks are not allowed (CRAWL_ALLOW_PRIVATE_NETWORKS)',
+    });
+    expect(refusalOf(() => assertFetchableUrl('http://[::ffff:10.0.0.1]/', strict))).toMatchObject({
+      refusal: 'not_public',
+      host: null,
+    });
+    // NAT64 of 10.0.0.1: refused for its own range, before its embedded address is looked at.
+    expect(refusalOf(() => assertFetchableUrl('http://[64:ff9b::a00:1]/', strict))).toMatchObject({
+      refusal: 'not_public',
+      host: null,
+    });
+    expect(refusalOf(() => assertFetchableUrl('http://169.254.169.254/', open))).toMatchObject({
+      refusal: 'metadata',
+      host: null,
+      message:
+        'Refused to connect: the address in the URL is a cloud metadata endpoint, which is always refused',
+    });
+    expect(refusalOf(() => assertFetchableUrl('http://localhost/', strict))).toMatchObject({
+      refusal: 'local_name',
+      host: 'localhost',
+      message:
+        'Refused to connect to localhost: it is a local-only host name; private networks are not allowed (CRAWL_ALLOW_PRIVATE_NETWORKS)',
+    });
+    expect(
+      refusalOf(() => assertFetchableUrl('http://metadata.google.internal/', open)),
+    ).toMatchObject({
+      refusal: 'metadata_name',
+      host: 'metadata.google.internal',
+      message:
+        'Refused to connect to metadata.google.internal: it is a cloud metadata endpoint, which is always refused',
+    });
   });
 
   it('normalises and drops the fragment', () => {

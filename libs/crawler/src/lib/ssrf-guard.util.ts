@@ -1,13 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import {
-  SSRF_EMBEDDED,
-  SSRF_LOCAL_NAME,
-  SSRF_METADATA,
-  SSRF_NOT_PUBLIC,
-  URL_HAS_CREDENTIALS,
-  URL_NOT_PARSEABLE,
-  URL_SCHEME_NOT_ALLOWED,
-} from './crawler.messages';
+import type { AddressRefusal, NameRefusal } from './crawler.interface';
+import { URL_HAS_CREDENTIALS, URL_NOT_PARSEABLE, URL_SCHEME_NOT_ALLOWED } from './crawler.messages';
 import { InvalidUrlError } from './errors/invalid-url.error';
 import { SsrfBlockedError } from './errors/ssrf-blocked.error';
 import { embeddedIpv4, IpAddress, parseIpLiteral } from './ip-literal.util';
@@ -75,29 +68,27 @@ function isMetadata(address: IpAddress): boolean {
 }
 
 /** Why `address` may not be connected to under `policy`, or null when it may. */
-export function addressRefusal(address: IpAddress, policy: NetworkPolicy): string | null {
-  const text = address.toString();
-  if (isMetadata(address)) return SSRF_METADATA(text);
+export function addressRefusal(address: IpAddress, policy: NetworkPolicy): AddressRefusal | null {
+  if (isMetadata(address)) return 'metadata';
   if (policy.allowedNetworks.some((net) => matches(address, net))) return null;
   if (policy.allowPrivateNetworks) return null;
-  const range = address.range();
-  if (range !== 'unicast') return SSRF_NOT_PUBLIC(text, range);
+  if (address.range() !== 'unicast') return 'not_public';
   if (address.kind() === 'ipv6') {
-    if (!address.match(GLOBAL_UNICAST_V6)) return SSRF_NOT_PUBLIC(text, 'not global unicast');
+    if (!address.match(GLOBAL_UNICAST_V6)) return 'not_public';
     for (const inner of embeddedIpv4(address as ipaddr.IPv6)) {
-      if (inner.range() !== 'unicast') return SSRF_EMBEDDED(text, inner.toString());
+      if (inner.range() !== 'unicast') return 'embedded_ipv4';
     }
   }
   return null;
 }
 
 /** Why a host name may not be resolved and connected to, or null when it may (addresses are checked later). */
-export function hostNameRefusal(hostname: string, policy: NetworkPolicy): string | null {
+export function hostNameRefusal(hostname: string, policy: NetworkPolicy): NameRefusal | null {
   const name = hostname.toLowerCase().replace(/\.$/, '');
-  if (METADATA_NAMES.has(name)) return SSRF_METADATA(name);
+  if (METADATA_NAMES.has(name)) return 'metadata_name';
   if (policy.allowPrivateNetworks) return null;
   if (name === 'localhost' || LOCAL_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
-    return SSRF_LOCAL_NAME(name);
+    return 'local_name';
   }
   return null;
 }
@@ -126,8 +117,13 @@ export function assertFetchableUrl(input: string | URL, policy: NetworkPolicy): 
   const host = bareHostname(url.hostname);
   if (host === '') throw new InvalidUrlError(URL_NOT_PARSEABLE);
   const literal = parseIpLiteral(host);
-  const refusal = literal ? addressRefusal(literal, policy) : hostNameRefusal(host, policy);
-  if (refusal) throw new SsrfBlockedError(host, refusal);
+  if (literal) {
+    const refusal = addressRefusal(literal, policy);
+    if (refusal) throw new SsrfBlockedError({ host: null, refusal });
+  } else {
+    const refusal = hostNameRefusal(host, policy);
+    if (refusal) throw new SsrfBlockedError({ host, refusal });
+  }
   url.hash = '';
   return url;
 }

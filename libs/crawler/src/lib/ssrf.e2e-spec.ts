@@ -3,6 +3,9 @@ import { CanaryServer, FixtureSite, startCanaryServer, startFixtureSite } from '
 import type { LookupFunction } from './crawler.interface';
 import { systemLookup } from './safe-connector.util';
 import { createE2eContext, E2eContext } from '../test/crawler-e2e.spec-helper';
+import { ipAddressesIn } from '../test/ip-address.spec-helper';
+
+const PRIVATE_NOT_ALLOWED = 'private networks are not allowed (CRAWL_ALLOW_PRIVATE_NETWORKS)';
 
 /** A resolver where public-looking names point at loopback, as a hostile DNS would. */
 const rebindingLookup: LookupFunction = async (hostname) => {
@@ -66,6 +69,7 @@ describe('SSRF protection (private networks not allowed)', () => {
       'http://100.100.100.200/latest/meta-data/',
       'http://metadata.google.internal/computeMetadata/v1/',
       'http://10.0.0.1/',
+      'http://[::ffff:10.0.0.1]/',
       'http://192.168.1.1/',
       'http://172.16.0.1/',
       'http://[fe80::1]/',
@@ -82,6 +86,38 @@ describe('SSRF protection (private networks not allowed)', () => {
         code: 'ssrf_blocked',
         retryClass: 'non-retryable',
       });
+      // Neither the address typed nor the one a name resolves to is ever echoed.
+      const message = result.error?.message ?? '';
+      expect({ url, leaked: ipAddressesIn(message) }).toEqual({ url, leaked: [] });
+    }
+  });
+
+  it('says why, without the address: a typed address, a mapped one, a metadata endpoint', async () => {
+    const crawler = ctx.crawler({ allowPrivateNetworks: false });
+    const messageOf = async (url: string) => (await crawler.crawl(url)).error?.message;
+    expect(await messageOf(`http://127.0.0.1:${canary.port}/`)).toBe(
+      `Refused to connect: the address in the URL is not a public unicast address; ${PRIVATE_NOT_ALLOWED}`,
+    );
+    expect(await messageOf('http://[::ffff:10.0.0.1]/')).toBe(
+      `Refused to connect: the address in the URL is not a public unicast address; ${PRIVATE_NOT_ALLOWED}`,
+    );
+    expect(await messageOf('http://169.254.169.254/latest/meta-data/')).toBe(
+      'Refused to connect: the address in the URL is a cloud metadata endpoint, which is always refused',
+    );
+    expect(await messageOf(`http://localhost:${canary.port}/`)).toBe(
+      `Refused to connect to localhost: it is a local-only host name; ${PRIVATE_NOT_ALLOWED}`,
+    );
+  });
+
+  it('refuses a metadata endpoint even with private networks allowed, without its address', async () => {
+    const crawler = ctx.crawler({ allowPrivateNetworks: true });
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fd00:ec2::254]/']) {
+      const result = await crawler.crawl(url);
+      expect(result.error).toMatchObject({
+        code: 'ssrf_blocked',
+        message:
+          'Refused to connect: the address in the URL is a cloud metadata endpoint, which is always refused',
+      });
     }
   });
 
@@ -93,8 +129,27 @@ describe('SSRF protection (private networks not allowed)', () => {
       'v6.public-looking.test',
     ]) {
       const result = await crawler.crawl(`http://${host}:${canary.port}/page`);
-      expect(result.error).toMatchObject({ code: 'ssrf_blocked', retryClass: 'non-retryable' });
+      expect(result.error).toMatchObject({
+        code: 'ssrf_blocked',
+        retryClass: 'non-retryable',
+        // The name the URL gave is echoed; the loopback address it resolved to is not.
+        message: `Refused to connect to ${host}: it resolves to a non-public address; ${PRIVATE_NOT_ALLOWED}`,
+      });
+      expect(ipAddressesIn(result.error?.message ?? '')).toEqual([]);
     }
+  });
+
+  it('refuses a name that resolves to a metadata endpoint, without the address', async () => {
+    const crawler = ctx.crawler({
+      allowPrivateNetworks: true,
+      lookup: async () => [{ address: '169.254.169.254', family: 4 }],
+    });
+    const result = await crawler.crawl('http://innocent.example/');
+    expect(result.error).toMatchObject({
+      code: 'ssrf_blocked',
+      message:
+        'Refused to connect to innocent.example: it resolves to a cloud metadata endpoint, which is always refused',
+    });
   });
 
   it('refuses credentials in URLs and non-http schemes', async () => {
@@ -136,7 +191,11 @@ describe('SSRF protection (private networks not allowed)', () => {
             site.url(`/redirect-to?status=${status}&location=${encodeURIComponent(target)}`),
             { cacheMode: 'bypass' },
           );
-          expect({ target, code: result.error?.code }).toEqual({ target, code: 'ssrf_blocked' });
+          expect({
+            target,
+            code: result.error?.code,
+            leaked: ipAddressesIn(result.error?.message ?? ''),
+          }).toEqual({ target, code: 'ssrf_blocked', leaked: [] });
         }
       }
     });

@@ -1,3 +1,4 @@
+import type { ExtractionFailure } from '../crawler.interface';
 import { EXTRACTION_FAILED } from '../crawler.messages';
 import { CrawlError } from './crawl.error';
 
@@ -6,7 +7,11 @@ export class ExtractionError extends CrawlError {
   readonly code = 'extraction' as const;
   readonly retryClass = 'non-retryable' as const;
 
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(EXTRACTION_FAILED(detail), options);
+  /** `cause` keeps the original error for debugging; only the fixed text of `failure` is shown. */
+  constructor(
+    readonly failure: ExtractionFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(EXTRACTION_FAILED(failure), options);
   }
 }

@@ -1,3 +1,4 @@
+import type { NetworkFailure } from '../crawler.interface';
 import { NETWORK_FAILED } from '../crawler.messages';
 import { CrawlError } from './crawl.error';
 
@@ -6,7 +7,11 @@ export class NetworkError extends CrawlError {
   readonly code = 'network' as const;
   readonly retryClass = 'retryable' as const;
 
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(NETWORK_FAILED(detail), options);
+  /** `cause` keeps the original error for debugging; only the fixed text of `failure` is shown. */
+  constructor(
+    readonly failure: NetworkFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(NETWORK_FAILED(failure), options);
   }
 }

@@ -1,3 +1,4 @@
+import type { StoreFailure } from '../crawler.interface';
 import { STORE_UNAVAILABLE } from '../crawler.messages';
 import { CrawlError } from './crawl.error';
 
@@ -6,7 +7,11 @@ export class StoreUnavailableError extends CrawlError {
   readonly code = 'store_unavailable' as const;
   readonly retryClass = 'retryable' as const;
 
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(STORE_UNAVAILABLE(detail), options);
+  /** `cause` keeps the original error for debugging; only the fixed text of `failure` is shown. */
+  constructor(
+    readonly failure: StoreFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(STORE_UNAVAILABLE(failure), options);
   }
 }
