@@ -17,6 +17,8 @@ export { DEFAULT_RETRY_CONFIG, RETRY_LATER_MAX_MS, mergeRetryConfig, retryDelayA
 export { parsePriority } from './lib/model/job-priority.util';
 export { parseStatus } from './lib/model/job-status.util';
 export { validateJobSubmission, describeUrlProblem, JOB_NAME_PATTERN } from './lib/model/job-validation.util';
+export { DEFAULT_TENANT, TENANT_PATTERN, isValidTenant, inTenantScope } from './lib/model/tenant.util';
+export type { TenantScope } from './lib/model/tenant.util';
 export type { FieldNamer } from './lib/model/job-validation.util';
 export { JobValidationError } from './lib/errors/job-validation.error';
 export { JobNotFoundError } from './lib/errors/job-not-found.error';

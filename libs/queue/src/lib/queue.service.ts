@@ -20,6 +20,7 @@ import {
   QueueCounts,
 } from './model/job.interface';
 import { FieldNamer, validateJobSubmission } from './model/job-validation.util';
+import { DEFAULT_TENANT, TenantScope, isValidTenant } from './model/tenant.util';
 import { ResolvedQueueOptions } from './queue-options.interface';
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { QueueMessages } from './queue.messages';
@@ -37,6 +38,28 @@ export interface SubmittedJob {
   jobId: string;
   submittedAt: Date;
   status: JobStatus;
+}
+
+/** Where a status lands in QueueCounts. */
+const COUNT_FIELD: Record<JobStatus, Exclude<keyof QueueCounts, 'total'>> = {
+  Pending: 'pending',
+  Delayed: 'delayed',
+  Processing: 'processing',
+  Retrying: 'retry',
+  Completed: 'completed',
+  Failed: 'failed',
+  DeadLetter: 'deadLetter',
+  Cancelled: 'cancelled',
+};
+
+/**
+ * The tenant a script filters on: '' for every tenant, else the scope's tenant, or null when the
+ * scope names a tenant that cannot exist (it owns nothing, so the caller answers "not found"
+ * without asking Redis, and a malformed name never reaches a key).
+ */
+function scriptTenant(scope: TenantScope | undefined): string | null {
+  if (scope?.tenant === undefined) return '';
+  return isValidTenant(scope.tenant) ? scope.tenant : null;
 }
 
 /**
@@ -59,8 +82,14 @@ export class QueueService implements OnModuleInit {
   /** Waits (bounded) for the first connection so the app is usable once booted. */
   async onModuleInit(): Promise<void> {
     const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
-    if ((await Promise.race([whenReady(this.redis), bound])) === 'timeout')
+    if ((await Promise.race([whenReady(this.redis), bound])) === 'timeout') {
       new Logger('QueueService').warn('Redis is not reachable yet; requests answer 503 until it is');
+      return;
+    }
+    await this.backfillTenantIndex().catch((error: unknown) =>
+      // Not fatal: the next boot tries again; until then only `default`'s view of old jobs is short.
+      new Logger('QueueService').warn(`could not index jobs stored before tenants: ${(error as Error)?.message ?? String(error)}`),
+    );
   }
 
   /** Every problem of a submission against the SPEC and this queue's limits (empty = valid). */
@@ -68,18 +97,28 @@ export class QueueService implements OnModuleInit {
     return validateJobSubmission(submission, this.options.limits, fieldName);
   }
 
-  /** Validates and enqueues a job; throws JobValidationError listing every problem. */
+  /**
+   * Validates and enqueues a job for `submission.tenant` (default `default`); throws
+   * JobValidationError listing every problem.
+   */
   async submit(submission: JobSubmission, fieldName?: FieldNamer): Promise<SubmittedJob> {
     const now = Date.now();
     const problems = validateJobSubmission(submission, this.options.limits, fieldName, now);
     if (problems.length) throw new JobValidationError(problems);
     const jobId = randomUUID();
     const record = buildJobRecord(jobId, submission);
+    const tenant = record.tenant ?? DEFAULT_TENANT;
     const opts = buildBullOptions(jobId, record, this.options, now);
     await this.guard(() =>
       Promise.all([
-        // Index first: a listing skips ids whose job does not exist, never the other way round.
-        this.redis.zadd(this.keys.index, now, jobId),
+        // Indexes first: a listing skips ids whose job does not exist, never the other way round.
+        this.redis
+          .multi()
+          .zadd(this.keys.index, now, jobId)
+          .zadd(this.keys.tenantIndex(tenant), now, jobId)
+          .sadd(this.keys.tenants, tenant)
+          .exec()
+          .then(failedReply),
         this.queue.add(bullJobName(record.jobType), { searchText: record.searchText, record }, { ...opts, timestamp: now } as never),
       ]),
     );
@@ -87,36 +126,66 @@ export class QueueService implements OnModuleInit {
     return { jobId, submittedAt: new Date(now), status: opts.delay ? 'Delayed' : 'Pending' };
   }
 
-  /** The job's current state, read fresh from Redis. */
-  async getJob(jobId: string): Promise<JobView> {
-    const view = await this.findJob(jobId);
+  /**
+   * The job's current state, read fresh from Redis. With `scope.tenant`, another tenant's job
+   * throws the same JobNotFoundError as an unknown id.
+   */
+  async getJob(jobId: string, scope?: TenantScope): Promise<JobView> {
+    const view = await this.findJob(jobId, scope);
     if (!view) throw new JobNotFoundError(jobId);
     return view;
   }
 
-  async findJob(jobId: string): Promise<JobView | null> {
-    return (await this.readJob(jobId))?.view ?? null;
+  /** As getJob, but null instead of JobNotFoundError. */
+  async findJob(jobId: string, scope?: TenantScope): Promise<JobView | null> {
+    return (await this.readJob(jobId, scope))?.view ?? null;
   }
 
   /** One round trip: the job's view and, when completed, what its attempt returned. */
-  private async readJob(jobId: string): Promise<{ view: JobView; returned: StoredResult | null } | null> {
-    if (!UUID.test(jobId)) return null;
-    const reply = (await this.guard(() => this.redis.riptideJobView(...this.viewKeys(jobId), jobId))) as (string | null)[] | null;
+  private async readJob(jobId: string, scope?: TenantScope): Promise<{ view: JobView; returned: StoredResult | null } | null> {
+    const tenant = scriptTenant(scope);
+    if (!UUID.test(jobId) || tenant === null) return null;
+    const reply = (await this.guard(() => this.redis.riptideJobView(...this.viewKeys(jobId), jobId, tenant))) as (string | null)[] | null;
     return reply ? { view: decodeJobView(jobId, reply), returned: parseStoredResult(reply[12]) } : null;
   }
 
-  /** Newest first; `total` counts every match, not just the page. */
+  /**
+   * Newest first; `total` counts every match, not just the page. With `query.tenant` only that
+   * tenant's index is walked, so the work is proportional to its jobs, not the whole queue's.
+   */
   async listJobs(query: JobListQuery): Promise<JobListPage> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
     const offset = Math.max(query.offset ?? 0, 0);
-    const needle = query.search ? normaliseSearch(query.search) : '';
     const pageIds: string[] = [];
     let total = 0;
+    await this.walkIndex(query, (id, status) => {
+      if (query.status && status !== query.status) return;
+      if (total >= offset && pageIds.length < limit) pageIds.push(id);
+      total++;
+    });
+    const scope: TenantScope = { tenant: query.tenant };
+    const views = await Promise.all(pageIds.map((id) => this.findJob(id, scope)));
+    return { jobs: views.filter((v): v is JobView => v !== null), total, limit, offset };
+  }
+
+  /**
+   * Walks an index newest first, chunk by chunk (one script call each, filtered inside Redis),
+   * handing every matching job's id and status to `visit`: the global index, or the tenant's own
+   * index when `filter.tenant` is set. A tenant that cannot exist matches nothing.
+   */
+  private async walkIndex(
+    filter: Pick<JobListQuery, 'tenant' | 'jobType' | 'search'>,
+    visit: (jobId: string, status: JobStatus) => void,
+  ): Promise<void> {
+    const tenant = scriptTenant(filter);
+    if (tenant === null) return;
+    const index = tenant ? this.keys.tenantIndex(tenant) : this.keys.index;
+    const needle = filter.search ? normaliseSearch(filter.search) : '';
     let start = 0;
     while (start >= 0) {
       const reply = (await this.guard(() =>
         this.redis.riptideListChunk(
-          this.keys.index,
+          index,
           this.keys.bull('completed'),
           this.keys.bull('failed'),
           this.keys.bull('delayed'),
@@ -124,25 +193,23 @@ export class QueueService implements OnModuleInit {
           this.keys.base,
           start,
           LIST_CHUNK_SIZE,
-          query.jobType ?? '',
+          filter.jobType ?? '',
           needle,
+          tenant,
         ),
       )) as (string | number)[];
       start = Number(reply[0]);
-      for (let i = 1; i < reply.length; i += 4) {
-        const status = deriveStatus(reply[i + 1] as BullPlace, Number(reply[i + 2]), (reply[i + 3] as RecordedOutcome) || null);
-        if (query.status && status !== query.status) continue;
-        if (total >= offset && pageIds.length < limit) pageIds.push(String(reply[i]));
-        total++;
-      }
+      for (let i = 1; i < reply.length; i += 4)
+        visit(String(reply[i]), deriveStatus(reply[i + 1] as BullPlace, Number(reply[i + 2]), (reply[i + 3] as RecordedOutcome) || null));
     }
-    const views = await Promise.all(pageIds.map((id) => this.findJob(id)));
-    return { jobs: views.filter((v): v is JobView => v !== null), total, limit, offset };
   }
 
-  /** The result of a finished job while it is kept; JobResultUnavailableError says why not. */
-  async getResult(jobId: string): Promise<JobResultView> {
-    const found = await this.readJob(jobId);
+  /**
+   * The result of a finished job while it is kept; JobResultUnavailableError says why not.
+   * Another tenant's job (with `scope.tenant`) is JobNotFoundError, as an unknown id.
+   */
+  async getResult(jobId: string, scope?: TenantScope): Promise<JobResultView> {
+    const found = await this.readJob(jobId, scope);
     if (!found) throw new JobNotFoundError(jobId);
     const { view, returned } = found;
     if (!FINISHED_STATUSES.includes(view.status))
@@ -183,10 +250,13 @@ export class QueueService implements OnModuleInit {
 
   /**
    * Cancels a job: a queued one is taken off the queue at once, a running one is aborted by the
-   * process running it. Either way it ends Cancelled. A finished job is a conflict.
+   * process running it. Either way it ends Cancelled. A finished job is a conflict. Another
+   * tenant's job (with `scope.tenant`) is JobNotFoundError and stays untouched: the script checks
+   * the owner before it changes anything.
    */
-  async cancel(jobId: string): Promise<{ jobId: string; status: 'Cancelled' }> {
-    if (!UUID.test(jobId)) throw new JobNotFoundError(jobId);
+  async cancel(jobId: string, scope?: TenantScope): Promise<{ jobId: string; status: 'Cancelled' }> {
+    const tenant = scriptTenant(scope);
+    if (!UUID.test(jobId) || tenant === null) throw new JobNotFoundError(jobId);
     const k = this.keys;
     const outcome = (await this.guard(() =>
       this.redis.riptideCancel(
@@ -202,11 +272,12 @@ export class QueueService implements OnModuleInit {
         jobId,
         Date.now(),
         k.cancelChannel,
+        tenant,
       ),
     )) as string;
     if (outcome === 'missing') throw new JobNotFoundError(jobId);
     if (outcome === 'completed' || outcome === 'failed') {
-      const view = await this.getJob(jobId);
+      const view = await this.getJob(jobId, scope);
       if (view.status !== 'Cancelled') throw new JobStateConflictError(jobId, view.status, QueueMessages.cannotCancel(jobId, view.status));
     }
     if (outcome === 'cancelled') {
@@ -216,9 +287,14 @@ export class QueueService implements OnModuleInit {
     return { jobId, status: 'Cancelled' };
   }
 
-  /** Runs a DeadLetter, Failed or Cancelled job again with a fresh attempt budget. */
-  async replay(jobId: string): Promise<JobView> {
-    const before = await this.getJob(jobId);
+  /**
+   * Runs a DeadLetter, Failed or Cancelled job again with a fresh attempt budget. Another
+   * tenant's job (with `scope.tenant`) is JobNotFoundError and stays untouched.
+   */
+  async replay(jobId: string, scope?: TenantScope): Promise<JobView> {
+    const tenant = scriptTenant(scope);
+    if (tenant === null) throw new JobNotFoundError(jobId);
+    const before = await this.getJob(jobId, scope);
     if (before.status !== 'Failed' && before.status !== 'DeadLetter' && before.status !== 'Cancelled')
       throw new JobStateConflictError(jobId, before.status, QueueMessages.cannotReplay(jobId, before.status));
     const k = this.keys;
@@ -234,16 +310,22 @@ export class QueueService implements OnModuleInit {
         k.nonRetryableSet,
         k.result(jobId),
         jobId,
+        tenant,
       ),
     )) as string;
     if (outcome === 'missing') throw new JobNotFoundError(jobId);
-    const after = await this.getJob(jobId);
+    const after = await this.getJob(jobId, scope);
     if (outcome !== 'replayed') throw new JobStateConflictError(jobId, after.status, QueueMessages.cannotReplay(jobId, after.status));
     return after;
   }
 
-  /** Job counts by status across the whole queue. */
-  async counts(): Promise<QueueCounts> {
+  /**
+   * Job counts by status: across the whole queue, or with `scope.tenant` only that tenant's jobs.
+   * The whole queue is counted from bull's sets; a tenant's count walks its index (O(its jobs)),
+   * deriving each status exactly as the listing does.
+   */
+  async counts(scope?: TenantScope): Promise<QueueCounts> {
+    if (scope?.tenant !== undefined) return this.tenantCounts(scope.tenant);
     const k = this.keys;
     const oldestKept = Date.now() - this.options.failedTtlSecs * 1000;
     const reply = (await this.guard(() =>
@@ -275,6 +357,25 @@ export class QueueService implements OnModuleInit {
     };
   }
 
+  private async tenantCounts(tenant: string): Promise<QueueCounts> {
+    const counts: QueueCounts = {
+      pending: 0,
+      processing: 0,
+      completed: 0,
+      failed: 0,
+      retry: 0,
+      delayed: 0,
+      deadLetter: 0,
+      cancelled: 0,
+      total: 0,
+    };
+    await this.walkIndex({ tenant }, (_, status) => {
+      counts[COUNT_FIELD[status]]++;
+      counts.total++;
+    });
+    return counts;
+  }
+
   /** Removes finished jobs older than `olderThanSecs` and index entries of jobs already gone. */
   async removeFinishedOlderThan(olderThanSecs: number): Promise<{ completed: number; failed: number; indexEntries: number }> {
     const graceMs = Math.max(0, olderThanSecs) * 1000;
@@ -290,13 +391,44 @@ export class QueueService implements OnModuleInit {
     return { completed: completed.length, failed: failed.length, indexEntries };
   }
 
-  /** Drops index entries whose job was removed by retention; keeps memory bounded. */
+  /**
+   * Drops index entries whose job was removed by retention, from the global index and every
+   * tenant's index; keeps memory bounded. Returns the number of entries dropped (all indexes).
+   */
   async pruneIndex(batch = 1000): Promise<number> {
-    const ids = await this.redis.zrange(this.keys.index, 0, batch - 1);
+    const tenants = (await this.redis.smembers(this.keys.tenants)).filter(isValidTenant);
+    const indexes = [this.keys.index, ...tenants.map((tenant) => this.keys.tenantIndex(tenant))];
+    const removed = await Promise.all(indexes.map((index) => this.pruneOneIndex(index, batch)));
+    return removed.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** The oldest `batch` entries of one index: those whose job hash is gone are dropped. */
+  private async pruneOneIndex(index: string, batch: number): Promise<number> {
+    const ids = await this.redis.zrange(index, 0, batch - 1);
     if (!ids.length) return 0;
     const exists = await Promise.all(ids.map((id) => this.redis.exists(this.keys.job(id))));
     const gone = ids.filter((_, i) => exists[i] === 0);
-    return gone.length ? this.redis.zrem(this.keys.index, ...gone) : 0;
+    return gone.length ? this.redis.zrem(index, ...gone) : 0;
+  }
+
+  /**
+   * Once per queue: puts jobs stored before tenants existed into the `default` tenant's index
+   * (they read as `default`), so that tenant's listing and counts include them. Idempotent, so
+   * processes booting together may both run it. Jobs submitted afterwards are indexed at submit.
+   */
+  private async backfillTenantIndex(): Promise<void> {
+    const k = this.keys;
+    if (await this.guard(() => this.redis.exists(k.tenantBackfillDone))) return;
+    let cursor = '0';
+    do {
+      const from = cursor;
+      cursor = String(
+        await this.guard(() =>
+          this.redis.riptideBackfillTenantStep(k.index, k.tenantIndex(DEFAULT_TENANT), k.tenants, k.base, from, LIST_CHUNK_SIZE),
+        ),
+      );
+    } while (cursor !== '0');
+    await this.guard(() => this.redis.set(k.tenantBackfillDone, String(Date.now())));
   }
 
   /** Round-trip time to Redis in milliseconds. */
@@ -314,4 +446,10 @@ export class QueueService implements OnModuleInit {
   private guard<T>(operation: () => Promise<T>): Promise<T> {
     return withRedisDeadline(this.redis, this.options.commandTimeoutMs, operation);
   }
+}
+
+/** A MULTI whose command failed rejects like a plain command would, instead of resolving. */
+function failedReply(replies: [Error | null, unknown][] | null): void {
+  const error = replies?.find(([e]) => e)?.[0];
+  if (error) throw error;
 }

@@ -16,6 +16,8 @@ import {
 /** One execution as recorded by the test handlers, readable from any process. */
 export interface ExecutionRecord {
   jobId: string;
+  /** The tenant the worker was told the job belongs to (JobContext.tenant). */
+  tenant: string;
   jobName: string;
   attempt: number;
   at: number;
@@ -69,6 +71,7 @@ export class TestJobHandlers {
   private async log(context: JobContext, jobName: string, payload: Payload): Promise<void> {
     const record: ExecutionRecord = {
       jobId: context.jobId,
+      tenant: context.tenant,
       jobName,
       attempt: context.attempt,
       at: Date.now(),

@@ -25,10 +25,15 @@ export interface ScheduleInput {
   timezone?: string;
   /** Default `allow`. */
   overlap?: OverlapPolicy;
+  /** Who owns the schedule and every job it submits (TENANT_PATTERN). Default `default`. */
+  tenant?: string;
 }
 
-/** A partial change; cron or time zone changes (and enabling) recompute the next slot from now. */
-export type ScheduleUpdate = Partial<ScheduleInput>;
+/**
+ * A partial change; cron or time zone changes (and enabling) recompute the next slot from now.
+ * The tenant is fixed at create: moving a schedule would hand its jobs to another tenant.
+ */
+export type ScheduleUpdate = Partial<Omit<ScheduleInput, 'tenant'>>;
 
 /** The stored definition, defaults applied. */
 export interface ScheduleDefinition {
@@ -41,6 +46,8 @@ export interface ScheduleDefinition {
   timeoutSecs: number | null;
   timezone: string;
   overlap: OverlapPolicy;
+  /** The owner; `default` for schedules stored before tenants existed. */
+  tenant: string;
 }
 
 /** A schedule with its firing state, read fresh from Redis. */

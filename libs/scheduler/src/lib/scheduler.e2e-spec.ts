@@ -64,6 +64,7 @@ describe('SchedulerModule (real Redis)', () => {
       timeoutSecs: null,
       timezone: 'Europe/Berlin',
       overlap: 'allow',
+      tenant: 'default',
       createdAt: expect.any(Date),
       lastExecutedAt: null,
       nextExecutionAt: expect.any(Date),

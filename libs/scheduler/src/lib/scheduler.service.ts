@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_RETRY_CONFIG,
+  DEFAULT_TENANT,
   FieldNamer,
   JobSubmission,
   JobType,
@@ -9,6 +10,8 @@ import {
   JsonObject,
   QueueService,
   RetryConfig,
+  TenantScope,
+  inTenantScope,
   withRedisDeadline,
 } from '@riptide/queue';
 import { checkCron, canonicalTimezone, nextSlot } from './cron/cron-schedule.util';
@@ -107,36 +110,44 @@ export class SchedulerService {
     return this.get(id);
   }
 
-  /** Every schedule, oldest first. */
-  async list(): Promise<ScheduledJob[]> {
+  /** Every schedule, oldest first; with `scope.tenant` only that tenant's. */
+  async list(scope?: TenantScope): Promise<ScheduledJob[]> {
     const ids = await this.guard(() => this.redis.zrange(this.keys.index, 0, -1));
     if (!ids.length) return [];
     const hashes = await this.guard(() => Promise.all(ids.map((id) => this.redis.hgetall(this.keys.schedule(id)))));
-    return ids.flatMap((id, i) => (hashes[i]['def'] ? [decodeSchedule(id, hashes[i])] : []));
+    const schedules = ids.flatMap((id, i) => (hashes[i]['def'] ? [decodeSchedule(id, hashes[i])] : []));
+    return schedules.filter((schedule) => inTenantScope(schedule.tenant, scope));
   }
 
-  async get(id: string): Promise<ScheduledJob> {
-    const found = await this.find(id);
+  /** A schedule; another tenant's (with `scope.tenant`) is ScheduleNotFoundError, as an unknown id. */
+  async get(id: string, scope?: TenantScope): Promise<ScheduledJob> {
+    const found = await this.find(id, scope);
     if (!found) throw new ScheduleNotFoundError(id);
     return found;
   }
 
-  async find(id: string): Promise<ScheduledJob | null> {
+  /** As get, but null instead of ScheduleNotFoundError. */
+  async find(id: string, scope?: TenantScope): Promise<ScheduledJob | null> {
     if (!UUID.test(id)) return null;
     const hash = await this.guard(() => this.redis.hgetall(this.keys.schedule(id)));
-    return hash['def'] ? decodeSchedule(id, hash) : null;
+    if (!hash['def']) return null;
+    const schedule = decodeSchedule(id, hash);
+    return inTenantScope(schedule.tenant, scope) ? schedule : null;
   }
 
   /**
    * Changes a schedule. A new cron expression or time zone, or enabling, restarts the slot
    * sequence from now (no slot of the old sequence fires); disabling clears the next slot.
+   * Another tenant's schedule (with `scope.tenant`) is ScheduleNotFoundError and stays untouched.
+   * A `tenant` in `change` (from an untyped caller) is ignored: the owner never changes.
    */
-  async update(id: string, change: ScheduleUpdate, fieldName?: FieldNamer): Promise<ScheduledJob> {
+  async update(id: string, change: ScheduleUpdate, fieldName?: FieldNamer, scope?: TenantScope): Promise<ScheduledJob> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const hash = await this.guard(() => this.redis.hgetall(this.keys.schedule(id)));
       if (!UUID.test(id) || !hash['def']) throw new ScheduleNotFoundError(id);
       const current = decodeSchedule(id, hash);
-      const merged: ScheduleInput = { ...inputOf(current), ...stripUndefined(change) };
+      if (!inTenantScope(current.tenant, scope)) throw new ScheduleNotFoundError(id);
+      const merged: ScheduleInput = { ...inputOf(current), ...stripUndefined(change), tenant: current.tenant };
       const now = Date.now();
       this.assertValid(merged, now, fieldName);
       const def = this.definitionOf(merged);
@@ -157,33 +168,44 @@ export class SchedulerService {
         ),
       );
       if (outcome === -1) throw new ScheduleNotFoundError(id);
-      if (outcome === 1) return this.get(id);
+      if (outcome === 1) return this.get(id, scope);
     }
     throw new ScheduleConflictError(id);
   }
 
-  /** Deletes a schedule; it never fires again. */
-  async remove(id: string): Promise<void> {
-    if (!UUID.test(id)) throw new ScheduleNotFoundError(id);
+  /**
+   * Deletes a schedule; it never fires again. Another tenant's schedule (with `scope.tenant`) is
+   * ScheduleNotFoundError and stays.
+   */
+  async remove(id: string, scope?: TenantScope): Promise<void> {
+    if (!(await this.visible(id, scope))) throw new ScheduleNotFoundError(id);
     const k = this.keys;
     const existed = await this.guard(() => this.redis.schedDelete(k.index, k.schedule(id), k.due, k.fires(id), id));
     if (!existed) throw new ScheduleNotFoundError(id);
   }
 
-  /** Runs the schedule's job now, outside its slot sequence (counted as an execution). */
-  async trigger(id: string): Promise<{ jobId: string }> {
-    if (!UUID.test(id)) throw new ScheduleNotFoundError(id);
+  /**
+   * Runs the schedule's job now, outside its slot sequence (counted as an execution), for the
+   * schedule's tenant. Another tenant's schedule (with `scope.tenant`) is ScheduleNotFoundError,
+   * checked before anything is counted or submitted.
+   */
+  async trigger(id: string, scope?: TenantScope): Promise<{ jobId: string }> {
+    if (!(await this.visible(id, scope))) throw new ScheduleNotFoundError(id);
     const now = Date.now();
     const [count, def] = await this.guard(() => this.redis.schedTrigger(this.keys.schedule(id), now));
     if (count === -1 || !def) throw new ScheduleNotFoundError(id);
-    const claimed: Claimed = { id, slot: null, count, def: JSON.parse(def) as ScheduleDefinition, member: '' };
+    const claimed: Claimed = { id, slot: null, count, def: parseDefinition(def), member: '' };
     const job = await this.queue.submit(this.submissionFor(claimed));
     await this.guard(() => this.record(this.redis, claimed, job.jobId));
     return { jobId: job.jobId };
   }
 
-  /** The latest fires of a schedule, newest first. */
-  async fires(id: string, limit = 100): Promise<ScheduleFire[]> {
+  /**
+   * The latest fires of a schedule, newest first. Another tenant's schedule (with `scope.tenant`)
+   * has none, like an unknown id.
+   */
+  async fires(id: string, limit = 100, scope?: TenantScope): Promise<ScheduleFire[]> {
+    if (scope?.tenant !== undefined && !(await this.visible(id, scope))) return [];
     const raw = await this.guard(() => this.redis.lrange(this.keys.fires(id), 0, Math.max(1, limit) - 1));
     return raw.map((line) => {
       const fire = JSON.parse(line) as { slot: number | null; count: number; jobId: string | null; firedAt: number; by: string; error?: string };
@@ -241,7 +263,7 @@ export class SchedulerService {
         await redis.zrem(this.keys.claims, member);
         continue;
       }
-      const claimed: Claimed = { id, slot: Number(slotText), count: Number(countText), def: JSON.parse(hash['def']) as ScheduleDefinition, member };
+      const claimed: Claimed = { id, slot: Number(slotText), count: Number(countText), def: parseDefinition(hash['def']), member };
       const existing = await this.queue.listJobs({ search: fireIdOf(claimed), limit: 1 });
       if (existing.jobs.length) await this.record(redis, claimed, existing.jobs[0].jobId);
       else await this.submitClaimed(redis, claimed);
@@ -279,7 +301,7 @@ export class SchedulerService {
       return false;
     }
     const slot = Number(nextAtText);
-    const definition = JSON.parse(def) as ScheduleDefinition;
+    const definition = parseDefinition(def);
     // After downtime the missed slots collapse into this one late fire; the next is after now.
     const following = nextSlot(definition.cronExpression, definition.timezone, Math.max(now, slot));
     const skip = definition.overlap === 'skip' && lastJob ? await this.stillRunning(lastJob) : false;
@@ -297,7 +319,7 @@ export class SchedulerService {
     );
     const count = Number(reply[0]);
     if (count <= 0 || !reply[1]) return false;
-    const claimed: Claimed = { id, slot, count, def: JSON.parse(reply[1]) as ScheduleDefinition, member: `${id}|${nextAtText}|${count}` };
+    const claimed: Claimed = { id, slot, count, def: parseDefinition(reply[1]), member: `${id}|${nextAtText}|${count}` };
     return this.submitClaimed(redis, claimed);
   }
 
@@ -347,8 +369,10 @@ export class SchedulerService {
     return this.submissionOf(claimed.def, metadata);
   }
 
+  /** The job a definition submits, for its tenant (so the queue also validates the tenant's name). */
   private submissionOf(def: ScheduleInput | ScheduleDefinition, extraMetadata: JsonObject): JobSubmission {
     return {
+      tenant: def.tenant,
       jobType: def.jobTemplate,
       priority: def.priority,
       retryConfig: def.retryConfig,
@@ -369,7 +393,19 @@ export class SchedulerService {
       timeoutSecs: input.timeoutSecs ?? null,
       timezone,
       overlap: input.overlap ?? 'allow',
+      tenant: input.tenant ?? DEFAULT_TENANT,
     };
+  }
+
+  /**
+   * Whether schedule `id` exists and is visible in `scope`. Checked before a change: a
+   * schedule's tenant never changes, so the answer cannot go stale before the change runs.
+   */
+  private async visible(id: string, scope?: TenantScope): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    if (scope?.tenant === undefined) return true;
+    const def = await this.guard(() => this.redis.hget(this.keys.schedule(id), 'def'));
+    return def !== null && inTenantScope(parseDefinition(def).tenant, scope);
   }
 
   private assertValid(input: ScheduleInput, now: number, fieldName?: FieldNamer): void {
@@ -395,8 +431,14 @@ const fireIdOf = (claimed: Claimed): string => `${claimed.id}:${claimed.slot}`;
 
 const dateOrNull = (text: string | undefined): Date | null => (text ? new Date(Number(text)) : null);
 
+/** A stored definition; one stored before tenants existed belongs to the default tenant. */
+function parseDefinition(json: string): ScheduleDefinition {
+  const def = JSON.parse(json) as Omit<ScheduleDefinition, 'tenant'> & { tenant?: string };
+  return { ...def, tenant: def.tenant ?? DEFAULT_TENANT };
+}
+
 function decodeSchedule(id: string, hash: Record<string, string>): ScheduledJob {
-  const def = JSON.parse(hash['def']) as ScheduleDefinition;
+  const def = parseDefinition(hash['def']);
   const enabled = hash['enabled'] === '1';
   return {
     id,
@@ -424,6 +466,7 @@ function inputOf(schedule: ScheduledJob): ScheduleInput {
     timeoutSecs: schedule.timeoutSecs ?? undefined,
     timezone: schedule.timezone,
     overlap: schedule.overlap,
+    tenant: schedule.tenant,
   };
 }
 

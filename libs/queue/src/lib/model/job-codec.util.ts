@@ -4,11 +4,13 @@ import { fromBullPriority, toBullPriority } from './job-priority.util';
 import { JobRecord, JobSubmission, JobType, JobView, JsonObject, JsonValue, RetryConfig } from './job.interface';
 import { DEFAULT_TIMEOUT_SECS } from './job-limits.interface';
 import { mergeRetryConfig } from './retry-policy.util';
+import { DEFAULT_TENANT } from './tenant.util';
 import { RIPTIDE_BACKOFF } from '../queue.constants';
 
 /**
- * What bull stores as job data. `searchText` comes first so the list script can read it with a
- * plain pattern instead of decoding JSON for every job it scans.
+ * What bull stores as job data. `searchText` comes first and `record.tenant` right after it, so
+ * the Lua scripts read both with an anchored pattern (TENANT_OF in queue-scripts) instead of
+ * decoding JSON for every job they scan. searchText never holds a quote; tenant names are plain.
  */
 export interface StoredJobData {
   searchText: string;
@@ -71,6 +73,8 @@ export function normaliseSearch(text: string): string {
 export function buildJobRecord(jobId: string, submission: JobSubmission): JobRecord {
   const metadata = submission.metadata ?? {};
   return {
+    // First key on purpose: see StoredJobData.
+    tenant: submission.tenant ?? DEFAULT_TENANT,
     jobType: submission.jobType,
     priority: submission.priority ?? 'Normal',
     retryConfig: mergeRetryConfig(submission.retryConfig),
@@ -117,6 +121,7 @@ export function decodeJobView(jobId: string, reply: (string | null)[]): JobView 
   const retryConfig: RetryConfig = record.retryConfig;
   return {
     jobId,
+    tenant: record.tenant ?? DEFAULT_TENANT,
     status,
     jobType: record.jobType,
     priority: priority ? fromBullPriority(Number(priority)) : record.priority,

@@ -23,3 +23,19 @@ describe('validateJobSubmission: pdf_data', () => {
     ]);
   });
 });
+
+describe('validateJobSubmission: tenant', () => {
+  const job = (tenant?: string) => ({ jobType: { type: 'custom' as const, jobName: 'echo' }, tenant });
+
+  it('accepts no tenant and names that match the pattern', () => {
+    for (const tenant of [undefined, 'default', 'a', '0', 'team_1-eu', 'a'.repeat(63)])
+      expect(validateJobSubmission(job(tenant), DEFAULT_JOB_LIMITS)).toEqual([]);
+  });
+
+  it('refuses names that do not, naming the field through the FieldNamer', () => {
+    for (const tenant of ['', 'Team', '_a', 'a.b', 'a:b', 'a'.repeat(64)])
+      expect(validateJobSubmission(job(tenant), DEFAULT_JOB_LIMITS, (p) => `<${p}>`)).toEqual([
+        expect.stringMatching(/^<tenant> must match \[a-z0-9\]\[a-z0-9_-\]\{0,62\}/),
+      ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { CACHE_MODES, JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, OUTPUT_FORMATS } from './job.interface';
 import { JobLimits } from './job-limits.interface';
+import { isValidTenant } from './tenant.util';
 
 /** Names a field in a problem message; the HTTP layer passes one that speaks snake_case. */
 export type FieldNamer = (path: string) => string;
@@ -121,6 +122,8 @@ export function validateJobSubmission(
     }
   }
 
+  if (submission.tenant !== undefined && !isValidTenant(submission.tenant))
+    add('tenant', 'must match [a-z0-9][a-z0-9_-]{0,62} (lower-case letters, digits, _ and -; at most 63 characters)');
   if (submission.priority !== undefined && !JOB_PRIORITIES.includes(submission.priority))
     add('priority', `must be one of: ${JOB_PRIORITIES.join(', ')}`);
   if (submission.timeoutSecs !== undefined && !isInt(submission.timeoutSecs, 1, limits.maxTimeoutSecs))

@@ -99,10 +99,17 @@ export interface JobSubmission {
   timeoutSecs?: number;
   scheduledAt?: Date;
   metadata?: JsonObject;
+  /** Who owns the job (TENANT_PATTERN). Default `DEFAULT_TENANT`. */
+  tenant?: string;
 }
 
 /** A job as stored: the submission with every default applied. */
 export interface JobRecord {
+  /**
+   * Kept first: the Lua scripts read it from the start of the stored JSON (see StoredJobData).
+   * Optional only because jobs stored before tenants existed have none; they belong to `default`.
+   */
+  tenant?: string;
   jobType: JobType;
   priority: JobPriority;
   retryConfig: RetryConfig;
@@ -116,6 +123,8 @@ export interface JobRecord {
 /** A job's state, read fresh from Redis. */
 export interface JobView {
   jobId: string;
+  /** The owner; `default` for jobs stored before tenants existed. */
+  tenant: string;
   status: JobStatus;
   jobType: JobType;
   priority: JobPriority;
@@ -165,6 +174,8 @@ export interface JobListQuery {
   /** A job type name, or `custom:<job_name>`. */
   jobType?: string;
   search?: string;
+  /** Only this tenant's jobs (the walk and `total` cover just them); absent = every tenant. */
+  tenant?: string;
   limit?: number;
   offset?: number;
 }

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { DEFAULT_TENANT } from '../model/tenant.util';
 
 /*
  * Lua scripts that read or change a job atomically across bull's lists and sets. Each one keeps
@@ -32,23 +33,40 @@ local function placeOf(id, completed, failed, delayed, active)
 end
 `;
 
-/** KEYS: job, completed, failed, delayed, active. ARGV: id. */
-const JOB_VIEW = `${PLACE_OF}
+// The owner of a job, from the start of its stored data (StoredJobData keeps searchText, then
+// record.tenant, first). Jobs stored before tenants existed have none and belong to the default.
+const TENANT_OF = `
+local function storedTenant(data)
+  return string.match(data or "", '^{"searchText":"[^"]*","record":{"tenant":"([^"]*)"')
+end
+local function tenantOf(data)
+  return storedTenant(data) or "${DEFAULT_TENANT}"
+end
+`;
+
+/**
+ * KEYS: job, completed, failed, delayed, active. ARGV: id, tenant ("" = any). Another tenant's
+ * job reads as missing (nil), exactly like an unknown id.
+ */
+const JOB_VIEW = `${PLACE_OF}${TENANT_OF}
 if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
-local place, score = placeOf(ARGV[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 local h = redis.call("HMGET", KEYS[1], "data", "timestamp", "processedOn", "finishedOn", "attemptsMade",
   "failedReason", "progress", "rt_worker", "rt_outcome", "priority", "returnvalue")
+if ARGV[2] ~= "" and tenantOf(h[1]) ~= ARGV[2] then return nil end
+local place, score = placeOf(ARGV[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return {place, score or "", h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11]}
 `;
 
 /**
  * One chunk of the newest-first listing. Filters on type (bull job name) and search text inside
- * Redis so that only candidates travel; ids whose job hash is gone are dropped from the index.
+ * Redis so that only candidates travel; ids whose job hash is gone are dropped from the index
+ * (the global one or a tenant's, whichever is walked). The tenant filter only guards a tenant's
+ * index against foreign ids: walking that index is what keeps the work per tenant.
  * KEYS: index, completed, failed, delayed, active. ARGV: job key base, start rank, chunk size,
- * type filter ("" = any), search needle ("" = any). Returns {next start or -1, id, place,
- * attemptsMade, outcome, ...}.
+ * type filter ("" = any), search needle ("" = any), tenant ("" = any). Returns {next start or
+ * -1, id, place, attemptsMade, outcome, ...}.
  */
-const LIST_CHUNK = `${PLACE_OF}
+const LIST_CHUNK = `${PLACE_OF}${TENANT_OF}
 local start = tonumber(ARGV[2])
 local size = tonumber(ARGV[3])
 local ids = redis.call("ZREVRANGE", KEYS[1], start, start + size - 1)
@@ -61,8 +79,8 @@ for _, id in ipairs(ids) do
     redis.call("ZREM", KEYS[1], id)
     removed = removed + 1
   else
-    local ok = true
-    if ARGV[4] ~= "" and h[1] ~= ARGV[4] and string.sub(h[1], 1, string.len(ARGV[4]) + 1) ~= ARGV[4] .. ":" then ok = false end
+    local ok = ARGV[6] == "" or tenantOf(h[2]) == ARGV[6]
+    if ok and ARGV[4] ~= "" and h[1] ~= ARGV[4] and string.sub(h[1], 1, string.len(ARGV[4]) + 1) ~= ARGV[4] .. ":" then ok = false end
     if ok and ARGV[5] ~= "" then
       local text = string.match(h[2] or "", '^{"searchText":"([^"]*)"') or ""
       local worker = string.lower(h[5] or "")
@@ -85,11 +103,12 @@ return out
  * Cancel: a queued job is taken out of wait/paused/delayed and recorded Cancelled in the failed
  * set; a running job is flagged and every worker is told through pub/sub.
  * KEYS: job, wait, paused, delayed, priority, completed, failed, active, cancelledSet.
- * ARGV: id, now, channel.
+ * ARGV: id, now, channel, tenant ("" = any). Another tenant's job is "missing", untouched.
  * Returns "missing" | "completed" | "failed" | "cancelled" | "cancelling" | "unknown".
  */
-const CANCEL = `
+const CANCEL = `${TENANT_OF}
 if redis.call("EXISTS", KEYS[1]) == 0 then return "missing" end
+if ARGV[4] ~= "" and tenantOf(redis.call("HGET", KEYS[1], "data")) ~= ARGV[4] then return "missing" end
 if redis.call("ZSCORE", KEYS[6], ARGV[1]) then return "completed" end
 if redis.call("ZSCORE", KEYS[7], ARGV[1]) then return "failed" end
 local removed = redis.call("LREM", KEYS[2], 0, ARGV[1]) + redis.call("LREM", KEYS[3], 0, ARGV[1]) + redis.call("ZREM", KEYS[4], ARGV[1])
@@ -111,10 +130,12 @@ return "unknown"
 /**
  * Replay a finished-unsuccessfully job with a fresh attempt budget, back into wait by priority.
  * KEYS: job, failed, wait, paused, meta-paused, priority, cancelledSet, nonRetryableSet, result.
- * ARGV: id. Returns "missing" | "not_failed" | "replayed".
+ * ARGV: id, tenant ("" = any). Another tenant's job is "missing", untouched.
+ * Returns "missing" | "not_failed" | "replayed".
  */
-const REPLAY = `${ADD_WITH_PRIORITY}
+const REPLAY = `${ADD_WITH_PRIORITY}${TENANT_OF}
 if redis.call("EXISTS", KEYS[1]) == 0 then return "missing" end
+if ARGV[2] ~= "" and tenantOf(redis.call("HGET", KEYS[1], "data")) ~= ARGV[2] then return "missing" end
 if not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return "not_failed" end
 redis.call("ZREM", KEYS[2], ARGV[1])
 redis.call("ZREM", KEYS[7], ARGV[1])
@@ -190,6 +211,26 @@ return {
 }
 `;
 
+/**
+ * One step of the one-time backfill that puts jobs stored before tenants existed (no tenant in
+ * their data) into the default tenant's index, so that tenant's listing and counts include them.
+ * ZSCAN, not ranks: entries that other scripts drop meanwhile cannot make the walk skip any.
+ * KEYS: index, default tenant's index, tenants set. ARGV: job key base, cursor, count.
+ * Returns the next cursor, "0" when done.
+ */
+const BACKFILL_TENANT_STEP = `${TENANT_OF}
+local reply = redis.call("ZSCAN", KEYS[1], ARGV[2], "COUNT", ARGV[3])
+local entries = reply[2]
+for i = 1, #entries, 2 do
+  local data = redis.call("HGET", ARGV[1] .. entries[i], "data")
+  if data and not storedTenant(data) then
+    redis.call("ZADD", KEYS[2], entries[i + 1], entries[i])
+    redis.call("SADD", KEYS[3], "${DEFAULT_TENANT}")
+  end
+end
+return reply[1]
+`;
+
 export const QUEUE_SCRIPTS = {
   riptideJobView: { numberOfKeys: 5, lua: JOB_VIEW },
   riptideListChunk: { numberOfKeys: 5, lua: LIST_CHUNK },
@@ -198,6 +239,7 @@ export const QUEUE_SCRIPTS = {
   riptideRecordOutcome: { numberOfKeys: 2, lua: RECORD_OUTCOME },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
   riptideCounts: { numberOfKeys: 8, lua: COUNTS },
+  riptideBackfillTenantStep: { numberOfKeys: 3, lua: BACKFILL_TENANT_STEP },
 } as const;
 
 export type QueueScriptName = keyof typeof QUEUE_SCRIPTS;

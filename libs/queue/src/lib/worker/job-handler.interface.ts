@@ -3,6 +3,8 @@ import { JobType, JobTypeName, JsonObject, JsonValue } from '../model/job.interf
 /** What a handler knows about the attempt it runs. */
 export interface JobContext {
   jobId: string;
+  /** The job's owner: work done for it (caches, quotas, logs) is kept to this tenant. */
+  tenant: string;
   /** 1 for the first execution. */
   attempt: number;
   maxAttempts: number;

@@ -10,6 +10,7 @@ import { JobEvents } from '../job-events.service';
 import { INLINE_RESULT_MAX_BYTES, StoredJobData, StoredResult } from '../model/job-codec.util';
 import { RecordedOutcome } from '../model/job-status.util';
 import { JsonValue } from '../model/job.interface';
+import { DEFAULT_TENANT } from '../model/tenant.util';
 import { ResolvedQueueOptions } from '../queue-options.interface';
 import { RESOLVED_QUEUE_OPTIONS } from '../queue.constants';
 import { QueueService } from '../queue.service';
@@ -165,6 +166,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       const work = Promise.resolve().then(() =>
         this.registry.run(record.jobType, {
           jobId,
+          tenant: record.tenant ?? DEFAULT_TENANT,
           attempt,
           maxAttempts: record.retryConfig.maxAttempts,
           signal: controller.signal,
