@@ -6,10 +6,12 @@ import { createApiApp } from './app/create-api-app';
 async function main(): Promise<void> {
   const config = loadHostConfigOrExit();
   const logger = new Logger('riptide-api');
+  if (config.authMode === 'off') logger.warn('RIPTIDE_AUTH=off: every route is open to anyone who can reach this port, with no key');
   const redis = await resolveHostRedis(config, (message) => logger.log(message));
   const app = await createApiApp(config, redis.url);
   await app.listen(config.port, config.host);
-  logger.log(`listening on http://${config.host}:${config.port} (Swagger UI at /docs)`);
+  const access = config.authMode === 'keys' ? 'API keys required' : config.authMode === 'local' ? 'local mode: no key, loopback only' : 'open';
+  logger.log(`listening on http://${config.host}:${config.port} (${access}; Swagger UI at /docs)`);
   // The embedded redis-server stops after the app has closed every connection.
   if (redis.embedded) process.once('beforeExit', () => void redis.embedded?.stop());
   for (const signal of ['SIGTERM', 'SIGINT'] as const)

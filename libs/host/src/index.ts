@@ -10,3 +10,4 @@ export { createRootModule } from './lib/root-module.factory';
 export type { HostRole } from './lib/root-module.factory';
 export { loadHostConfigOrExit } from './lib/bootstrap.util';
 export { createHostLogger, hostLoggerModule } from './lib/host-logger.util';
+export { isLoopbackHost, hostOfHostHeader } from './lib/loopback.util';

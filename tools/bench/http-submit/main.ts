@@ -4,7 +4,9 @@
  * (the baseline of the ratio), and, for reference, against the framework floors doing the same add: a
  * bare Fastify server, and a bare Nest app on Fastify with the API's ValidationPipe; same Redis, same
  * run. Prints req/s, p50/p99, the ratio (targets: ≥ 0.7, p99 ≤ 50 ms) and the server's CPU time per
- * request, which varies much less than req/s when the machine is shared.
+ * request, which varies much less than req/s when the machine is shared. RipTide runs twice: in local
+ * mode (no key) and in keys mode with a tenant's API key on every request, so the cost of the access
+ * check is the difference of the two in the same run.
  *
  * On Linux with two or more cores the server under test gets a core of its own (taskset) and the load
  * generator and Redis share the other, so the figures measure the server, not the scheduler's mood.
@@ -61,12 +63,12 @@ async function waitForHttp(port: number): Promise<void> {
   throw new Error(`server on ${port} never answered`);
 }
 
-async function load(port: number, path: string, pid: number): Promise<Figures> {
+async function load(port: number, path: string, pid: number, headers: Record<string, string>): Promise<Figures> {
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: BODY,
     connections: CONNECTIONS,
     duration: SECONDS,
@@ -101,6 +103,23 @@ interface Server {
   /** Node arguments before the script (the Nest floor is TypeScript, loaded through swc). */
   nodeArgs?: string[];
   env?: (round: number) => Record<string, string>;
+  /** Prepares the running server; returns the headers every request of the load carries. */
+  setup?: (port: number) => Promise<Record<string, string>>;
+}
+
+const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789';
+const ripTideEnv = (round: number) => ({ HOST: '127.0.0.1', WORKER_POOL_SIZE: '0', WORKER_ENABLE_SCHEDULER: 'false', LOG_LEVEL: 'silent', RIPTIDE_PREFIX: `bench${round}` });
+
+/** A tenant's key with jobs:write, made through the API as a client would get one. */
+async function tenantKey(port: number): Promise<Record<string, string>> {
+  const response = await fetch(`http://127.0.0.1:${port}/admin/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
+    body: JSON.stringify({ name: 'bench', tenant: 'bench', scopes: ['jobs:write'] }),
+  });
+  if (response.status !== 201) throw new Error(`creating the bench key answered ${response.status}`);
+  const { key } = (await response.json()) as { key: string };
+  return { authorization: `Bearer ${key}` };
 }
 
 const SERVERS: Server[] = [
@@ -112,10 +131,12 @@ const SERVERS: Server[] = [
     nodeArgs: ['-r', '@swc-node/register'],
     env: () => ({ SWC_NODE_PROJECT: join(__dirname, '../../../tsconfig.base.json') }),
   },
+  { name: 'riptide POST /workers/jobs   ', script: join(__dirname, '../../../dist/apps/api/main.js'), env: ripTideEnv },
   {
-    name: 'riptide POST /workers/jobs   ',
+    name: 'riptide, tenant API key      ',
     script: join(__dirname, '../../../dist/apps/api/main.js'),
-    env: (round) => ({ HOST: '127.0.0.1', WORKER_POOL_SIZE: '0', WORKER_ENABLE_SCHEDULER: 'false', LOG_LEVEL: 'silent', RIPTIDE_PREFIX: `bench${round}` }),
+    env: (round) => ({ ...ripTideEnv(round), RIPTIDE_ADMIN_KEY: BENCH_ADMIN_KEY }),
+    setup: tenantKey,
   },
 ];
 
@@ -128,8 +149,9 @@ async function run(server: Server, redisUrl: string, round: number): Promise<Fig
   });
   await waitForHttp(port);
   const pid = child.pid ?? -1; // taskset execs the server, so the pid stays the server's
-  await load(port, '/workers/jobs', pid); // warm-up (JIT, connections)
-  const figures = await load(port, '/workers/jobs', pid);
+  const headers = (await server.setup?.(port)) ?? {};
+  await load(port, '/workers/jobs', pid, headers); // warm-up (JIT, connections)
+  const figures = await load(port, '/workers/jobs', pid, headers);
   await stop(child);
   return figures;
 }
@@ -163,7 +185,7 @@ async function main(): Promise<void> {
     cpuMicros: median(list.map((f) => f.cpuMicros)),
   });
   const picked = figures.map(pick);
-  const [bare, fastify, nest, ours] = picked;
+  const [bare, fastify, nest, ours, keyed] = picked;
   console.log(`\nhttp-submit (${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS}; server ${serverPin.length ? 'pinned to its own core' : 'not pinned'})`);
   SERVERS.forEach((server, i) => console.log(show(server.name, picked[i])));
   const against = (f: Figures) => `${(ours.rps / f.rps).toFixed(2)} by req/s, ${(f.cpuMicros / ours.cpuMicros).toFixed(2)} by CPU per request`;
@@ -171,6 +193,10 @@ async function main(): Promise<void> {
   console.log(`riptide against bare Fastify: ${against(fastify)}; against bare Nest: ${against(nest)}`);
   console.log(`floors against node:http by req/s: bare Fastify ${(fastify.rps / bare.rps).toFixed(2)}, bare Nest ${(nest.rps / bare.rps).toFixed(2)}`);
   console.log(`riptide p99 ${ours.p99} ms (target ≤ 50 ms)`);
+  const keyCost = keyed.cpuMicros / ours.cpuMicros - 1;
+  console.log(
+    `access check: ${keyed.cpuMicros.toFixed(0)} µs CPU/req with a tenant key vs ${ours.cpuMicros.toFixed(0)} without: ${(keyCost * 100).toFixed(1)} % more CPU per request (target ≤ 10 %), ${(keyed.rps / ours.rps).toFixed(2)} of the req/s`,
+  );
 }
 
 main().catch((error) => {

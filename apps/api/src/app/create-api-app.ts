@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Authenticator, basicAuthPassword } from '@riptide/auth';
 import { HostConfig, createHostLogger, createRootModule } from '@riptide/host';
 import { mountQueueDashboard } from '@riptide/metrics';
 import { Logger } from 'nestjs-pino';
@@ -7,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
+import { refuseNonLoopbackHosts } from './loopback-host.hook';
 import { RequestOutcomeLog } from './request-log.controller';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -42,9 +44,24 @@ export async function createApiApp(config: HostConfig, redisUrl: string, logDest
     void reply.header('x-request-id', request.id);
     done();
   });
+  if (config.authMode === 'local') refuseNonLoopbackHosts(fastify);
+  // Browsers get CORS headers only for origins the operator lists.
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id'] });
   useApiErrorShapeForFastify(app);
   setupWorkersApiDocs(app);
-  // bull-board, read-only: operators look; changes go through the API.
-  await mountQueueDashboard(app, { path: '/admin/queues', readOnly: true });
+  // bull-board, read-only: operators look; changes go through the API. With keys, a browser logs in
+  // with HTTP Basic, any user name and an admin key as the password.
+  const authenticator = app.get(Authenticator);
+  await mountQueueDashboard(app, {
+    path: '/admin/queues',
+    readOnly: true,
+    authorize:
+      config.authMode === 'keys'
+        ? async (headers) => {
+            const password = basicAuthPassword(headers);
+            return password !== null && (await authenticator.authenticate(password))?.admin === true;
+          }
+        : undefined,
+  });
   return app;
 }

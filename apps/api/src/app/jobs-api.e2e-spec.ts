@@ -48,6 +48,7 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     const done = await until(id, 'Completed');
     expect(done).toEqual({
       job_id: id,
+      tenant: 'default',
       status: 'Completed',
       created_at: expect.stringMatching(ISO),
       started_at: expect.stringMatching(ISO),

@@ -38,6 +38,15 @@ export function spawnWorker(redisUrl: string, env: Record<string, string>): Chil
   return child;
 }
 
+/** Starts the built API host (dist/apps/api/main.js) as a real child process; its stderr is collected. */
+export function spawnApi(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+  const main = join(__dirname, '../../../../dist/apps/api/main.js');
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
+}
+
 export function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));

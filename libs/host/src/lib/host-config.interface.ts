@@ -5,7 +5,17 @@ export interface HostConfig {
   /** RIPTIDE_DATA_DIR: where the embedded redis-server keeps its data. Default `./data`. */
   dataDir: string;
   port: number;
+  /** HOST: `127.0.0.1` unless keys are required, then `0.0.0.0`. */
   host: string;
+  /**
+   * `keys`: RIPTIDE_ADMIN_KEY is set and every API route needs a key; `local`: no key, loopback only
+   * (listener and Host header); `off`: RIPTIDE_AUTH=off, no key and no loopback rule.
+   */
+  authMode: 'keys' | 'local' | 'off';
+  /** RIPTIDE_ADMIN_KEY: the operator's key, at least 32 characters. */
+  adminKey?: string;
+  /** CORS_ORIGINS: origins allowed to call the API from a browser; none by default (no CORS headers). */
+  corsOrigins: string[];
   prefix: string;
   workerPoolSize: number;
   workerMaxBatchSize: number;

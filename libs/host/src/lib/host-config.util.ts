@@ -1,5 +1,6 @@
 import { HostConfig } from './host-config.interface';
 import { HostConfigError } from './host-config.error';
+import { isLoopbackHost } from './loopback.util';
 
 type Env = Record<string, string | undefined>;
 
@@ -48,11 +49,28 @@ export function loadHostConfig(env: Env): HostConfig {
   const prefix = read('RIPTIDE_PREFIX') ?? 'riptide';
   if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(prefix)) problems.push(`RIPTIDE_PREFIX must be 1-64 characters of letters, digits, _ . - { }`);
 
+  const adminKey = read('RIPTIDE_ADMIN_KEY');
+  if (adminKey !== undefined && adminKey.length < 32) problems.push('RIPTIDE_ADMIN_KEY must be at least 32 characters');
+  const authOff = !bool('RIPTIDE_AUTH', true);
+  if (authOff && adminKey !== undefined) problems.push('RIPTIDE_AUTH=off and RIPTIDE_ADMIN_KEY contradict each other: unset one of them');
+  const authMode: HostConfig['authMode'] = adminKey !== undefined ? 'keys' : authOff ? 'off' : 'local';
+  // Like Redis's protected mode: without a key the service stays on this machine unless told otherwise.
+  const host = read('HOST') ?? (authMode === 'keys' ? '0.0.0.0' : '127.0.0.1');
+  if (authMode === 'local' && !isLoopbackHost(host))
+    problems.push(
+      `HOST=${host} would serve beyond this machine without access control: set RIPTIDE_ADMIN_KEY (at least 32 characters) to require keys, or RIPTIDE_AUTH=off to serve it open`,
+    );
+  const corsOrigins = (read('CORS_ORIGINS') ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.com (got "${origin}")`);
+
   const config: HostConfig = {
     redisUrl,
     dataDir: read('RIPTIDE_DATA_DIR') ?? './data',
     port: int('PORT', 3000, 0, 65535),
-    host: read('HOST') ?? '0.0.0.0',
+    host,
+    authMode,
+    adminKey,
+    corsOrigins,
     prefix,
     workerPoolSize: int('WORKER_POOL_SIZE', 4, 0, 1000),
     workerMaxBatchSize: int('WORKER_MAX_BATCH_SIZE', 50, 1, 10000),

@@ -1,6 +1,7 @@
 import { DynamicModule, Logger as NestLogger, Module } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AuthModule } from '@riptide/auth';
 import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
@@ -81,6 +82,16 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
         enabled: config.workerEnableScheduler,
       }),
     );
-  if (role === 'api') imports.push(WorkersApiModule);
+  if (role === 'api')
+    imports.push(
+      AuthModule.forRoot({
+        isGlobal: true,
+        mode: config.authMode === 'keys' ? 'keys' : 'open',
+        adminKey: config.adminKey,
+        redisUrl,
+        prefix: config.prefix,
+      }),
+      WorkersApiModule,
+    );
   return { module: RiptideRootModule, imports };
 }

@@ -3,6 +3,7 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { AuthModule } from '@riptide/auth';
 import { QueueModule, QueueModuleOptions } from '@riptide/queue';
 import { ApiExceptionFilter } from '@riptide/workers-api';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -58,7 +59,10 @@ export function startWorkerProcess(settings: { redisUrl: string; prefix: string;
   });
 }
 
-/** An HTTP app on Fastify with QueueModule (global), MetricsModule and the API's error filter. */
+/**
+ * An HTTP app on Fastify with QueueModule (global), MetricsModule, the API's error filter and
+ * AuthModule in open mode (every caller is the admin), since the metrics routes are guarded.
+ */
 export async function createHttpApp(
   queue: QueueModuleOptions,
   metrics: MetricsModuleOptions,
@@ -66,7 +70,12 @@ export async function createHttpApp(
   beforeInit?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [QueueModule.forRoot({ isGlobal: true, ...queue }), MetricsModule.forRoot({ defaultMetrics: true, ...metrics }), ...extra],
+    imports: [
+      QueueModule.forRoot({ isGlobal: true, ...queue }),
+      AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl: queue.redisUrl, prefix: queue.prefix ?? 'riptide' }),
+      MetricsModule.forRoot({ defaultMetrics: true, ...metrics }),
+      ...extra,
+    ],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));

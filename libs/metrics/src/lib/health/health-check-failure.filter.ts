@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, ServiceUnavailableException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { HealthCheckResult } from '@nestjs/terminus';
+import { healthForCaller } from './health-visibility.util';
 
 /**
- * Sends Terminus' own 503 body (`{status, info, error, details}`) unchanged; without it the
+ * Sends Terminus' own 503 body (`{status, info, error, details}`, details only for `metrics:read`); without it the
  * application's global error filter would turn it into the generic error shape.
  */
 @Catch(ServiceUnavailableException)
@@ -11,6 +13,7 @@ export class HealthCheckFailureFilter implements ExceptionFilter {
 
   catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    this.adapterHost.httpAdapter.reply(http.getResponse(), exception.getResponse(), exception.getStatus());
+    const body = healthForCaller(http.getRequest<object>(), exception.getResponse() as HealthCheckResult);
+    this.adapterHost.httpAdapter.reply(http.getResponse(), body, exception.getStatus());
   }
 }

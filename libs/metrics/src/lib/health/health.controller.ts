@@ -1,8 +1,10 @@
-import { Controller, Get, UseFilters } from '@nestjs/common';
+import { Controller, Get, Req, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OptionalAuth } from '@riptide/auth';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { EventLoopHealthIndicator } from './event-loop.health';
 import { HealthCheckFailureFilter } from './health-check-failure.filter';
+import { healthForCaller } from './health-visibility.util';
 import { QueueHealthIndicator } from './queue.health';
 import { RedisHealthIndicator } from './redis.health';
 import { SchedulerHealthIndicator } from './scheduler.health';
@@ -11,6 +13,7 @@ import { WorkerPoolHealthIndicator } from './worker-pool.health';
 @ApiTags('health')
 @Controller('health')
 @UseFilters(HealthCheckFailureFilter)
+@OptionalAuth()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -23,20 +26,20 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: Redis, queue progress, worker pool and scheduler' })
-  readiness(): Promise<HealthCheckResult> {
-    return this.health.check([
+  @ApiOperation({ summary: 'Readiness: Redis, queue progress, worker pool and scheduler', description: 'No key needed; details beyond each status need metrics:read.' })
+  async readiness(@Req() request: object): Promise<HealthCheckResult> {
+    return healthForCaller(request, await this.health.check([
       () => this.redis.isHealthy('redis'),
       () => this.queue.isHealthy('queue'),
       () => this.workerPool.isHealthy('worker_pool'),
       () => this.scheduler.isHealthy('scheduler'),
-    ]);
+    ]));
   }
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the event loop is not blocked' })
-  liveness(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.eventLoop.isHealthy('event_loop')]);
+  @ApiOperation({ summary: 'Liveness: the event loop is not blocked', description: 'No key needed; details beyond each status need metrics:read.' })
+  async liveness(@Req() request: object): Promise<HealthCheckResult> {
+    return healthForCaller(request, await this.health.check([() => this.eventLoop.isHealthy('event_loop')]));
   }
 }

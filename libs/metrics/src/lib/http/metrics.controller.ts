@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '@riptide/auth';
 import { MetricsService } from '../metrics.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';
 
 @ApiTags('stats')
 @ApiExtraModels(JobTypeStatsDto)
+@RequireScope('metrics:read')
 @Controller('workers')
 export class MetricsController {
   constructor(

@@ -1,9 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { RequireScope } from '@riptide/auth';
 import { PrometheusService } from './prometheus.service';
 
 @ApiTags('observability')
+@RequireScope('metrics:read')
 @Controller('metrics')
 export class PrometheusController {
   constructor(private readonly prometheus: PrometheusService) {}

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { API_KEY_SECURITY, BEARER_SECURITY } from '@riptide/auth';
 
 interface FastifyLike {
   hasContentTypeParser(type: string): boolean;
@@ -16,13 +17,18 @@ export function useApiErrorShapeForFastify(app: INestApplication): void {
   if (instance.hasContentTypeParser?.('text/plain')) instance.removeContentTypeParser?.('text/plain');
 }
 
-/** Swagger UI at `/<path>` and the OpenAPI document at `/<path>-json`. */
+/**
+ * Swagger UI at `/<path>` and the OpenAPI document at `/<path>-json`, with both ways of sending a key
+ * declared, so "Authorize" in the UI sends it on every call it tries.
+ */
 export function setupWorkersApiDocs(app: INestApplication, path = 'docs', version = '0.1.0'): void {
   const config = new DocumentBuilder()
     .setTitle('RipTide Workers')
     .setDescription('Background jobs for web crawling: submit, inspect, cancel and replay jobs; schedules; stats and health.')
     .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (`rt_…`) or the admin key' }, BEARER_SECURITY)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, in a header of its own' }, API_KEY_SECURITY)
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup(path, app, document, { jsonDocumentUrl: `${path}-json` });
+  SwaggerModule.setup(path, app, document, { jsonDocumentUrl: `${path}-json`, swaggerOptions: { persistAuthorization: true } });
 }

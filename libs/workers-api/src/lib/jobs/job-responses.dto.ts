@@ -18,6 +18,7 @@ export class SubmitJobResponseDto {
 
 export class JobStatusResponseDto {
   @ApiProperty({ format: 'uuid' }) job_id!: string;
+  @ApiProperty({ description: 'The tenant the job belongs to (that of the key that submitted it)', example: 'default' }) tenant!: string;
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true }) started_at!: string | null;
@@ -38,6 +39,7 @@ export class JobStatusResponseDto {
   static from(view: JobView): JobStatusResponseDto {
     return {
       job_id: view.jobId,
+      tenant: view.tenant,
       status: view.status,
       created_at: view.createdAt.toISOString(),
       started_at: iso(view.startedAt),

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { TenantQueryDto } from '../tenancy/tenant-query.dto';
 
-export class ListJobsQueryDto {
+export class ListJobsQueryDto extends TenantQueryDto {
   @ApiPropertyOptional({ description: 'Any case; also dead_letter, retry, delayed', example: 'pending' })
   @IsOptional()
   @IsString()

@@ -138,6 +138,7 @@ export class ScheduleRetryConfigDto {
 /** A schedule as the API returns it. */
 export class ScheduleResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'The tenant the schedule and its fired jobs belong to', example: 'default' }) tenant!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ example: '0 3 * * *' }) cron_expression!: string;
   @ApiProperty() enabled!: boolean;
@@ -159,6 +160,7 @@ export class ScheduleResponseDto {
     const retry = effectiveRetryConfig(schedule);
     return {
       id: schedule.id,
+      tenant: schedule.tenant,
       name: schedule.name,
       cron_expression: schedule.cronExpression,
       enabled: schedule.enabled,

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -26,6 +27,7 @@ import { ErrorResponseDto } from '../jobs/job-responses.dto';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
 import { RetryConfigDto } from '../jobs/submit-job.dto';
+import { TenantQueryDto } from '../tenancy/tenant-query.dto';
 import { CreateScheduleDto, ScheduleResponseDto, TriggerScheduleResponseDto, UpdateScheduleDto } from './schedule.dto';
 
 // The scheduler's domain errors keep their meaning over HTTP. A full schedule table is a 409:
@@ -44,68 +46,81 @@ export class SchedulesController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a cron schedule' })
+  @RequireScope('schedules:write')
+  @ApiOperation({ summary: 'Create a cron schedule', description: 'The schedule and every job it fires belong to the tenant of the key. Maintenance templates need the admin scope.' })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid cron expression, time zone or job template (every problem listed)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'SCHEDULER_MAX_SCHEDULES reached' })
-  async create(@Body() body: CreateScheduleDto): Promise<ScheduleResponseDto> {
+  async create(@Body() body: CreateScheduleDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
     const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
-    const input: ScheduleInput = { ...changeFromWire(body), name: body.name, cronExpression: body.cron_expression, jobTemplate: jobType };
+    assertTemplateAllowed(jobType?.type, caller);
+    const input: ScheduleInput = { ...changeFromWire(body), tenant: caller.tenant, name: body.name, cronExpression: body.cron_expression, jobTemplate: jobType };
     const all = [...problems, ...(problems.length ? [] : this.scheduler.validate(input, toWireName))];
     if (all.length) throw new JobValidationError(all);
     return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.create(input, toWireName)));
   }
 
   @Get()
-  @ApiOperation({ summary: 'List schedules, oldest first' })
+  @RequireScope('schedules:read')
+  @ApiOperation({ summary: "List schedules, oldest first: the caller's tenant's; an admin's every tenant's, or one with `tenant`" })
   @ApiOkResponse({ type: [ScheduleResponseDto] })
-  async list(): Promise<ScheduleResponseDto[]> {
-    return (await this.scheduler.list()).map((schedule) => ScheduleResponseDto.from(schedule));
+  async list(@Query() query: TenantQueryDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto[]> {
+    return (await this.scheduler.list(tenantScopeOf(caller, query.tenant))).map((schedule) => ScheduleResponseDto.from(schedule));
   }
 
   @Get(':id')
+  @RequireScope('schedules:read')
   @ApiOperation({ summary: 'One schedule, read fresh' })
   @ApiOkResponse({ type: ScheduleResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async get(@Param('id') id: string): Promise<ScheduleResponseDto> {
-    return ScheduleResponseDto.from(await this.scheduler.get(id));
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: "Unknown schedule (another tenant's answers the same)" })
+  async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
+    return ScheduleResponseDto.from(await this.scheduler.get(id, tenantScopeOf(caller)));
   }
 
   @Patch(':id')
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Change a schedule; a new cron, time zone or enabling restarts its slots from now' })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async update(@Param('id') id: string, @Body() body: UpdateScheduleDto): Promise<ScheduleResponseDto> {
+  async update(@Param('id') id: string, @Body() body: UpdateScheduleDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
     const change: ScheduleUpdate = changeFromWire(body);
     if (body.name !== undefined) change.name = body.name;
     if (body.cron_expression !== undefined) change.cronExpression = body.cron_expression;
     if (body.job_template !== undefined) {
       const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
       if (problems.length) throw new JobValidationError(problems);
+      assertTemplateAllowed(jobType.type, caller);
       change.jobTemplate = jobType;
     }
-    return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.update(id, change, toWireName)));
+    return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.update(id, change, toWireName, tenantScopeOf(caller))));
   }
 
   @Post(':id/trigger')
   @HttpCode(200)
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Run the schedule\'s job now (counted as an execution)' })
   @ApiOkResponse({ type: TriggerScheduleResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async trigger(@Param('id') id: string): Promise<TriggerScheduleResponseDto> {
-    const { jobId } = await this.scheduler.trigger(id);
+  async trigger(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TriggerScheduleResponseDto> {
+    const { jobId } = await this.scheduler.trigger(id, tenantScopeOf(caller));
     return { job_id: jobId };
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Delete a schedule; it never fires again' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.scheduler.remove(id);
+  async remove(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<void> {
+    await this.scheduler.remove(id, tenantScopeOf(caller));
   }
+}
+
+/** A maintenance template fires jobs that reach every tenant, so only an admin may schedule one. */
+function assertTemplateAllowed(type: string | undefined, caller: Principal): void {
+  if (type === 'maintenance' && !caller.admin) throw new ForbiddenException('Maintenance jobs need a key with the admin scope');
 }
 
 /** The optional fields shared by create and PATCH, wire → domain. */

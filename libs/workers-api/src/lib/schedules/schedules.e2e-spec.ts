@@ -1,6 +1,7 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { AuthModule } from '@riptide/auth';
 import { QueueModule } from '@riptide/queue';
 import { SchedulerModule } from '@riptide/scheduler';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
@@ -24,6 +25,7 @@ describe('Schedule endpoints (Fastify, real Redis)', () => {
       imports: [
         QueueModule.forRoot({ isGlobal: true, redisUrl, prefix, worker: { poolSize: 0 } }),
         SchedulerModule.forRoot({ isGlobal: true, redisUrl, prefix, maxSchedules: 3, minIntervalSecs: 1, enabled: true }),
+        AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl, prefix }),
         WorkersApiModule,
       ],
     }).compile();
@@ -60,6 +62,7 @@ describe('Schedule endpoints (Fastify, real Redis)', () => {
       .expect(200);
     expect(created.body).toEqual({
       id: expect.stringMatching(UUID),
+      tenant: 'default',
       name: 'nightly crawl',
       cron_expression: '0 3 * * *',
       enabled: true,

@@ -1,7 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { QueueService } from '@riptide/queue';
 import { QueueStatsResponseDto } from '../jobs/job-responses.dto';
+import { TenantQueryDto } from '../tenancy/tenant-query.dto';
 
 @ApiTags('stats')
 @Controller('workers/stats')
@@ -9,9 +11,10 @@ export class StatsController {
   constructor(private readonly queue: QueueService) {}
 
   @Get('queue')
-  @ApiOperation({ summary: 'Job counts by status across the whole queue' })
+  @RequireScope('jobs:read')
+  @ApiOperation({ summary: "Job counts by status: the caller's tenant's jobs; an admin's across every tenant, or one with `tenant`" })
   @ApiOkResponse({ type: QueueStatsResponseDto })
-  async queueStats(): Promise<QueueStatsResponseDto> {
-    return QueueStatsResponseDto.from(await this.queue.counts());
+  async queueStats(@Query() query: TenantQueryDto, @CurrentPrincipal() caller: Principal): Promise<QueueStatsResponseDto> {
+    return QueueStatsResponseDto.from(await this.queue.counts(tenantScopeOf(caller, query.tenant)));
   }
 }

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { hostOfHostHeader, isLoopbackHost } from '@riptide/host';
+import { errorBody } from '@riptide/workers-api';
+
+const REFUSAL = errorBody(
+  403,
+  'In local mode only loopback names (localhost, 127.0.0.1, [::1]) are served; set RIPTIDE_ADMIN_KEY to serve other names',
+);
+
+/**
+ * Local mode answers only requests addressed to this machine by name. A page on another site
+ * that points its own name at 127.0.0.1 (DNS rebinding) then reaches nothing, although the
+ * browser sends it here.
+ */
+export function refuseNonLoopbackHosts(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const host = hostOfHostHeader(request.headers.host);
+    if (host !== null && isLoopbackHost(host)) return done();
+    void reply.code(403).header('content-type', 'application/json; charset=utf-8').send(REFUSAL);
+  });
+}

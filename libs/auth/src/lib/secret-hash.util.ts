@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { KEY_SECRET_BYTES, KEY_SECRET_PREFIX } from './auth.constants';
+
+/**
+ * Keys are 256 random bits, so a plain SHA-256 is enough to keep a stolen Redis dump from
+ * yielding usable keys; a slow password hash would only cost every request time.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function generateSecret(): string {
+  return KEY_SECRET_PREFIX + randomBytes(KEY_SECRET_BYTES).toString('base64url');
+}
