@@ -22,6 +22,7 @@ export type {
   StoreFailure,
 } from './lib/crawler.interface';
 export {
+  DEFAULT_CACHE_MAX_BYTES,
   DEFAULT_HOST_CONCURRENCY,
   DEFAULT_HOST_MIN_GAP_MS,
   DEFAULT_MAX_BYTES,

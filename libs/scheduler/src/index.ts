@@ -10,6 +10,7 @@ export {
 } from './lib/scheduler.constants';
 export { SchedulerMessages } from './lib/scheduler.messages';
 export { SchedulerService, effectiveRetryConfig } from './lib/scheduler.service';
+export type { ScheduleCreateOptions } from './lib/scheduler.service';
 export { ScheduleRunner, OVERDUE_UNHEALTHY_MS } from './lib/schedule-runner.service';
 export type { SchedulerHealth } from './lib/schedule-runner.service';
 export { SchedulerKeys } from './lib/redis/scheduler-keys';
@@ -28,3 +29,4 @@ export { ScheduleNotFoundError } from './lib/errors/schedule-not-found.error';
 export { ScheduleValidationError } from './lib/errors/schedule-validation.error';
 export { ScheduleLimitError } from './lib/errors/schedule-limit.error';
 export { ScheduleConflictError } from './lib/errors/schedule-conflict.error';
+export { TenantScheduleQuotaError } from './lib/errors/tenant-schedule-quota.error';

@@ -1,4 +1,6 @@
 export { WorkersApiModule } from './lib/workers-api.module';
+export type { WorkersApiOptions } from './lib/workers-api-options.interface';
+export { BulkSubmitDto, BulkSubmitResponseDto, MAX_BULK_JOBS } from './lib/jobs/bulk-submit.dto';
 export { ApiExceptionFilter, errorBody, registerDomainError, toErrorBody } from './lib/errors/api-exception.filter';
 export type { ApiErrorBody } from './lib/errors/api-exception.filter';
 export { setupWorkersApiDocs, useApiErrorShapeForFastify } from './lib/http/configure-http';

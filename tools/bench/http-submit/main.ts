@@ -8,6 +8,10 @@
  * mode (no key) and in keys mode with a tenant's API key on every request, so the cost of the access
  * check is the difference of the two in the same run.
  *
+ * The bulk row: jobs/s through `POST /workers/jobs/bulk` with BENCH_BULK_SIZE (100) jobs per request,
+ * against a bare node:http server doing one raw bull addBulk per request (targets: ≥ 0.5 of it, and
+ * ≥ 10× the single-request submissions of the table above), in the same rounds.
+ *
  * On Linux with two or more cores the server under test gets a core of its own (taskset) and the load
  * generator and Redis share the other, so the figures measure the server, not the scheduler's mood.
  *
@@ -26,6 +30,8 @@ const SECONDS = envInt('BENCH_SECONDS', 10);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const BODY = JSON.stringify({ job_type: { type: 'custom', job_name: 'noop', payload: { n: 1 } }, priority: 'Normal', metadata: { bench: true } });
+const BULK_SIZE = envInt('BENCH_BULK_SIZE', 100);
+const BULK_BODY = JSON.stringify({ jobs: Array.from({ length: BULK_SIZE }, () => JSON.parse(BODY) as unknown) });
 
 interface Figures {
   rps: number;
@@ -63,13 +69,13 @@ async function waitForHttp(port: number): Promise<void> {
   throw new Error(`server on ${port} never answered`);
 }
 
-async function load(port: number, path: string, pid: number, headers: Record<string, string>): Promise<Figures> {
+async function load(port: number, path: string, pid: number, headers: Record<string, string>, body = BODY): Promise<Figures> {
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: BODY,
+    body,
     connections: CONNECTIONS,
     duration: SECONDS,
   });
@@ -105,17 +111,23 @@ interface Server {
   env?: (round: number) => Record<string, string>;
   /** Prepares the running server; returns the headers every request of the load carries. */
   setup?: (port: number) => Promise<Record<string, string>>;
+  /** What the load posts where. Default `/workers/jobs` and one job (BODY). */
+  path?: string;
+  body?: string;
 }
 
 const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789';
 const ripTideEnv = (round: number) => ({ HOST: '127.0.0.1', WORKER_POOL_SIZE: '0', WORKER_ENABLE_SCHEDULER: 'false', LOG_LEVEL: 'silent', RIPTIDE_PREFIX: `bench${round}` });
 
-/** A tenant's key with jobs:write, made through the API as a client would get one. */
+/**
+ * A tenant's key with jobs:write, made through the API as a client would get one; its limits are
+ * lifted so that the load measures the access check, not the rate limit or the quota refusing.
+ */
 async function tenantKey(port: number): Promise<Record<string, string>> {
   const response = await fetch(`http://127.0.0.1:${port}/admin/keys`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
-    body: JSON.stringify({ name: 'bench', tenant: 'bench', scopes: ['jobs:write'] }),
+    body: JSON.stringify({ name: 'bench', tenant: 'bench', scopes: ['jobs:write'], rate_limit_per_sec: 1000000, burst: 1000000, max_active_jobs: 100000000 }),
   });
   if (response.status !== 201) throw new Error(`creating the bench key answered ${response.status}`);
   const { key } = (await response.json()) as { key: string };
@@ -140,6 +152,26 @@ const SERVERS: Server[] = [
   },
 ];
 
+/** A bulk server must accept every item, or its req/s would not be BULK_SIZE jobs each. */
+async function acceptsWholeBulk(port: number): Promise<Record<string, string>> {
+  const response = await fetch(`http://127.0.0.1:${port}/workers/jobs/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BULK_BODY });
+  const answer = (await response.json()) as { submitted?: number };
+  if (response.status !== 200 || answer.submitted !== BULK_SIZE) throw new Error(`bulk answered ${response.status} ${JSON.stringify(answer).slice(0, 300)}`);
+  return {};
+}
+
+const BULK_SERVERS: Server[] = [
+  { name: 'bare node:http + raw addBulk ', script: join(__dirname, 'bulk-baseline-server.js'), path: '/workers/jobs/bulk', body: BULK_BODY, setup: acceptsWholeBulk },
+  {
+    name: 'riptide POST /workers/jobs/bulk',
+    script: join(__dirname, '../../../dist/apps/api/main.js'),
+    env: ripTideEnv,
+    path: '/workers/jobs/bulk',
+    body: BULK_BODY,
+    setup: acceptsWholeBulk,
+  },
+];
+
 async function run(server: Server, redisUrl: string, round: number): Promise<Figures> {
   const port = await findFreePort();
   const [command, ...args] = [...serverPin, process.execPath, ...(server.nodeArgs ?? []), server.script];
@@ -150,11 +182,15 @@ async function run(server: Server, redisUrl: string, round: number): Promise<Fig
   await waitForHttp(port);
   const pid = child.pid ?? -1; // taskset execs the server, so the pid stays the server's
   const headers = (await server.setup?.(port)) ?? {};
-  await load(port, '/workers/jobs', pid, headers); // warm-up (JIT, connections)
-  const figures = await load(port, '/workers/jobs', pid, headers);
+  const path = server.path ?? '/workers/jobs';
+  await load(port, path, pid, headers, server.body); // warm-up (JIT, connections)
+  const figures = await load(port, path, pid, headers, server.body);
   await stop(child);
   return figures;
 }
+
+const showBulk = (name: string, f: Figures) =>
+  `${name}: ${(f.rps * BULK_SIZE).toFixed(0)} jobs/s (${f.rps.toFixed(0)} req/s), p50 ${f.p50} ms, p99 ${f.p99} ms, ${(f.cpuMicros / BULK_SIZE).toFixed(0)} µs CPU/job${f.errors ? `, ${f.errors} errors` : ''}`;
 
 const show = (name: string, f: Figures) =>
   `${name}: ${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.cpuMicros.toFixed(0)} µs CPU/req${f.errors ? `, ${f.errors} errors` : ''}`;
@@ -163,6 +199,7 @@ async function main(): Promise<void> {
   pinLoadToCoreZero();
   const redis = await startBenchRedis(); // inherits the load generator's core
   const figures: Figures[][] = SERVERS.map(() => []);
+  const bulkFigures: Figures[][] = BULK_SERVERS.map(() => []);
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so that neither server always runs on a warmer (or more tired) machine.
@@ -173,6 +210,13 @@ async function main(): Promise<void> {
         await redis.start(); // each run starts from an empty Redis
       }
       console.log(`round ${round + 1}: ${SERVERS.map((server, i) => show(server.name.trim(), figures[i][round])).join(' | ')}`);
+      const bulkOrder = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of bulkOrder) {
+        bulkFigures[i].push(await run(BULK_SERVERS[i], redis.url, round));
+        await redis.stop();
+        await redis.start();
+      }
+      console.log(`round ${round + 1} bulk: ${BULK_SERVERS.map((server, i) => showBulk(server.name.trim(), bulkFigures[i][round])).join(' | ')}`);
     }
   } finally {
     await redis.stop();
@@ -196,6 +240,13 @@ async function main(): Promise<void> {
   const keyCost = keyed.cpuMicros / ours.cpuMicros - 1;
   console.log(
     `access check: ${keyed.cpuMicros.toFixed(0)} µs CPU/req with a tenant key vs ${ours.cpuMicros.toFixed(0)} without: ${(keyCost * 100).toFixed(1)} % more CPU per request (target ≤ 10 %), ${(keyed.rps / ours.rps).toFixed(2)} of the req/s`,
+  );
+  const [rawBulk, ourBulk] = bulkFigures.map(pick);
+  console.log(`\nbulk (${BULK_SIZE} jobs per request, median of ${ROUNDS})`);
+  BULK_SERVERS.forEach((server, i) => console.log(showBulk(server.name, [rawBulk, ourBulk][i])));
+  console.log(
+    `bulk ratio: ${(ourBulk.rps / rawBulk.rps).toFixed(2)} of raw addBulk by jobs/s (target ≥ 0.50), ${(rawBulk.cpuMicros / ourBulk.cpuMicros).toFixed(2)} by CPU per job; ` +
+      `${((ourBulk.rps * BULK_SIZE) / ours.rps).toFixed(1)}× the jobs/s of single submissions (target ≥ 10×)`,
   );
 }
 

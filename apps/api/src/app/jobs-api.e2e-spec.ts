@@ -145,7 +145,7 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     expect((await submit({ job_type: { type: 'batch_crawl', urls: Array(6).fill(site.url('/')), surprise: 1 }, timeout_secs: 0 })).body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: ['job_type.surprise is not allowed', 'job_type.urls must be an array of 1 to 5 URLs', 'timeout_secs must be an integer from 1 to 86400'],
+      message: ['job_type.surprise is not allowed', 'job_type.urls must be an array of 1 to 5 URLs', 'timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)'],
     });
     expect((await submit({ job_type: { type: 'pdf_extraction', url: 'file:///etc/passwd', pdf_data: 'AAAA' } })).body.message).toEqual([
       'job_type must have exactly one of url and pdf_data',

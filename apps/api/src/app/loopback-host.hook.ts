@@ -13,9 +13,21 @@ const REFUSAL = errorBody(
  * browser sends it here.
  */
 export function refuseNonLoopbackHosts(fastify: FastifyInstance): void {
+  // A client sends the same Host header on every request: decide each one once.
+  const verdicts = new Map<string, boolean>();
+  const allowed = (header: string | undefined): boolean => {
+    if (header === undefined) return false;
+    let verdict = verdicts.get(header);
+    if (verdict === undefined) {
+      const host = hostOfHostHeader(header);
+      verdict = host !== null && isLoopbackHost(host);
+      if (verdicts.size >= 256) verdicts.clear();
+      verdicts.set(header, verdict);
+    }
+    return verdict;
+  };
   fastify.addHook('onRequest', (request, reply, done) => {
-    const host = hostOfHostHeader(request.headers.host);
-    if (host !== null && isLoopbackHost(host)) return done();
+    if (allowed(request.headers.host)) return done();
     void reply.code(403).header('content-type', 'application/json; charset=utf-8').send(REFUSAL);
   });
 }

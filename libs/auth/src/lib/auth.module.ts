@@ -2,17 +2,18 @@ import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common'
 import { closeRedis, createRedis } from '@riptide/queue';
 import type Redis from 'ioredis';
 import { ApiKeyService } from './api-key.service';
-import { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface';
+import { AuthModuleOptions, DEFAULT_KEY_LIMITS, ResolvedAuthOptions } from './auth-options.interface';
 import { ApiKeyGuard } from './auth.guard';
 import { AUTH_REDIS, AUTH_SUBSCRIBER, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { AUTH_OPTIONS_TOKEN, ConfigurableAuthModule } from './auth.module-definition';
 import { Authenticator } from './authenticator.service';
+import { SubmissionRateLimiter } from './submission-rate-limiter.service';
 import { AuthOptionsError } from './errors/auth-options.error';
 import { ScriptedAuthRedis, defineAuthScripts } from './redis/auth-scripts';
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   if (options.mode === 'keys' && (!options.adminKey || options.adminKey.length < 32)) throw new AuthOptionsError('keys mode needs an adminKey of at least 32 characters');
-  return { cacheTtlMs: 1000, commandTimeoutMs: 1500, maxKeys: 10_000, ...options };
+  return { cacheTtlMs: 1000, commandTimeoutMs: 1500, maxKeys: 10_000, ...options, defaults: { ...DEFAULT_KEY_LIMITS, ...options.defaults } };
 }
 
 /**
@@ -37,8 +38,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     ApiKeyService,
     Authenticator,
     ApiKeyGuard,
+    SubmissionRateLimiter,
   ],
-  exports: [RESOLVED_AUTH_OPTIONS, ApiKeyService, Authenticator, ApiKeyGuard],
+  exports: [RESOLVED_AUTH_OPTIONS, ApiKeyService, Authenticator, ApiKeyGuard, SubmissionRateLimiter],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationShutdown {
   constructor(

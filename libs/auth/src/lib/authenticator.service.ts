@@ -4,7 +4,8 @@ import type Redis from 'ioredis';
 import { ApiKeyService } from './api-key.service';
 import { ResolvedAuthOptions } from './auth-options.interface';
 import { ADMIN_SCOPE, AUTH_SUBSCRIBER, RESOLVED_AUTH_OPTIONS } from './auth.constants';
-import { Principal, operatorPrincipal } from './principal.interface';
+import { KeyDefaults } from './auth-options.interface';
+import { Principal, limitsOf, operatorPrincipal } from './principal.interface';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Most distinct keys one process remembers; a flood of them only costs lookups. */
@@ -45,6 +46,11 @@ export class Authenticator implements OnModuleInit {
   /** The caller of a request without a key in open mode. */
   get anonymous(): Principal | null {
     return this.open ? this.operator : null;
+  }
+
+  /** The caller's limits: its key's own, else the operator's defaults. */
+  limitsOf(principal: Principal): KeyDefaults {
+    return limitsOf(principal, this.options.defaults);
   }
 
   /** The caller a secret stands for, or null when it is unknown or revoked. */

@@ -1,6 +1,7 @@
 import type { TenantScope } from '@riptide/queue';
 import { ADMIN_SCOPE, Scope } from './auth.constants';
 import type { KeyLimits } from './api-key.interface';
+import type { KeyDefaults } from './auth-options.interface';
 
 /** Who is calling: the key that authenticated the request, or the operator. */
 export interface Principal {
@@ -30,4 +31,16 @@ export function tenantScopeOf(principal: Principal, requestedTenant?: string): T
 
 export function operatorPrincipal(name: string, tenant: string): Principal {
   return { keyId: null, name, tenant, scopes: [ADMIN_SCOPE], admin: true, limits: {} };
+}
+
+/** The caller's limits: its key's own, else the operator's defaults. */
+export function limitsOf(principal: Principal, defaults: KeyDefaults): KeyDefaults {
+  const own = principal.limits;
+  return {
+    rateLimitPerSec: own.rateLimitPerSec ?? defaults.rateLimitPerSec,
+    burst: own.burst ?? defaults.burst,
+    maxActiveJobs: own.maxActiveJobs ?? defaults.maxActiveJobs,
+    maxSchedules: own.maxSchedules ?? defaults.maxSchedules,
+    maxPriority: own.maxPriority ?? defaults.maxPriority,
+  };
 }

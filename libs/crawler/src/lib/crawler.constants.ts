@@ -22,6 +22,10 @@ export const DEFAULT_ROBOTS_CACHE_TTL_SECS = 24 * 60 * 60;
 /** An unreachable robots.txt is remembered briefly so a failing host is not hammered. */
 export const DEFAULT_ROBOTS_ERROR_CACHE_TTL_SECS = 5 * 60;
 export const DEFAULT_CACHE_TTL_SECS = 60 * 60;
+/** Byte budget of the page cache (`CRAWL_CACHE_MAX_BYTES`): it gives way before the jobs do. */
+export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+/** Byte budget of the robots.txt cache: room for thousands of typical files, 32 of the largest read. */
+export const DEFAULT_ROBOTS_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 export const MAX_REDIRECTS = 5;
 /** RFC 9110 lets a sender stack codings; more than two is only ever seen in decompression attacks. */
 export const MAX_CONTENT_ENCODINGS = 2;

@@ -94,6 +94,13 @@ export interface CrawlerOptions {
   maxBytes?: number;
   /** Page cache TTL. Default 3600 s. */
   cacheTtlSecs?: number;
+  /**
+   * Byte budget of the page cache (`CRAWL_CACHE_MAX_BYTES`); a write that would exceed it drops the
+   * oldest pages first, and 0 caches nothing. Default 256 MiB.
+   */
+  cacheMaxBytes?: number;
+  /** Byte budget of the robots.txt cache. Default 16 MiB. */
+  robotsCacheMaxBytes?: number;
   /** robots.txt cache TTL (capped at 24 h). Default 86 400 s. */
   robotsCacheTtlSecs?: number;
   /** Host name resolver. Default `dns.lookup` (all addresses). */

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Redis } from 'ioredis';
 import { abortReasonToError, throwIfAborted } from './abort.util';
 import {
+  DEFAULT_CACHE_MAX_BYTES,
   DEFAULT_CACHE_TTL_SECS,
   DEFAULT_HOST_CONCURRENCY,
   DEFAULT_HOST_MIN_GAP_MS,
@@ -118,12 +119,14 @@ export class Crawler {
       fetcher: this.fetcher,
       userAgent,
       cacheTtlSecs: options.robotsCacheTtlSecs,
+      cacheMaxBytes: options.robotsCacheMaxBytes,
       gate: (url, signal) => this.acquireHost(url, 0, DEFAULT_ROBOTS_TIMEOUT_MS, signal),
     });
     this.cache = new PageCache({
       redis,
       keyPrefix,
       ttlSecs: options.cacheTtlSecs ?? DEFAULT_CACHE_TTL_SECS,
+      maxBytes: options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
     });
   }
 

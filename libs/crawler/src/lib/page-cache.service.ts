@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { PAGE_CACHE_VERSION } from './crawler.constants';
 import type { ExtractedDoc, OutputFormat } from './crawler.interface';
+import { BudgetedCache, BudgetedCacheUsage } from './budgeted-cache.service';
 import { keyHash } from './redis-script.util';
 
 /** A cached crawl outcome (successful crawls only). */
@@ -18,11 +19,20 @@ export interface PageCacheOptions {
   keyPrefix: string;
   /** Freshness lifetime; Redis expires entries after it. */
   ttlSecs: number;
+  /** Byte budget of all cached pages; the entries nearest to expiry make room for new ones. */
+  maxBytes: number;
 }
 
-/** Extracted pages in Redis, keyed by a hash of the normalised URL and the output format. */
+/**
+ * Extracted pages in Redis, keyed by a hash of the normalised URL and the output format, held to
+ * a byte budget; in a full Redis the cache gives way (see {@link BudgetedCache}).
+ */
 export class PageCache {
-  constructor(private readonly options: PageCacheOptions) {}
+  private readonly budget: BudgetedCache;
+
+  constructor(private readonly options: PageCacheOptions) {
+    this.budget = new BudgetedCache({ redis: options.redis, bookPrefix: `${options.keyPrefix}page-cache:`, maxBytes: options.maxBytes });
+  }
 
   /**
    * The key of a page. The URL is the normalised one (lower-case scheme and host, default
@@ -37,7 +47,13 @@ export class PageCache {
     return raw ? (JSON.parse(raw) as CachedPage) : null;
   }
 
-  async set(key: string, page: CachedPage): Promise<void> {
-    await this.options.redis.set(key, JSON.stringify(page), 'EX', this.options.ttlSecs);
+  /** Resolves false when the page was not kept (larger than the budget, or Redis is full). */
+  set(key: string, page: CachedPage): Promise<boolean> {
+    return this.budget.set(key, JSON.stringify(page), this.options.ttlSecs);
+  }
+
+  /** Bytes and entries the cache accounts for now. */
+  usage(): Promise<BudgetedCacheUsage> {
+    return this.budget.usage();
   }
 }

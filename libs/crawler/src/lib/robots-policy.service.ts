@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import robotsParser from 'robots-parser';
+import { BudgetedCache } from './budgeted-cache.service';
 import {
+  DEFAULT_ROBOTS_CACHE_MAX_BYTES,
   DEFAULT_ROBOTS_CACHE_TTL_SECS,
   DEFAULT_ROBOTS_ERROR_CACHE_TTL_SECS,
   DEFAULT_ROBOTS_TIMEOUT_MS,
@@ -48,6 +50,8 @@ export interface RobotsPolicyOptions {
   errorCacheTtlSecs?: number;
   /** Default 10 s. */
   timeoutMs?: number;
+  /** Byte budget of all cached robots.txt files. Default 16 MiB. */
+  cacheMaxBytes?: number;
 }
 
 /** What robots.txt says about one URL. */
@@ -69,12 +73,18 @@ export class RobotsPolicy {
   private readonly memo = new Map<string, ParsedRobots>();
   private readonly inflight = new Map<string, Promise<ParsedRobots>>();
   private readonly cacheTtlSecs: number;
+  private readonly cache: BudgetedCache;
 
   constructor(private readonly options: RobotsPolicyOptions) {
     this.cacheTtlSecs = Math.min(
       options.cacheTtlSecs ?? DEFAULT_ROBOTS_CACHE_TTL_SECS,
       DEFAULT_ROBOTS_CACHE_TTL_SECS,
     );
+    this.cache = new BudgetedCache({
+      redis: options.redis,
+      bookPrefix: `${options.keyPrefix}robots-cache:`,
+      maxBytes: options.cacheMaxBytes ?? DEFAULT_ROBOTS_CACHE_MAX_BYTES,
+    });
   }
 
   /** Resolves when `url` may be fetched; throws {@link RobotsBlockedError} or {@link RobotsUnavailableError} otherwise. */
@@ -129,7 +139,8 @@ export class RobotsPolicy {
         entry.kind === 'unavailable'
           ? (this.options.errorCacheTtlSecs ?? DEFAULT_ROBOTS_ERROR_CACHE_TTL_SECS)
           : this.cacheTtlSecs;
-      await this.options.redis.set(key, JSON.stringify(entry), 'EX', ttl);
+      // Not kept in a full Redis (or beyond the budget): the rules still apply to this crawl.
+      await this.cache.set(key, JSON.stringify(entry), ttl);
     }
     const robotsUrl = `${origin}/robots.txt`;
     const parsed: ParsedRobots = {

@@ -35,5 +35,26 @@ export interface HostConfig {
   schedulerMaxSchedules: number;
   schedulerMinIntervalSecs: number;
   bodyLimitBytes: number;
+  /** RATE_LIMIT_PER_SEC / RATE_LIMIT_BURST: each key's submission budget (token bucket); the admin is exempt. */
+  rateLimitPerSec: number;
+  rateLimitBurst: number;
+  /** TENANT_MAX_ACTIVE_JOBS: unfinished jobs one tenant may have at once. */
+  tenantMaxActiveJobs: number;
+  /** TENANT_MAX_SCHEDULES: schedules one tenant may have. */
+  tenantMaxSchedules: number;
+  /** IDEMPOTENCY_TTL_SECS: how long an Idempotency-Key's first answer is replayed. */
+  idempotencyTtlSecs: number;
+  /** JOB_MAX_TIMEOUT_SECS: longest `timeout_secs` a client may ask for. */
+  jobMaxTimeoutSecs: number;
+  /** CRAWL_MAX_BYTES_CEILING: largest per-URL `max_bytes` a client may ask for. */
+  crawlMaxBytesCeiling: number;
+  /** CRAWL_MAX_TIMEOUT_MS: longest per-URL `timeout_ms` a client may ask for. */
+  crawlMaxTimeoutMs: number;
+  /** CRAWL_ALLOW_ROBOTS_OVERRIDE: whether a client may ask for `respect_robots: false`. */
+  crawlAllowRobotsOverride: boolean;
+  /** CRAWL_CACHE_MAX_BYTES: byte budget of the page cache (it gives way first). */
+  crawlCacheMaxBytes: number;
+  /** RIPTIDE_REDIS_MAXMEMORY: `maxmemory` of the embedded redis-server (`1gb`, `512mb`, bytes). */
+  embeddedRedisMaxMemory: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }

@@ -63,6 +63,10 @@ export function loadHostConfig(env: Env): HostConfig {
   const corsOrigins = (read('CORS_ORIGINS') ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
   for (const origin of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.com (got "${origin}")`);
 
+  const maxMemory = (read('RIPTIDE_REDIS_MAXMEMORY') ?? '1gb').toLowerCase();
+  if (!/^\d+(b|kb|k|mb|m|gb|g)?$/.test(maxMemory) || /^0+[a-z]*$/.test(maxMemory))
+    problems.push(`RIPTIDE_REDIS_MAXMEMORY must be a size like 1gb, 512mb or a number of bytes (got "${maxMemory}")`);
+
   const config: HostConfig = {
     redisUrl,
     dataDir: read('RIPTIDE_DATA_DIR') ?? './data',
@@ -90,6 +94,17 @@ export function loadHostConfig(env: Env): HostConfig {
     schedulerMaxSchedules: int('SCHEDULER_MAX_SCHEDULES', 1000, 1, 1000000),
     schedulerMinIntervalSecs: int('SCHEDULER_MIN_INTERVAL_SECS', 1, 1, 86400),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    rateLimitPerSec: int('RATE_LIMIT_PER_SEC', 50, 1, 1_000_000),
+    rateLimitBurst: int('RATE_LIMIT_BURST', 100, 1, 1_000_000),
+    tenantMaxActiveJobs: int('TENANT_MAX_ACTIVE_JOBS', 10000, 1, 100_000_000),
+    tenantMaxSchedules: int('TENANT_MAX_SCHEDULES', 100, 1, 1_000_000),
+    idempotencyTtlSecs: int('IDEMPOTENCY_TTL_SECS', 86400, 1, 30 * 86400),
+    jobMaxTimeoutSecs: int('JOB_MAX_TIMEOUT_SECS', 3600, 1, 7 * 86400),
+    crawlMaxBytesCeiling: int('CRAWL_MAX_BYTES_CEILING', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    crawlMaxTimeoutMs: int('CRAWL_MAX_TIMEOUT_MS', 120000, 1000, 3_600_000),
+    crawlAllowRobotsOverride: bool('CRAWL_ALLOW_ROBOTS_OVERRIDE', false),
+    crawlCacheMaxBytes: int('CRAWL_CACHE_MAX_BYTES', 256 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
+    embeddedRedisMaxMemory: maxMemory,
     logLevel: logLevel as HostConfig['logLevel'],
   };
   if (problems.length) throw new HostConfigError(problems);

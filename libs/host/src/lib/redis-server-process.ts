@@ -16,6 +16,11 @@ export interface RedisServerProcessOptions {
   binary?: string;
   /** How long to wait for the first PONG. Default 10 s. */
   startTimeoutMs?: number;
+  /**
+   * `maxmemory` (`1gb`, `512mb`, bytes); with the `noeviction` policy a full server refuses
+   * writes instead of dropping keys. Default: no limit.
+   */
+  maxMemory?: string;
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -67,7 +72,9 @@ export class RedisServerProcess {
       '--appendonly', appendOnly ? 'yes' : 'no',
       '--appendfsync', 'everysec',
       '--save', '',
+      // Evicting would drop jobs, locks and indexes silently; a full server refuses writes instead.
       '--maxmemory-policy', 'noeviction',
+      ...(this.options.maxMemory ? ['--maxmemory', this.options.maxMemory] : []),
       // Bull job hashes carry JSON options; a larger listpack value keeps them compact.
       '--hash-max-listpack-value', '1024',
       '--daemonize', 'no',

@@ -8,6 +8,7 @@ import { QueueModule } from '@riptide/queue';
 import { ScheduleRunner, SchedulerModule } from '@riptide/scheduler';
 import { WorkersApiModule } from '@riptide/workers-api';
 import { HostConfig } from './host-config.interface';
+import { RedisEvictionWarning } from './redis-eviction-warning.service';
 import { createHostLogger, hostLoggerModule } from './host-logger.util';
 
 /** `api`: the HTTP host (all-in-one unless WORKER_POOL_SIZE=0); `worker`: headless. */
@@ -21,6 +22,10 @@ class RiptideRootModule {}
   providers: [{ provide: 'RIPTIDE_HOST:PINO_BINDING', inject: [Logger], useFactory: (logger: Logger) => NestLogger.overrideLogger(logger) }],
 })
 class PinoBindingModule {}
+
+/** The boot-time check of Redis's eviction policy, in every host. */
+@Module({ providers: [RedisEvictionWarning] })
+class RedisMemoryCheckModule {}
 
 /**
  * Composes the libraries for a host from its configuration, so both hosts stay thin and agree
@@ -37,7 +42,13 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
       resultTtlSecs: config.resultTtlSecs,
       completedTtlSecs: config.completedTtlSecs,
       failedTtlSecs: config.failedTtlSecs,
-      limits: { maxBatchSize: config.workerMaxBatchSize },
+      limits: {
+        maxBatchSize: config.workerMaxBatchSize,
+        maxTimeoutSecs: config.jobMaxTimeoutSecs,
+        maxCrawlBytes: config.crawlMaxBytesCeiling,
+        maxCrawlTimeoutMs: config.crawlMaxTimeoutMs,
+        allowRobotsOverride: config.crawlAllowRobotsOverride,
+      },
       worker: {
         poolSize: config.workerPoolSize,
         lockDurationMs: config.workerLockDurationMs,
@@ -53,6 +64,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
     }),
     hostLoggerModule(logger),
     PinoBindingModule,
+    RedisMemoryCheckModule,
   ];
   if (runsWorkers)
     imports.push(
@@ -66,6 +78,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
           hostMinGapMs: config.crawlHostMinGapMs,
           retryAfterMaxWaitMs: config.crawlRetryAfterMaxWaitMs,
           userAgent: config.crawlUserAgent,
+          cacheMaxBytes: config.crawlCacheMaxBytes,
         },
       }),
     );
@@ -90,8 +103,14 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
         adminKey: config.adminKey,
         redisUrl,
         prefix: config.prefix,
+        defaults: {
+          rateLimitPerSec: config.rateLimitPerSec,
+          burst: config.rateLimitBurst,
+          maxActiveJobs: config.tenantMaxActiveJobs,
+          maxSchedules: config.tenantMaxSchedules,
+        },
       }),
-      WorkersApiModule,
+      WorkersApiModule.forRoot({ idempotencyTtlSecs: config.idempotencyTtlSecs }),
     );
   return { module: RiptideRootModule, imports };
 }

@@ -83,8 +83,9 @@ export class MetricsStore {
   /** Waiting jobs, when the next one became ready, and the last start anywhere: one round trip. */
   async activity(): Promise<QueueActivity> {
     const k = this.queue.keys;
+    // A pipeline, not MULTI: a full Redis refuses every command queued in a MULTI, reads included.
     const [[, waiting], [, nextId], [, lastStarted]] = ((await this.guard(() =>
-      this.redis.multi().llen(k.bull('wait')).lindex(k.bull('wait'), -1).get(this.keys.lastStarted).exec(),
+      this.redis.pipeline().llen(k.bull('wait')).lindex(k.bull('wait'), -1).get(this.keys.lastStarted).exec(),
     )) ?? []) as [unknown, unknown][];
     let nextReadyAt: number | null = null;
     if (typeof nextId === 'string') {

@@ -86,7 +86,7 @@ describe('QueueModule (real Redis, real bull)', () => {
     expect(error).toBeInstanceOf(JobValidationError);
     expect((error as JobValidationError).problems).toEqual([
       'jobType.urls must be an array of 1 to 50 URLs',
-      'timeoutSecs must be an integer from 1 to 86400',
+      'timeoutSecs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
       'retryConfig.maxAttempts must be an integer from 1 to 25',
     ]);
     await expect(queue.submit({ jobType: { type: 'single_crawl', url: 'ftp://x.test/' } })).rejects.toThrow('jobType.url must use http or https');

@@ -19,4 +19,14 @@ export const QueueMessages = {
   duplicateHandler: (key: string, first: string, second: string) =>
     `Two handlers registered for ${key}: ${first} and ${second}`,
   stalledTooOften: 'Job stalled more than the allowed number of times (its worker stopped)',
+  tenantQuota: (tenant: string, unfinished: number, quota: number) =>
+    `Tenant ${tenant} has ${unfinished} unfinished jobs, its quota is ${quota} (TENANT_MAX_ACTIVE_JOBS or the key's max_active_jobs); wait for some to finish`,
+  jobIdNotUuid: 'must be a UUID',
+  jobIdTaken: 'is already the id of another job',
+  integerUpToCeiling: (min: number, max: number, setting: string) => `must be an integer from ${min} to ${max} (${setting})`,
+  aboveCeiling: (max: number, setting: string) => `must be at most ${max} (${setting})`,
+  robotsOverrideRefused: (setting: string) => `may be false only where ${setting}=true`,
+  redisOutOfMemory: 'Redis is out of memory',
+  evictingRedis: (policy: string) =>
+    `Redis maxmemory-policy is ${policy}: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction`,
 } as const;

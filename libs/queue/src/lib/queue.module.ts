@@ -8,6 +8,7 @@ import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interf
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { QueueService } from './queue.service';
 import { createBullQueue } from './redis/bull-queue.factory';
+import { QueueKeys } from './redis/queue-keys';
 import { closeRedis, createRedis } from './redis/redis-connection.util';
 import { resolveQueueOptions } from './resolve-queue-options.util';
 import { ScriptedRedis, defineQueueScripts } from './scripts/queue-scripts';
@@ -31,8 +32,10 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
     {
       provide: QUEUE_REDIS,
       inject: [RESOLVED_QUEUE_OPTIONS],
+      // The scripts before the bull queue is made on this connection: bull then runs its
+      // job-moving scripts with the index upkeep (bull-hooks.script.ts).
       useFactory: (options: ResolvedQueueOptions) =>
-        defineQueueScripts(createRedis(options.redisUrl, 'producer', 'riptide-producer')),
+        defineQueueScripts(createRedis(options.redisUrl, 'producer', 'riptide-producer'), new QueueKeys(options.prefix, options.queueName)),
     },
     {
       provide: QUEUE_TOKEN,

@@ -6,11 +6,23 @@ import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobResultUnavailableError } from './errors/job-result-unavailable.error';
 import { JobStateConflictError } from './errors/job-state-conflict.error';
 import { JobValidationError } from './errors/job-validation.error';
+import { TenantQuotaError } from './errors/tenant-quota.error';
 import { JobEvents } from './job-events.service';
-import { StoredResult, buildBullOptions, buildJobRecord, bullJobName, decodeJobView, normaliseSearch, parseStoredResult } from './model/job-codec.util';
-import { BullPlace, RecordedOutcome, deriveStatus } from './model/job-status.util';
+import {
+  StoredJobData,
+  StoredResult,
+  buildBullOptions,
+  buildCompactView,
+  buildJobRecord,
+  bullJobName,
+  decodeJobView,
+  normaliseSearch,
+  parseStoredResult,
+  storedBullOptions,
+} from './model/job-codec.util';
 import {
   FINISHED_STATUSES,
+  JOB_STATUSES,
   JobListPage,
   JobListQuery,
   JobResultView,
@@ -18,6 +30,7 @@ import {
   JobSubmission,
   JobView,
   QueueCounts,
+  UNFINISHED_STATUSES,
 } from './model/job.interface';
 import { FieldNamer, validateJobSubmission } from './model/job-validation.util';
 import { DEFAULT_TENANT, TenantScope, isValidTenant } from './model/tenant.util';
@@ -26,11 +39,19 @@ import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue
 import { QueueMessages } from './queue.messages';
 import { QueueKeys } from './redis/queue-keys';
 import { whenReady, withRedisDeadline } from './redis/redis-guard.util';
-import { ScriptedRedis } from './scripts/queue-scripts';
+import { ScriptedPipeline, ScriptedRedis } from './scripts/queue-scripts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Jobs examined per listing script call: small enough to keep Redis responsive. */
-const LIST_CHUNK_SIZE = 500;
+/** What a `jobType` list filter may be: a type, or `custom:<job_name>` (JOB_NAME_PATTERN). */
+const JOB_TYPE_FILTER = /^[A-Za-z0-9_.:-]{1,160}$/;
+/** Jobs a search examines per script call: small enough to keep Redis responsive. */
+const SEARCH_CHUNK_SIZE = 1000;
+/** Index entries one reconciliation step re-derives (a few ms of Redis time). */
+const RECONCILE_BATCH = 500;
+/** Finished jobs removed per script call by removeFinishedOlderThan. */
+const CLEAN_BATCH = 1000;
+/** Fields per job in the view scripts' replies (VIEW_ROW in queue-scripts.ts). */
+const VIEW_ROW_LENGTH = 14;
 export const MAX_LIST_LIMIT = 500;
 export const DEFAULT_LIST_LIMIT = 50;
 
@@ -38,6 +59,46 @@ export interface SubmittedJob {
   jobId: string;
   submittedAt: Date;
   status: JobStatus;
+  /** True when the job id was already this tenant's job: that job is reported, nothing was added. */
+  existing?: boolean;
+}
+
+/** How one submission is made (submit). */
+export interface SubmitOptions {
+  /**
+   * The job's id, a UUID the caller chose (say, derived from an idempotency key). Submitting an id
+   * that exists already reports that job (`existing: true`) instead of adding another. Default: a
+   * fresh random UUID.
+   */
+  jobId?: string;
+  /**
+   * The tenant's unfinished-jobs quota: with that many Pending, Delayed, Processing or Retrying
+   * jobs already, the submission is refused with TenantQuotaError. Default: no quota.
+   */
+  maxActiveJobs?: number;
+}
+
+/** How a bulk submission is made (submitBulk). */
+export interface BulkSubmitOptions {
+  /** As SubmitOptions.maxActiveJobs, checked item by item. */
+  maxActiveJobs?: number;
+  /** One id per item (same order, same length), as SubmitOptions.jobId. Default: fresh UUIDs. */
+  jobIds?: string[];
+}
+
+/** One item of a bulk submission, at its `index` in the input: accepted, or why not. */
+export type BulkItemOutcome = ({ index: number } & SubmittedJob) | { index: number; error: JobValidationError | TenantQuotaError };
+
+/** A valid submission, ready for the submit script. */
+interface PreparedSubmission {
+  jobId: string;
+  tenant: string;
+  jobType: JobSubmission['jobType']['type'];
+  now: number;
+  quota: number | undefined;
+  fieldName: FieldNamer;
+  /** KEYS then ARGV of riptideSubmit. */
+  args: (string | number)[];
 }
 
 /** Where a status lands in QueueCounts. */
@@ -62,13 +123,41 @@ function scriptTenant(scope: TenantScope | undefined): string | null {
   return isValidTenant(scope.tenant) ? scope.tenant : null;
 }
 
+type ViewReply = (string | number | null)[];
+
+/** The job rows of a view script's reply from `start` on (VIEW_ROW): id, and view or null. */
+function decodeRows(reply: ViewReply, start: number): { jobId: string; view: JobView | null; returned: StoredResult | null }[] {
+  const rows = [];
+  for (let i = start; i + VIEW_ROW_LENGTH <= reply.length; i += VIEW_ROW_LENGTH) {
+    const jobId = String(reply[i]);
+    const fields = reply.slice(i + 1, i + VIEW_ROW_LENGTH).map((value) => (value === null ? null : String(value)));
+    rows.push(
+      fields[0] === 'missing'
+        ? { jobId, view: null, returned: null }
+        : { jobId, view: decodeJobView(jobId, fields), returned: parseStoredResult(fields[12]) },
+    );
+  }
+  return rows;
+}
+
 /**
  * The producer side of the queue: submit, inspect, cancel and replay jobs. Every read goes to
  * Redis (no per-process copies) and fails fast with QueueUnavailableError when Redis is away.
+ *
+ * Redis work per call, whatever the number of retained jobs (N = jobs in the index read):
+ * - submit: O(log N) (one script: the add, ~10 index entries, the quota's 4 ZCARDs);
+ *   submitBulk: the same per item, all items in one MULTI (one round trip);
+ * - getJob / findJob / getResult: O(1) (plus O(running jobs) for the place in `active`);
+ * - listJobs without `search`: O(log N + page), any mix of status / type / tenant filters,
+ *   `total` included (one ZCARD); with `search`: O(jobs of the filtered index scanned), reading
+ *   only each job's small rt_search and worker fields, never its data;
+ * - counts / counts({tenant}) / unfinishedCount: O(1) (ZCARDs);
+ * - every transition (ours or bull's): O(log N) to move ~4-6 index entries, in the same script.
  */
 @Injectable()
 export class QueueService implements OnModuleInit {
   readonly keys: QueueKeys;
+  private readonly logger = new Logger('QueueService');
 
   constructor(
     @Inject(RESOLVED_QUEUE_OPTIONS) private readonly options: ResolvedQueueOptions,
@@ -83,12 +172,12 @@ export class QueueService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
     if ((await Promise.race([whenReady(this.redis), bound])) === 'timeout') {
-      new Logger('QueueService').warn('Redis is not reachable yet; requests answer 503 until it is');
+      this.logger.warn('Redis is not reachable yet; requests answer 503 until it is');
       return;
     }
-    await this.backfillTenantIndex().catch((error: unknown) =>
-      // Not fatal: the next boot tries again; until then only `default`'s view of old jobs is short.
-      new Logger('QueueService').warn(`could not index jobs stored before tenants: ${(error as Error)?.message ?? String(error)}`),
+    await this.indexStoredJobs().catch((error: unknown) =>
+      // Not fatal: the next boot tries again, and the background reconciliation indexes them meanwhile.
+      this.logger.warn(`could not index jobs stored before the listing indexes: ${(error as Error)?.message ?? String(error)}`),
     );
   }
 
@@ -98,32 +187,118 @@ export class QueueService implements OnModuleInit {
   }
 
   /**
-   * Validates and enqueues a job for `submission.tenant` (default `default`); throws
-   * JobValidationError listing every problem.
+   * Validates and enqueues a job for `submission.tenant` (default `default`): the job and its
+   * listing entries are written in one atomic step, with the quota check (see SubmitOptions).
+   * Throws JobValidationError listing every problem, or TenantQuotaError. An `options.jobId` that
+   * exists already answers that job with `existing: true`.
    */
-  async submit(submission: JobSubmission, fieldName?: FieldNamer): Promise<SubmittedJob> {
+  async submit(submission: JobSubmission, fieldName?: FieldNamer, options: SubmitOptions = {}): Promise<SubmittedJob> {
+    const prepared = this.prepare(submission, fieldName, Date.now(), options.jobId, options.maxActiveJobs, '');
+    if (prepared instanceof JobValidationError) throw prepared;
+    const reply = (await this.guard(() => this.redis.riptideSubmit(...prepared.args))) as string[];
+    const outcome = this.settle(prepared, reply);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Validates every item on its own and submits the valid ones together: one MULTI of one script
+   * call per item (one round trip, applied all at once), each as atomic as `submit`, the quota
+   * checked item by item. Returns one outcome per item, in input order: the job, or the
+   * JobValidationError / TenantQuotaError that refused it. A Redis failure rejects the whole call,
+   * and then none of the items was submitted.
+   */
+  async submitBulk(items: JobSubmission[], fieldName?: FieldNamer, options: BulkSubmitOptions = {}): Promise<BulkItemOutcome[]> {
+    const { jobIds, maxActiveJobs } = options;
+    if (jobIds && jobIds.length !== items.length) throw new RangeError(`jobIds has ${jobIds.length} ids for ${items.length} items`);
     const now = Date.now();
-    const problems = validateJobSubmission(submission, this.options.limits, fieldName, now);
-    if (problems.length) throw new JobValidationError(problems);
-    const jobId = randomUUID();
+    const outcomes: BulkItemOutcome[] = new Array(items.length);
+    const batch: { index: number; prepared: PreparedSubmission }[] = [];
+    items.forEach((item, index) => {
+      // Thousandths of a millisecond (what a double keeps at this magnitude) order the batch's
+      // newest-first listing as the input; beyond 1000 items, the ties go by id.
+      const prepared = this.prepare(item, fieldName, now, jobIds?.[index], maxActiveJobs, `.${String(Math.min(index, 999)).padStart(3, '0')}`);
+      if (prepared instanceof JobValidationError) outcomes[index] = { index, error: prepared };
+      else batch.push({ index, prepared });
+    });
+    if (!batch.length) return outcomes;
+    const replies = await this.guard(async () => {
+      const multi = this.redis.multi() as unknown as ScriptedPipeline;
+      for (const { prepared } of batch) multi.riptideSubmit(...prepared.args);
+      const results = await multi.exec();
+      if (!results) throw new Error('the bulk submission transaction was aborted');
+      return results.map(([error, reply]) => {
+        if (error) throw error;
+        return reply as string[];
+      });
+    });
+    batch.forEach(({ index, prepared }, i) => {
+      const outcome = this.settle(prepared, replies[i]);
+      outcomes[index] = outcome instanceof Error ? { index, error: outcome } : { index, ...outcome };
+    });
+    return outcomes;
+  }
+
+  /** Unfinished jobs (Pending, Delayed, Processing, Retrying) of a tenant: what its quota counts. O(1). */
+  async unfinishedCount(tenant: string): Promise<number> {
+    if (!isValidTenant(tenant)) return 0;
+    const counts = await this.cardinalities(UNFINISHED_STATUSES.map((status) => this.keys.listIndex(tenant, status, '*')));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** A submission checked and encoded for the submit script, or every problem found. */
+  private prepare(
+    submission: JobSubmission,
+    fieldName: FieldNamer | undefined,
+    now: number,
+    requestedId: string | undefined,
+    maxActiveJobs: number | undefined,
+    scoreFraction: string,
+  ): PreparedSubmission | JobValidationError {
+    const name: FieldNamer = fieldName ?? ((path) => path);
+    const problems = validateJobSubmission(submission, this.options.limits, name, now);
+    if (requestedId !== undefined && !UUID.test(requestedId)) problems.push(`${name('jobId')} ${QueueMessages.jobIdNotUuid}`);
+    if (problems.length) return new JobValidationError(problems);
+    const jobId = requestedId?.toLowerCase() ?? randomUUID();
     const record = buildJobRecord(jobId, submission);
     const tenant = record.tenant ?? DEFAULT_TENANT;
     const opts = buildBullOptions(jobId, record, this.options, now);
-    await this.guard(() =>
-      Promise.all([
-        // Indexes first: a listing skips ids whose job does not exist, never the other way round.
-        this.redis
-          .multi()
-          .zadd(this.keys.index, now, jobId)
-          .zadd(this.keys.tenantIndex(tenant), now, jobId)
-          .sadd(this.keys.tenants, tenant)
-          .exec()
-          .then(failedReply),
-        this.queue.add(bullJobName(record.jobType), { searchText: record.searchText, record }, { ...opts, timestamp: now } as never),
-      ]),
-    );
-    this.events.emit({ kind: 'submitted', jobId, jobType: record.jobType.type });
-    return { jobId, submittedAt: new Date(now), status: opts.delay ? 'Delayed' : 'Pending' };
+    const data: StoredJobData = { searchText: record.searchText, record };
+    const quota = maxActiveJobs === undefined ? undefined : Math.max(0, Math.floor(maxActiveJobs));
+    const k = this.keys;
+    const args = [
+      ...[k.bull('wait'), k.bull('paused'), k.bull('meta-paused'), k.bull('id'), k.bull('delayed'), k.bull('priority')],
+      jobId,
+      bullJobName(record.jobType),
+      JSON.stringify(data),
+      storedBullOptions(opts, now),
+      now,
+      opts.delay ?? 0,
+      opts.priority ?? 0,
+      (this.queue as unknown as { token: string }).token,
+      tenant,
+      quota ?? '',
+      record.searchText,
+      buildCompactView(data) ?? '',
+      `${now}${scoreFraction}`,
+    ];
+    return { jobId, tenant, jobType: record.jobType.type, now, quota, fieldName: name, args };
+  }
+
+  /** The submit script's answer as what the caller gets. */
+  private settle(prepared: PreparedSubmission, reply: string[]): SubmittedJob | JobValidationError | TenantQuotaError {
+    const { jobId, tenant, now } = prepared;
+    switch (reply[0]) {
+      case 'created':
+        this.events.emit({ kind: 'submitted', jobId, jobType: prepared.jobType });
+        return { jobId, submittedAt: new Date(now), status: reply[1] as JobStatus };
+      case 'exists':
+        return { jobId, submittedAt: new Date(Number(reply[2])), status: reply[1] as JobStatus, existing: true };
+      case 'quota':
+        return new TenantQuotaError(tenant, Number(reply[1]), prepared.quota ?? 0);
+      default:
+        return new JobValidationError([`${prepared.fieldName('jobId')} ${QueueMessages.jobIdTaken}`]);
+    }
   }
 
   /**
@@ -141,67 +316,55 @@ export class QueueService implements OnModuleInit {
     return (await this.readJob(jobId, scope))?.view ?? null;
   }
 
-  /** One round trip: the job's view and, when completed, what its attempt returned. */
-  private async readJob(jobId: string, scope?: TenantScope): Promise<{ view: JobView; returned: StoredResult | null } | null> {
+  /**
+   * One round trip: the job's view and, when completed, what its attempt returned. `compact`
+   * leaves a PDF job's document out of the view (`jobType.pdfDataBytes` instead), for callers
+   * that do not show it.
+   */
+  private async readJob(
+    jobId: string,
+    scope?: TenantScope,
+    compact = false,
+  ): Promise<{ view: JobView; returned: StoredResult | null } | null> {
     const tenant = scriptTenant(scope);
     if (!UUID.test(jobId) || tenant === null) return null;
-    const reply = (await this.guard(() => this.redis.riptideJobView(...this.viewKeys(jobId), jobId, tenant))) as (string | null)[] | null;
-    return reply ? { view: decodeJobView(jobId, reply), returned: parseStoredResult(reply[12]) } : null;
+    const reply = (await this.guard(() => this.redis.riptideJobViews(tenant, compact ? '1' : '0', jobId))) as ViewReply;
+    const [row] = decodeRows(reply, 0);
+    return row?.view ? { view: row.view, returned: row.returned } : null;
   }
 
   /**
-   * Newest first; `total` counts every match, not just the page. With `query.tenant` only that
-   * tenant's index is walked, so the work is proportional to its jobs, not the whole queue's.
+   * Newest first; `total` counts every match, not just the page. Without `search` this reads one
+   * listing index (the one of this mix of status, type and tenant filters): O(log N + page) and
+   * one round trip. With `search` it scans that index, reading each job's search text only.
+   * Views of a page leave a PDF job's document out (`jobType.pdfDataBytes` instead).
    */
   async listJobs(query: JobListQuery): Promise<JobListPage> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
     const offset = Math.max(query.offset ?? 0, 0);
+    const tenant = scriptTenant(query);
+    if (tenant === null || (query.jobType !== undefined && !JOB_TYPE_FILTER.test(query.jobType))) return { jobs: [], total: 0, limit, offset };
+    const index = this.keys.listIndex(tenant || '*', query.status ?? '*', query.jobType ?? '*');
+    if (!query.search) {
+      const reply = (await this.guard(() => this.redis.riptideListPage(index, offset, limit, tenant))) as ViewReply;
+      const jobs = decodeRows(reply, 1).flatMap((row) => (row.view ? [row.view] : []));
+      return { jobs, total: Number(reply[0]), limit, offset };
+    }
+    const needle = normaliseSearch(query.search);
     const pageIds: string[] = [];
     let total = 0;
-    await this.walkIndex(query, (id, status) => {
-      if (query.status && status !== query.status) return;
-      if (total >= offset && pageIds.length < limit) pageIds.push(id);
-      total++;
-    });
-    const scope: TenantScope = { tenant: query.tenant };
-    const views = await Promise.all(pageIds.map((id) => this.findJob(id, scope)));
-    return { jobs: views.filter((v): v is JobView => v !== null), total, limit, offset };
-  }
-
-  /**
-   * Walks an index newest first, chunk by chunk (one script call each, filtered inside Redis),
-   * handing every matching job's id and status to `visit`: the global index, or the tenant's own
-   * index when `filter.tenant` is set. A tenant that cannot exist matches nothing.
-   */
-  private async walkIndex(
-    filter: Pick<JobListQuery, 'tenant' | 'jobType' | 'search'>,
-    visit: (jobId: string, status: JobStatus) => void,
-  ): Promise<void> {
-    const tenant = scriptTenant(filter);
-    if (tenant === null) return;
-    const index = tenant ? this.keys.tenantIndex(tenant) : this.keys.index;
-    const needle = filter.search ? normaliseSearch(filter.search) : '';
-    let start = 0;
-    while (start >= 0) {
-      const reply = (await this.guard(() =>
-        this.redis.riptideListChunk(
-          index,
-          this.keys.bull('completed'),
-          this.keys.bull('failed'),
-          this.keys.bull('delayed'),
-          this.keys.bull('active'),
-          this.keys.base,
-          start,
-          LIST_CHUNK_SIZE,
-          filter.jobType ?? '',
-          needle,
-          tenant,
-        ),
-      )) as (string | number)[];
+    for (let start = 0; start >= 0; ) {
+      const reply = (await this.guard(() => this.redis.riptideSearchChunk(index, start, SEARCH_CHUNK_SIZE, needle))) as (string | number)[];
       start = Number(reply[0]);
-      for (let i = 1; i < reply.length; i += 4)
-        visit(String(reply[i]), deriveStatus(reply[i + 1] as BullPlace, Number(reply[i + 2]), (reply[i + 3] as RecordedOutcome) || null));
+      for (const id of reply.slice(1)) {
+        if (total >= offset && pageIds.length < limit) pageIds.push(String(id));
+        total++;
+      }
     }
+    if (!pageIds.length) return { jobs: [], total, limit, offset };
+    const reply = (await this.guard(() => this.redis.riptideJobViews(tenant, '1', ...pageIds))) as ViewReply;
+    const jobs = decodeRows(reply, 0).flatMap((row) => (row.view ? [row.view] : []));
+    return { jobs, total, limit, offset };
   }
 
   /**
@@ -209,7 +372,7 @@ export class QueueService implements OnModuleInit {
    * Another tenant's job (with `scope.tenant`) is JobNotFoundError, as an unknown id.
    */
   async getResult(jobId: string, scope?: TenantScope): Promise<JobResultView> {
-    const found = await this.readJob(jobId, scope);
+    const found = await this.readJob(jobId, scope, true);
     if (!found) throw new JobNotFoundError(jobId);
     const { view, returned } = found;
     if (!FINISHED_STATUSES.includes(view.status))
@@ -268,7 +431,6 @@ export class QueueService implements OnModuleInit {
         k.bull('completed'),
         k.bull('failed'),
         k.bull('active'),
-        k.cancelledSet,
         jobId,
         Date.now(),
         k.cancelChannel,
@@ -281,7 +443,7 @@ export class QueueService implements OnModuleInit {
       if (view.status !== 'Cancelled') throw new JobStateConflictError(jobId, view.status, QueueMessages.cannotCancel(jobId, view.status));
     }
     if (outcome === 'cancelled') {
-      const view = await this.findJob(jobId);
+      const view = (await this.readJob(jobId, undefined, true))?.view;
       if (view) this.events.emit({ kind: 'cancelled', jobId, jobType: view.jobType.type });
     }
     return { jobId, status: 'Cancelled' };
@@ -306,9 +468,6 @@ export class QueueService implements OnModuleInit {
         k.bull('paused'),
         k.bull('meta-paused'),
         k.bull('priority'),
-        k.cancelledSet,
-        k.nonRetryableSet,
-        k.result(jobId),
         jobId,
         tenant,
       ),
@@ -321,114 +480,88 @@ export class QueueService implements OnModuleInit {
 
   /**
    * Job counts by status: across the whole queue, or with `scope.tenant` only that tenant's jobs.
-   * The whole queue is counted from bull's sets; a tenant's count walks its index (O(its jobs)),
-   * deriving each status exactly as the listing does.
+   * Eight ZCARDs of the listing indexes in one MULTI (a consistent snapshot): O(1).
    */
   async counts(scope?: TenantScope): Promise<QueueCounts> {
-    if (scope?.tenant !== undefined) return this.tenantCounts(scope.tenant);
-    const k = this.keys;
-    const oldestKept = Date.now() - this.options.failedTtlSecs * 1000;
-    const reply = (await this.guard(() =>
-      this.redis.riptideCounts(
-        k.bull('wait'),
-        k.bull('paused'),
-        k.bull('active'),
-        k.bull('delayed'),
-        k.bull('completed'),
-        k.bull('failed'),
-        k.cancelledSet,
-        k.nonRetryableSet,
-        k.base,
-        oldestKept,
-      ),
-    )) as number[];
-    const [pending, processing, delayed, retry, completed, failedSet, cancelled, failed] = reply;
-    const deadLetter = Math.max(0, failedSet - cancelled - failed);
-    return {
-      pending,
-      processing,
-      completed,
-      failed,
-      retry,
-      delayed,
-      deadLetter,
-      cancelled,
-      total: pending + processing + delayed + retry + completed + failedSet,
-    };
-  }
-
-  private async tenantCounts(tenant: string): Promise<QueueCounts> {
-    const counts: QueueCounts = {
-      pending: 0,
-      processing: 0,
-      completed: 0,
-      failed: 0,
-      retry: 0,
-      delayed: 0,
-      deadLetter: 0,
-      cancelled: 0,
-      total: 0,
-    };
-    await this.walkIndex({ tenant }, (_, status) => {
-      counts[COUNT_FIELD[status]]++;
-      counts.total++;
+    const counts: QueueCounts = { pending: 0, processing: 0, completed: 0, failed: 0, retry: 0, delayed: 0, deadLetter: 0, cancelled: 0, total: 0 };
+    const tenant = scriptTenant(scope);
+    if (tenant === null) return counts;
+    const cards = await this.cardinalities(JOB_STATUSES.map((status) => this.keys.listIndex(tenant || '*', status, '*')));
+    JOB_STATUSES.forEach((status, i) => {
+      counts[COUNT_FIELD[status]] = cards[i];
+      counts.total += cards[i];
     });
     return counts;
   }
 
-  /** Removes finished jobs older than `olderThanSecs` and index entries of jobs already gone. */
+  /** ZCARD of each key, read in one MULTI. */
+  private async cardinalities(keys: string[]): Promise<number[]> {
+    const multi = this.redis.multi();
+    for (const key of keys) multi.zcard(key);
+    const replies = await this.guard(() => multi.exec());
+    return (replies ?? []).map(([error, n]) => {
+      if (error) throw error;
+      return Number(n);
+    });
+  }
+
+  /**
+   * Removes finished jobs older than `olderThanSecs`, a batch per script call (Redis stays
+   * responsive however many there are); their index entries and external results go with them,
+   * in the same scripts. `indexEntries`: entries of jobs removed behind the indexes' back that one
+   * reconciliation step found.
+   */
   async removeFinishedOlderThan(olderThanSecs: number): Promise<{ completed: number; failed: number; indexEntries: number }> {
     const graceMs = Math.max(0, olderThanSecs) * 1000;
-    const [completed, failed] = await Promise.all([
-      this.queue.clean(graceMs, 'completed', 0),
-      this.queue.clean(graceMs, 'failed', 0),
-    ]);
-    if (failed.length) {
-      const ids = failed.map((job) => String(job.id));
-      await Promise.all([this.redis.zrem(this.keys.cancelledSet, ...ids), this.redis.zrem(this.keys.nonRetryableSet, ...ids)]);
-    }
-    const indexEntries = await this.pruneIndex();
-    return { completed: completed.length, failed: failed.length, indexEntries };
+    const clean = async (status: 'completed' | 'failed') => {
+      let removed = 0;
+      for (;;) {
+        const batch = await this.guard(() => this.queue.clean(graceMs, status, CLEAN_BATCH));
+        removed += batch.length;
+        if (batch.length < CLEAN_BATCH) return removed;
+      }
+    };
+    const completed = await clean('completed');
+    const failed = await clean('failed');
+    const { dropped } = await this.reconcileIndexes();
+    return { completed, failed, indexEntries: dropped };
   }
 
   /**
-   * Drops index entries whose job was removed by retention, from the global index and every
-   * tenant's index; keeps memory bounded. Returns the number of entries dropped (all indexes).
+   * One bounded step of the background reconciliation of the listing indexes (the worker runtime
+   * runs one every few seconds): re-derives the status of the next `batch` jobs of the global
+   * index, where the previous step stopped (shared by every process), and repairs what drifted: a
+   * job moved by a process that runs bull without these scripts, a job removed behind the
+   * indexes' back. `changed`: jobs re-filed or indexed; `dropped`: removed jobs taken out.
    */
-  async pruneIndex(batch = 1000): Promise<number> {
-    const tenants = (await this.redis.smembers(this.keys.tenants)).filter(isValidTenant);
-    const indexes = [this.keys.index, ...tenants.map((tenant) => this.keys.tenantIndex(tenant))];
-    const removed = await Promise.all(indexes.map((index) => this.pruneOneIndex(index, batch)));
-    return removed.reduce((sum, n) => sum + n, 0);
-  }
-
-  /** The oldest `batch` entries of one index: those whose job hash is gone are dropped. */
-  private async pruneOneIndex(index: string, batch: number): Promise<number> {
-    const ids = await this.redis.zrange(index, 0, batch - 1);
-    if (!ids.length) return 0;
-    const exists = await Promise.all(ids.map((id) => this.redis.exists(this.keys.job(id))));
-    const gone = ids.filter((_, i) => exists[i] === 0);
-    return gone.length ? this.redis.zrem(index, ...gone) : 0;
-  }
-
-  /**
-   * Once per queue: puts jobs stored before tenants existed into the `default` tenant's index
-   * (they read as `default`), so that tenant's listing and counts include them. Idempotent, so
-   * processes booting together may both run it. Jobs submitted afterwards are indexed at submit.
-   */
-  private async backfillTenantIndex(): Promise<void> {
+  async reconcileIndexes(batch = RECONCILE_BATCH): Promise<{ changed: number; dropped: number }> {
     const k = this.keys;
-    if (await this.guard(() => this.redis.exists(k.tenantBackfillDone))) return;
+    const cursor = (await this.guard(() => this.redis.get(k.reconcileCursor))) ?? '0';
+    const [next, changed, dropped] = (await this.guard(() => this.redis.riptideReconcileStep(cursor, batch))) as [string, number, number];
+    await this.guard(() => this.redis.set(k.reconcileCursor, next));
+    return { changed, dropped };
+  }
+
+  /**
+   * Once per queue: indexes the jobs stored before the listing indexes existed (one reconciliation
+   * pass over the global index, bounded per call; jobs stored before tenants read as `default`),
+   * then deletes the structures they replace. Idempotent, so processes booting together may both
+   * run it; jobs moved meanwhile are indexed by the script that moves them.
+   */
+  private async indexStoredJobs(): Promise<void> {
+    const k = this.keys;
+    if (await this.guard(() => this.redis.exists(k.indexesReady))) return;
     let cursor = '0';
+    let changed = 0;
     do {
       const from = cursor;
-      cursor = String(
-        await this.guard(() =>
-          this.redis.riptideBackfillTenantStep(k.index, k.tenantIndex(DEFAULT_TENANT), k.tenants, k.base, from, LIST_CHUNK_SIZE),
-        ),
-      );
+      const reply = (await this.guard(() => this.redis.riptideReconcileStep(from, RECONCILE_BATCH))) as [string, number, number];
+      cursor = reply[0];
+      changed += reply[1];
     } while (cursor !== '0');
-    await this.guard(() => this.redis.set(k.tenantBackfillDone, String(Date.now())));
+    await this.guard(() => this.redis.del(...k.legacyKeys));
+    await this.guard(() => this.redis.set(k.indexesReady, String(Date.now())));
+    if (changed) this.logger.log(`indexed ${changed} job(s) stored before the listing indexes`);
   }
 
   /** Round-trip time to Redis in milliseconds. */
@@ -438,18 +571,7 @@ export class QueueService implements OnModuleInit {
     return performance.now() - started;
   }
 
-  private viewKeys(jobId: string): string[] {
-    const k = this.keys;
-    return [k.job(jobId), k.bull('completed'), k.bull('failed'), k.bull('delayed'), k.bull('active')];
-  }
-
   private guard<T>(operation: () => Promise<T>): Promise<T> {
     return withRedisDeadline(this.redis, this.options.commandTimeoutMs, operation);
   }
-}
-
-/** A MULTI whose command failed rejects like a plain command would, instead of resolving. */
-function failedReply(replies: [Error | null, unknown][] | null): void {
-  const error = replies?.find(([e]) => e)?.[0];
-  if (error) throw error;
 }

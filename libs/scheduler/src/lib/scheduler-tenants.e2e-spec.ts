@@ -5,6 +5,7 @@ import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@ript
 import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError } from './errors/schedule-not-found.error';
 import { ScheduleValidationError } from './errors/schedule-validation.error';
+import { TenantScheduleQuotaError } from './errors/tenant-schedule-quota.error';
 import { ScriptedSchedulerRedis } from './redis/scheduler-scripts';
 import { ScheduleInput, ScheduleUpdate } from './schedule.interface';
 import { SchedulerModuleOptions } from './scheduler-options.interface';
@@ -153,5 +154,31 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     await expectUnknown(scheduler, scheduler.get(created.id, { tenant: 'a' }), created.id);
     const { jobId } = await scheduler.trigger(created.id, { tenant: 'default' });
     expect((await queue.getJob(jobId)).tenant).toBe('default');
+  });
+
+  it("refuses a schedule beyond its tenant's quota, atomically, without touching other tenants", async () => {
+    const { scheduler } = await boot();
+    await scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 });
+    await scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 });
+    await expect(scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 })).rejects.toBeInstanceOf(TenantScheduleQuotaError);
+    await scheduler.create(input({ tenant: 'b' }), undefined, { maxSchedulesOfTenant: 2 });
+    // Concurrent creations cannot overshoot: the count and the write are one script.
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => scheduler.create(input({ tenant: 'c' }), undefined, { maxSchedulesOfTenant: 3 })));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+    expect((await scheduler.list({ tenant: 'c' })).length).toBe(3);
+    // The admin path (no quota) is not limited by it.
+    await scheduler.create(input({ tenant: 'a' }));
+    expect((await scheduler.list({ tenant: 'a' })).length).toBe(3);
+  });
+
+  it('creates a schedule under an id the caller chose once, and answers a repeat with the same schedule', async () => {
+    const { scheduler } = await boot();
+    const id = randomUUID();
+    const first = await scheduler.create(input({ tenant: 'a' }), undefined, { id });
+    expect(first.id).toBe(id);
+    const again = await scheduler.create(input({ tenant: 'a', name: 'other' }), undefined, { id });
+    expect(again).toEqual(first);
+    expect((await scheduler.list()).length).toBe(1);
+    await expect(scheduler.create(input(), undefined, { id: 'not-a-uuid' })).rejects.toBeInstanceOf(ScheduleValidationError);
   });
 });

@@ -7,6 +7,9 @@ export const SchedulerMessages = {
   updateConflict: (id: string) => `Schedule ${id} kept changing while it was being updated; try again`,
   limitReached: (max: number) =>
     `Schedule limit reached: at most ${max} schedules may exist (SCHEDULER_MAX_SCHEDULES); delete one or raise the limit`,
+  tenantQuotaReached: (tenant: string, max: number) =>
+    `Tenant ${tenant} has ${max} schedules, its quota (TENANT_MAX_SCHEDULES or the key's max_schedules); delete one first`,
+  badId: (id: string) => `id must be a UUID (got "${id.slice(0, 64)}")`,
   cronFieldCount: (count: number) =>
     `must have 5 fields (minute hour day-of-month month day-of-week), 6 with leading seconds, or be a macro (${CRON_MACROS.join(', ')}); got ${count} field(s)`,
   unknownMacro: (macro: string) => `uses unknown macro "${macro}" (known: ${CRON_MACROS.join(', ')})`,

@@ -17,6 +17,7 @@ import {
 import { checkCron, canonicalTimezone, nextSlot } from './cron/cron-schedule.util';
 import { ScheduleConflictError } from './errors/schedule-conflict.error';
 import { ScheduleLimitError } from './errors/schedule-limit.error';
+import { TenantScheduleQuotaError } from './errors/tenant-schedule-quota.error';
 import { ScheduleNotFoundError } from './errors/schedule-not-found.error';
 import { ScheduleValidationError } from './errors/schedule-validation.error';
 import { SchedulerKeys } from './redis/scheduler-keys';
@@ -39,6 +40,14 @@ const MAX_NAME_LENGTH = 200;
 const DUE_BATCH = 200;
 /** Optimistic retries of a PATCH that raced another change. */
 const UPDATE_ATTEMPTS = 10;
+
+/** Options of SchedulerService.create. */
+export interface ScheduleCreateOptions {
+  /** The id to create the schedule under (a UUID the caller chose, for idempotent retries). Default: a new one. */
+  id?: string;
+  /** Most schedules the tenant may have (TENANT_MAX_SCHEDULES or the key's own); checked in the same atomic step. */
+  maxSchedulesOfTenant?: number;
+}
 
 /** What a fire needs from a claim: the definition as it was when the slot was claimed. */
 interface Claimed {
@@ -86,12 +95,13 @@ export class SchedulerService {
   }
 
   /** Creates a schedule; its first slot is the first one after now. `fieldName` as in validate. */
-  async create(input: ScheduleInput, fieldName?: FieldNamer): Promise<ScheduledJob> {
+  async create(input: ScheduleInput, fieldName?: FieldNamer, options: ScheduleCreateOptions = {}): Promise<ScheduledJob> {
     const now = Date.now();
     this.assertValid(input, now, fieldName);
     const def = this.definitionOf(input);
     const enabled = input.enabled ?? true;
-    const id = randomUUID();
+    if (options.id !== undefined && !UUID.test(options.id)) throw new ScheduleValidationError([SchedulerMessages.badId(options.id)]);
+    const id = options.id ?? randomUUID();
     const nextAt = enabled ? nextSlot(def.cronExpression, def.timezone, now) : null;
     const created = await this.guard(() =>
       this.redis.schedCreate(
@@ -104,10 +114,15 @@ export class SchedulerService {
         enabled ? '1' : '0',
         nextAt ?? '',
         this.options.maxSchedules,
+        def.tenant,
+        options.maxSchedulesOfTenant ?? '',
+        this.keys.scheduleBase,
       ),
     );
-    if (!created) throw new ScheduleLimitError(this.options.maxSchedules);
-    return this.get(id);
+    if (created === 0) throw new ScheduleLimitError(this.options.maxSchedules);
+    if (created === -1) throw new TenantScheduleQuotaError(def.tenant, options.maxSchedulesOfTenant ?? 0);
+    // 2: a schedule with this id exists already (the caller's retry); it is answered as it stands.
+    return this.get(id, { tenant: def.tenant });
   }
 
   /** Every schedule, oldest first; with `scope.tenant` only that tenant's. */

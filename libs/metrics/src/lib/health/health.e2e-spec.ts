@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { QueueService } from '@riptide/queue';
 import { TestJobHandlersModule } from '@riptide/queue/testing';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { DisposableRedis, closeAll, createHttpApp } from '../../testing/metrics-test.util';
 import { SchedulerHealthProbe } from '../metrics-options.interface';
@@ -18,6 +19,8 @@ function body(status: 'ok' | 'error', indicators: Record<string, object>) {
 }
 
 const schedulerNotConfigured = { status: 'up', message: 'not configured' };
+/** Every Redis of these specs runs with the safe policy (the default), so no warning. */
+const redisUp = { status: 'up', maxmemory_policy: 'noeviction' };
 
 describe('health endpoints (Terminus)', () => {
   const apps: NestFastifyApplication[] = [];
@@ -45,7 +48,7 @@ describe('health endpoints (Terminus)', () => {
     try {
       const api = await app({ redisUrl: redis.url, prefix, commandTimeoutMs: 500 }, heartbeat);
       const healthy = body('ok', {
-        redis: { status: 'up' },
+        redis: redisUp,
         queue: { status: 'up', waiting: 0 },
         worker_pool: { status: 'up', waiting: 0, healthy_workers: 0 },
         scheduler: schedulerNotConfigured,
@@ -73,6 +76,41 @@ describe('health endpoints (Terminus)', () => {
     }
   });
 
+  it('redis: reports the maxmemory policy, warns when it evicts or when Redis is full, and stays up', async () => {
+    const redis = await DisposableRedis.start();
+    const admin = new Redis(redis.url);
+    try {
+      const api = await app({ redisUrl: redis.url, prefix, commandTimeoutMs: 500 }, heartbeat);
+      const redisDetails = async () => {
+        const response = await health(api).expect(200);
+        expect(response.body.info.redis).toEqual(response.body.details.redis);
+        return response.body.details.redis;
+      };
+      expect(await redisDetails()).toEqual(redisUp);
+
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      expect(await redisDetails()).toEqual({
+        status: 'up',
+        maxmemory_policy: 'allkeys-lru',
+        eviction: 'Redis maxmemory-policy is allkeys-lru: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction',
+      });
+
+      // Full: writes are refused, reads (and so readiness) still work.
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '1');
+      expect(await redisDetails()).toEqual({
+        ...redisUp,
+        memory: expect.stringMatching(/^Redis uses \d+% of its maxmemory; when it is full, writes are refused and submissions answer 503$/),
+      });
+      await admin.config('SET', 'maxmemory', '0');
+      expect(await redisDetails()).toEqual(redisUp);
+    } finally {
+      admin.disconnect();
+      await closeAll(apps);
+      await redis.down();
+    }
+  });
+
   it('queue and worker_pool: down while jobs wait with no worker, up once a worker runs them', async () => {
     // Two API processes on one queue, one strict about stalls, one lenient.
     const lenient = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, heartbeat);
@@ -82,7 +120,7 @@ describe('health endpoints (Terminus)', () => {
     // Work waits and no worker exists: worker_pool is down at once; the queue is not stalled yet.
     expect((await health(lenient).expect(503)).body).toEqual(
       body('error', {
-        redis: { status: 'up' },
+        redis: redisUp,
         queue: { status: 'up', waiting: 1 },
         worker_pool: { status: 'down', message: '1 job(s) waiting and no healthy worker process', waiting: 1, healthy_workers: 0 },
         scheduler: schedulerNotConfigured,
@@ -102,7 +140,7 @@ describe('health endpoints (Terminus)', () => {
       await waitFor(async () => (await health(target)).status, (status) => status === 200, { what: 'readiness with a worker' });
     expect((await health(strict).expect(200)).body).toEqual(
       body('ok', {
-        redis: { status: 'up' },
+        redis: redisUp,
         queue: { status: 'up', waiting: 0 },
         worker_pool: { status: 'up', waiting: 0, healthy_workers: 1 },
         scheduler: schedulerNotConfigured,
@@ -114,7 +152,7 @@ describe('health endpoints (Terminus)', () => {
     let healthy = false;
     const scheduler: SchedulerHealthProbe = { checkHealth: async () => ({ healthy, details: { schedules: 2, leader: healthy } }) };
     const api = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, { ...heartbeat, scheduler });
-    const others = { redis: { status: 'up' }, queue: { status: 'up', waiting: 0 }, worker_pool: { status: 'up', waiting: 0, healthy_workers: 0 } };
+    const others = { redis: redisUp, queue: { status: 'up', waiting: 0 }, worker_pool: { status: 'up', waiting: 0, healthy_workers: 0 } };
     expect((await health(api).expect(503)).body).toEqual(
       body('error', { ...others, scheduler: { status: 'down', message: 'scheduler reports unhealthy', schedules: 2, leader: false } }),
     );

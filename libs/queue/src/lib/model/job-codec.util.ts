@@ -103,6 +103,30 @@ export function buildBullOptions(
   };
 }
 
+/**
+ * The job options as bull stores them in the job hash (`opts`): what bull's Job constructor makes
+ * of them (attempts and delay defaulted, the timestamp added), JSON.
+ */
+export function storedBullOptions(opts: JobOptions, timestamp: number): string {
+  return JSON.stringify({ ...opts, attempts: opts.attempts ?? 1, delay: opts.delay ?? 0, timestamp });
+}
+
+/**
+ * What a listing reads instead of the stored data when the job carries a PDF: the same data with
+ * the document replaced by its decoded size (`pdfDataBytes`), so a page of jobs never loads
+ * megabytes. Null when the data is small anyway.
+ */
+export function buildCompactView(data: StoredJobData): string | null {
+  const jobType = data.record.jobType;
+  if (jobType.type !== 'pdf_extraction' || !jobType.pdfData) return null;
+  const { pdfData, ...rest } = jobType;
+  const compact: StoredJobData = {
+    ...data,
+    record: { ...data.record, jobType: { ...rest, pdfDataBytes: Buffer.byteLength(pdfData, 'base64') } },
+  };
+  return JSON.stringify(compact);
+}
+
 const toDate = (ms: string | null): Date | null => (ms ? new Date(Number(ms)) : null);
 
 /** Decodes the job-view script's reply into a JobView. */

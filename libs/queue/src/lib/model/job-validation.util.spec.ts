@@ -39,3 +39,49 @@ describe('validateJobSubmission: tenant', () => {
       ]);
   });
 });
+
+describe('validateJobSubmission: operator ceilings', () => {
+  const wire = (path: string) => path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const crawl = (options: Record<string, unknown>, timeoutSecs?: number) => ({
+    jobType: { type: 'single_crawl' as const, url: 'https://example.com/', options },
+    timeoutSecs,
+  });
+
+  it('accepts values up to each ceiling and names the setting of every one beyond, in one answer', () => {
+    const limits = DEFAULT_JOB_LIMITS;
+    expect(validateJobSubmission(crawl({ maxBytes: 50 * 1024 * 1024, timeoutMs: 120000, respectRobots: true }, 3600), limits)).toEqual([]);
+    expect(validateJobSubmission(crawl({ maxBytes: 50 * 1024 * 1024 + 1, timeoutMs: 120001, respectRobots: false }, 3601), limits, wire)).toEqual([
+      'job_type.options.respect_robots may be false only where CRAWL_ALLOW_ROBOTS_OVERRIDE=true',
+      'job_type.options.timeout_ms must be at most 120000 (CRAWL_MAX_TIMEOUT_MS)',
+      'job_type.options.max_bytes must be at most 52428800 (CRAWL_MAX_BYTES_CEILING)',
+      'timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
+    ]);
+  });
+
+  it('follows the limits it is given: raised ceilings and the robots override', () => {
+    const limits = { ...DEFAULT_JOB_LIMITS, maxTimeoutSecs: 86400, maxCrawlBytes: 1000, maxCrawlTimeoutMs: 600000, allowRobotsOverride: true };
+    expect(validateJobSubmission(crawl({ respectRobots: false, timeoutMs: 600000, maxBytes: 1000 }, 86400), limits)).toEqual([]);
+    expect(validateJobSubmission(crawl({ maxBytes: 1001 }), limits)).toEqual(['jobType.options.maxBytes must be at most 1000 (CRAWL_MAX_BYTES_CEILING)']);
+  });
+
+  it('names the whole range (and the setting) for values that are not integers in it at all', () => {
+    expect(validateJobSubmission(crawl({ maxBytes: 0, timeoutMs: 99.5 }, 0), DEFAULT_JOB_LIMITS, wire)).toEqual([
+      'job_type.options.timeout_ms must be an integer from 100 to 120000 (CRAWL_MAX_TIMEOUT_MS)',
+      'job_type.options.max_bytes must be an integer from 1 to 52428800 (CRAWL_MAX_BYTES_CEILING)',
+      'timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
+    ]);
+    expect(validateJobSubmission(crawl({ respectRobots: 'no' }), DEFAULT_JOB_LIMITS)).toEqual(['jobType.options.respectRobots must be a boolean']);
+  });
+
+  it('applies to batch_crawl options and to the PDF options alike', () => {
+    const batch = { jobType: { type: 'batch_crawl' as const, urls: ['https://example.com/'], options: { respectRobots: false } } };
+    expect(validateJobSubmission(batch, DEFAULT_JOB_LIMITS)).toEqual([
+      'jobType.options.respectRobots may be false only where CRAWL_ALLOW_ROBOTS_OVERRIDE=true',
+    ]);
+    const pdf = { jobType: { type: 'pdf_extraction' as const, url: 'https://example.com/a.pdf', options: { maxBytes: 60 * 1024 * 1024, timeoutMs: 600000 } } };
+    expect(validateJobSubmission(pdf, DEFAULT_JOB_LIMITS, wire)).toEqual([
+      'job_type.options.max_bytes must be at most 52428800 (CRAWL_MAX_BYTES_CEILING)',
+      'job_type.options.timeout_ms must be at most 120000 (CRAWL_MAX_TIMEOUT_MS)',
+    ]);
+  });
+});

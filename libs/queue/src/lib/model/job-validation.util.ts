@@ -1,5 +1,6 @@
 import { CACHE_MODES, JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, OUTPUT_FORMATS } from './job.interface';
-import { JobLimits } from './job-limits.interface';
+import { CEILING_SETTINGS, JobLimits } from './job-limits.interface';
+import { QueueMessages } from '../queue.messages';
 import { isValidTenant } from './tenant.util';
 
 /** Names a field in a problem message; the HTTP layer passes one that speaks snake_case. */
@@ -62,13 +63,13 @@ export function validateJobSubmission(
             if (problem) add(`jobType.urls[${i}]`, problem);
           });
         }
-        validateCrawlOptions(jobType['options'], add);
+        validateCrawlOptions(jobType['options'], limits, add);
         break;
       }
       case 'single_crawl': {
         const problem = describeUrlProblem(jobType['url'], limits.maxUrlLength);
         if (problem) add('jobType.url', problem);
-        validateCrawlOptions(jobType['options'], add);
+        validateCrawlOptions(jobType['options'], limits, add);
         break;
       }
       case 'pdf_extraction': {
@@ -93,10 +94,8 @@ export function validateJobSubmission(
           else {
             if (options['maxPages'] !== undefined && !isInt(options['maxPages'], 1, 5000))
               add('jobType.options.maxPages', 'must be an integer from 1 to 5000');
-            if (options['maxBytes'] !== undefined && !isInt(options['maxBytes'], 1, limits.maxPdfBytes * 5))
-              add('jobType.options.maxBytes', `must be an integer from 1 to ${limits.maxPdfBytes * 5}`);
-            if (options['timeoutMs'] !== undefined && !isInt(options['timeoutMs'], 100, 600000))
-              add('jobType.options.timeoutMs', 'must be an integer from 100 to 600000');
+            checkCeiling(options, 'maxBytes', 1, limits.maxCrawlBytes, CEILING_SETTINGS.maxCrawlBytes, add);
+            checkCeiling(options, 'timeoutMs', 100, limits.maxCrawlTimeoutMs, CEILING_SETTINGS.maxCrawlTimeoutMs, add);
           }
         }
         break;
@@ -127,7 +126,7 @@ export function validateJobSubmission(
   if (submission.priority !== undefined && !JOB_PRIORITIES.includes(submission.priority))
     add('priority', `must be one of: ${JOB_PRIORITIES.join(', ')}`);
   if (submission.timeoutSecs !== undefined && !isInt(submission.timeoutSecs, 1, limits.maxTimeoutSecs))
-    add('timeoutSecs', `must be an integer from 1 to ${limits.maxTimeoutSecs}`);
+    add('timeoutSecs', QueueMessages.integerUpToCeiling(1, limits.maxTimeoutSecs, CEILING_SETTINGS.maxTimeoutSecs));
   if (submission.scheduledAt !== undefined) {
     const at = submission.scheduledAt;
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) add('scheduledAt', 'must be an RFC 3339 date-time');
@@ -156,7 +155,21 @@ export function validateJobSubmission(
   return problems;
 }
 
-function validateCrawlOptions(options: unknown, add: (path: string, message: string) => void): void {
+type AddProblem = (path: string, message: string) => void;
+
+/**
+ * An option bounded by an operator ceiling: a valid value above it says "at most", naming the
+ * setting; anything else gets the whole range, also naming it.
+ */
+function checkCeiling(options: Record<string, unknown>, key: string, min: number, max: number, setting: string, add: AddProblem): void {
+  const value = options[key];
+  if (value === undefined || isInt(value, min, max)) return;
+  const path = `jobType.options.${key}`;
+  if (isInt(value, min, Number.MAX_SAFE_INTEGER)) add(path, QueueMessages.aboveCeiling(max, setting));
+  else add(path, QueueMessages.integerUpToCeiling(min, max, setting));
+}
+
+function validateCrawlOptions(options: unknown, limits: JobLimits, add: AddProblem): void {
   if (options === undefined || options === null) return;
   if (!isObject(options)) return add('jobType.options', 'must be an object');
   if (options['cacheMode'] !== undefined && !CACHE_MODES.includes(options['cacheMode'] as never))
@@ -167,10 +180,10 @@ function validateCrawlOptions(options: unknown, add: (path: string, message: str
     add('jobType.options.concurrency', 'must be an integer from 1 to 1000');
   if (options['respectRobots'] !== undefined && typeof options['respectRobots'] !== 'boolean')
     add('jobType.options.respectRobots', 'must be a boolean');
-  if (options['timeoutMs'] !== undefined && !isInt(options['timeoutMs'], 100, 600000))
-    add('jobType.options.timeoutMs', 'must be an integer from 100 to 600000');
-  if (options['maxBytes'] !== undefined && !isInt(options['maxBytes'], 1, 100 * 1024 * 1024))
-    add('jobType.options.maxBytes', `must be an integer from 1 to ${100 * 1024 * 1024}`);
+  else if (options['respectRobots'] === false && !limits.allowRobotsOverride)
+    add('jobType.options.respectRobots', QueueMessages.robotsOverrideRefused(CEILING_SETTINGS.allowRobotsOverride));
+  checkCeiling(options, 'timeoutMs', 100, limits.maxCrawlTimeoutMs, CEILING_SETTINGS.maxCrawlTimeoutMs, add);
+  checkCeiling(options, 'maxBytes', 1, limits.maxCrawlBytes, CEILING_SETTINGS.maxCrawlBytes, add);
 }
 
 /** Bytes that `base64` (valid, per BASE64_PATTERN) decodes to, without decoding it. */

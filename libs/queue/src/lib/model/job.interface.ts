@@ -17,6 +17,8 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Statuses after which a job never runs again unless replayed. */
 export const FINISHED_STATUSES: readonly JobStatus[] = ['Completed', 'Failed', 'DeadLetter', 'Cancelled'];
+/** Statuses of a job that is not finished: what a tenant's unfinished-jobs quota counts. */
+export const UNFINISHED_STATUSES: readonly JobStatus[] = ['Pending', 'Delayed', 'Processing', 'Retrying'];
 /** Statuses that `replay` accepts. */
 export const REPLAYABLE_STATUSES: readonly JobStatus[] = ['Failed', 'DeadLetter', 'Cancelled'];
 
@@ -66,6 +68,11 @@ export interface PdfExtractionJob {
   url?: string;
   /** Base64 PDF bytes; exactly one of `url` and `pdfData`. */
   pdfData?: string;
+  /**
+   * Size of the decoded `pdfData`, in job views that leave the document out (listings); never
+   * part of a submission.
+   */
+  pdfDataBytes?: number;
   options?: PdfExtractionOptions;
 }
 export interface MaintenanceJob {

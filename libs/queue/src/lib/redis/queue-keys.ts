@@ -1,7 +1,10 @@
+import type { JobStatus } from '../model/job.interface';
+
 /**
  * Every Redis key the queue uses, in one place. Bull's keys are `<prefix>:<queue>:<name>`;
- * ours live under `<prefix>:<queue>:rt:`. Only server-generated job ids and tenant names that
- * match TENANT_PATTERN (no `:`, `{` or `}`) ever appear in a key.
+ * ours live under `<prefix>:<queue>:rt:`. Only server-generated job ids, tenant names that
+ * match TENANT_PATTERN (no `:`, `{` or `}`) and job types (JOB_NAME_PATTERN: no `{` or `}`) ever
+ * appear in a key.
  * With a hash-tagged prefix (`{riptide}`) every key shares one Redis Cluster slot.
  */
 export class QueueKeys {
@@ -43,23 +46,39 @@ export class QueueKeys {
     return `${this.base}rt:index:t:${tenant}`;
   }
 
-  /** Every tenant that ever submitted a job: how pruning finds the tenant indexes. */
+  /**
+   * The listing index of one combination of filters, `*` = any: the ids of the matching jobs,
+   * scored by creation time (job-index.script.ts keeps them; ixKey there builds the same names).
+   * `tenant` must match TENANT_PATTERN and `jobType` JOB_NAME_PATTERN (a type, or `custom:<name>`).
+   */
+  listIndex(tenant: string, status: JobStatus | '*', jobType: string): string {
+    if (status === '*' && jobType === '*') return tenant === '*' ? this.index : this.tenantIndex(tenant);
+    return `${this.base}rt:ix:${tenant}:${status}:${jobType}`;
+  }
+
+  /** Job id → the indexes that hold it (status, tenant, creation time, type). */
+  get facets(): string {
+    return this.base + 'rt:facets';
+  }
+
+  /** Every tenant that ever submitted a job. */
   get tenants(): string {
     return this.base + 'rt:tenants';
   }
 
-  /** Set once jobs stored before tenants existed are in the `default` tenant's index. */
-  get tenantBackfillDone(): string {
-    return this.base + 'rt:tenants:backfilled';
+  /** Set once every job stored before the listing indexes has been indexed (the value: when). */
+  get indexesReady(): string {
+    return this.base + 'rt:ix:ready';
   }
 
-  /** Failed-set members that ended Cancelled / Failed (the rest of the failed set is DeadLetter). */
-  get cancelledSet(): string {
-    return this.base + 'rt:cancelled';
+  /** Where the background reconciliation of the indexes is in the global index (a ZSCAN cursor). */
+  get reconcileCursor(): string {
+    return this.base + 'rt:ix:cursor';
   }
 
-  get nonRetryableSet(): string {
-    return this.base + 'rt:failed';
+  /** Sets of the counts before the listing indexes (finished jobs by outcome); only ever deleted now. */
+  get legacyKeys(): string[] {
+    return [this.base + 'rt:cancelled', this.base + 'rt:failed', this.base + 'rt:tenants:backfilled'];
   }
 
   /** Pub/sub channel that tells every worker process to abort a running job. */

@@ -1,11 +1,26 @@
 import type Redis from 'ioredis';
 import { QueueUnavailableError } from '../errors/queue-unavailable.error';
+import { RedisOutOfMemoryError } from '../errors/redis-out-of-memory.error';
 
 const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|MaxRetriesPerRequest|Reached the max retries/i;
 
 /** True for errors that mean "Redis is not reachable", as opposed to a bad command. */
 export function isConnectionError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || CONNECTION_ERROR.test(error.message));
+}
+
+// Redis's reply when `maxmemory` is reached; inside a script Redis 6 wraps it in an ERR, so it is not anchored.
+const OUT_OF_MEMORY = /(^|\W)OOM command not allowed/;
+
+/**
+ * True when Redis refused a command because it reached `maxmemory`: a plain reply, a MULTI whose
+ * queued command was refused (EXECABORT with the refusal among `previousErrors`), or a script's.
+ */
+export function isOutOfMemoryError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (OUT_OF_MEMORY.test(error.message)) return true;
+  const previous = (error as { previousErrors?: unknown }).previousErrors;
+  return Array.isArray(previous) && previous.some(isOutOfMemoryError);
 }
 
 const FIRST_CONNECT = new Set(['wait', 'connecting', 'connect']);
@@ -18,7 +33,8 @@ export function whenReady(client: Redis): Promise<void> {
 
 /**
  * Runs a Redis operation that must answer quickly: fails at once when the connection is not
- * ready and after `timeoutMs` otherwise, so callers answer 503 instead of hanging.
+ * ready and after `timeoutMs` otherwise, so callers answer 503 instead of hanging. A write that
+ * Redis refuses for lack of memory becomes RedisOutOfMemoryError (also a 503, with its own message).
  */
 export async function withRedisDeadline<T>(client: Redis, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
   // A connection that was lost fails at once; one still opening for the first time is awaited.
@@ -32,6 +48,7 @@ export async function withRedisDeadline<T>(client: Redis, timeoutMs: number, ope
     return await Promise.race([operation(), deadline]);
   } catch (error) {
     if (isConnectionError(error)) throw new QueueUnavailableError((error as Error).message);
+    if (isOutOfMemoryError(error)) throw new RedisOutOfMemoryError();
     throw error;
   } finally {
     clearTimeout(timer);

@@ -1,127 +1,172 @@
 import type Redis from 'ioredis';
-import { DEFAULT_TENANT } from '../model/tenant.util';
+import type { ChainableCommander } from 'ioredis';
+import { QueueKeys } from '../redis/queue-keys';
+import { hookedBullScripts } from './bull-hooks.script';
+import { jobIndexLibrary } from './job-index.script';
 
 /*
- * Lua scripts that read or change a job atomically across bull's lists and sets. Each one keeps
- * bull's own invariants (a job id is in exactly one of wait/active/delayed/completed/failed).
+ * Lua scripts that read or change a job atomically across bull's lists and sets and the listing
+ * indexes (job-index.script.ts). Each one keeps bull's own invariants (a job id is in exactly one
+ * of wait/active/delayed/completed/failed) and ends with the job's index entries matching them.
+ * Every script is defined with the queue's key base written in (see defineQueueScripts).
  */
 
 // Bull's priority insert (includes/addJobWithPriority.lua): FIFO inside a priority.
 const ADD_WITH_PRIORITY = `
 local function addJobWithPriority(priorityKey, priority, jobId, targetKey)
-  redis.call("ZADD", priorityKey, priority, jobId)
-  local count = redis.call("ZCOUNT", priorityKey, 0, priority)
-  local len = redis.call("LLEN", targetKey)
-  local id = redis.call("LINDEX", targetKey, len - (count - 1))
+  rcall("ZADD", priorityKey, priority, jobId)
+  local count = rcall("ZCOUNT", priorityKey, 0, priority)
+  local len = rcall("LLEN", targetKey)
+  local id = rcall("LINDEX", targetKey, len - (count - 1))
   if id then
-    redis.call("LINSERT", targetKey, "BEFORE", id, jobId)
+    rcall("LINSERT", targetKey, "BEFORE", id, jobId)
   else
-    redis.call("RPUSH", targetKey, jobId)
+    rcall("RPUSH", targetKey, jobId)
   end
 end
 `;
 
-// Where bull keeps a job right now; returns place and, when delayed, the delay-set score.
-const PLACE_OF = `
-local function placeOf(id, completed, failed, delayed, active)
-  if redis.call("ZSCORE", completed, id) then return "completed", false end
-  if redis.call("ZSCORE", failed, id) then return "failed", false end
-  local score = redis.call("ZSCORE", delayed, id)
-  if score then return "delayed", score end
-  if redis.call("LPOS", active, id) then return "active", false end
-  return "waiting", false
+/**
+ * Submission: the job, its listing indexes and the tenant's quota check in one atomic step, so a
+ * job never exists unlisted and concurrent submissions cannot overshoot the quota. The add is
+ * bull 4.16's addJob-6.lua (FIFO or by priority into wait/paused, or into the delayed set; the
+ * same hash fields and the same events), without its debounce and LIFO options, which we never use.
+ * KEYS: wait, paused, meta-paused, id, delayed, priority.
+ * ARGV: id, name, data, opts (JSON), timestamp, delay (0 = none), bull priority (0 = none), queue
+ * token, tenant, quota ("" = none), search text, compact view ("" = none: views read data),
+ * listing score (the creation time, with a fraction that orders a bulk's jobs).
+ * Returns {"created", status} | {"exists", status, timestamp} (the id was used by this tenant:
+ * nothing written) | {"quota", unfinished} | {"taken"} (the id belongs to another tenant's job).
+ */
+const SUBMIT = `${ADD_WITH_PRIORITY}
+local id = ARGV[1]
+local key = BASE .. id
+if rcall("EXISTS", key) == 1 then
+  if tenantOf(id) ~= ARGV[9] then return {"taken"} end
+  local f = readFacets(id)
+  return {"exists", (f and f.status) or statusOf(id) or "Pending", rcall("HGET", key, "timestamp") or ARGV[5]}
 end
+if ARGV[10] ~= "" then
+  local unfinished = unfinishedOf(ARGV[9])
+  if unfinished >= tonumber(ARGV[10]) then return {"quota", unfinished} end
+end
+local counter = rcall("INCR", KEYS[4])
+rcall("HMSET", key, "name", ARGV[2], "data", ARGV[3], "opts", ARGV[4], "timestamp", ARGV[5], "delay", ARGV[6],
+  "priority", ARGV[7], "rt_search", ARGV[11])
+if ARGV[12] ~= "" then rcall("HSET", key, "rt_view", ARGV[12]) end
+local status
+local delay = tonumber(ARGV[6])
+if delay > 0 then
+  local at = tonumber(ARGV[5]) + delay
+  rcall("ZADD", KEYS[5], at * 0x1000 + bit.band(counter, 0xfff), id)
+  rcall("PUBLISH", KEYS[5], at)
+  status = "Delayed"
+else
+  local target = KEYS[1]
+  if rcall("EXISTS", KEYS[3]) == 1 then target = KEYS[2] end
+  local priority = tonumber(ARGV[7])
+  if priority == 0 then
+    rcall("LPUSH", target, id)
+  else
+    addJobWithPriority(KEYS[6], priority, id, target)
+  end
+  rcall("PUBLISH", KEYS[1] .. "ing@" .. ARGV[8], id)
+  status = "Pending"
+end
+indexNew(id, {status = status, tenant = ARGV[9], created = ARGV[13], name = ARGV[2]})
+return {"created", status}
 `;
 
-// The owner of a job, from the start of its stored data (StoredJobData keeps searchText, then
-// record.tenant, first). Jobs stored before tenants existed have none and belong to the default.
-const TENANT_OF = `
-local function storedTenant(data)
-  return string.match(data or "", '^{"searchText":"[^"]*","record":{"tenant":"([^"]*)"')
-end
-local function tenantOf(data)
-  return storedTenant(data) or "${DEFAULT_TENANT}"
+// One job's view as a flat row of 14 (decodeJobView reads all but the id): id, place, delay
+// score, data, timestamp, processedOn, finishedOn, attemptsMade, failedReason, progress, worker,
+// outcome, priority, returnvalue. An unknown job, or another tenant's, is id, "missing" and 12
+// nils. With compact, a job that carries a PDF gives its rt_view (the record without the
+// document) as data: the document is never read.
+const VIEW_ROW = `
+local function appendView(out, id, tenant, compact)
+  local key = BASE .. id
+  local h = rcall("HMGET", key, "timestamp", "processedOn", "finishedOn", "attemptsMade", "failedReason", "progress",
+    "rt_worker", "rt_outcome", "priority", "returnvalue", "rt_view")
+  if not h[1] or (tenant ~= "" and tenantOf(id) ~= tenant) then
+    out[#out + 1] = id
+    out[#out + 1] = "missing"
+    for _ = 1, 12 do out[#out + 1] = false end
+    return
+  end
+  local data = (compact and h[11]) or rcall("HGET", key, "data")
+  local place, score = placeOf(id)
+  for _, value in ipairs({id, place, score or "", data}) do out[#out + 1] = value end
+  for i = 1, 10 do out[#out + 1] = h[i] end
 end
 `;
 
 /**
- * KEYS: job, completed, failed, delayed, active. ARGV: id, tenant ("" = any). Another tenant's
- * job reads as missing (nil), exactly like an unknown id.
+ * Views of some jobs. ARGV: tenant ("" = any), compact ("1": a PDF job's document left out, as
+ * in listings; "0": full data), then job ids. Returns their rows (VIEW_ROW), in order.
  */
-const JOB_VIEW = `${PLACE_OF}${TENANT_OF}
-if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
-local h = redis.call("HMGET", KEYS[1], "data", "timestamp", "processedOn", "finishedOn", "attemptsMade",
-  "failedReason", "progress", "rt_worker", "rt_outcome", "priority", "returnvalue")
-if ARGV[2] ~= "" and tenantOf(h[1]) ~= ARGV[2] then return nil end
-local place, score = placeOf(ARGV[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-return {place, score or "", h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11]}
+const JOB_VIEWS = `${VIEW_ROW}
+local out = {}
+for i = 3, #ARGV do appendView(out, ARGV[i], ARGV[1], ARGV[2] == "1") end
+return out
 `;
 
 /**
- * One chunk of the newest-first listing. Filters on type (bull job name) and search text inside
- * Redis so that only candidates travel; ids whose job hash is gone are dropped from the index
- * (the global one or a tenant's, whichever is walked). The tenant filter only guards a tenant's
- * index against foreign ids: walking that index is what keeps the work per tenant.
- * KEYS: index, completed, failed, delayed, active. ARGV: job key base, start rank, chunk size,
- * type filter ("" = any), search needle ("" = any), tenant ("" = any). Returns {next start or
- * -1, id, place, attemptsMade, outcome, ...}.
+ * One page of a listing index, newest first, with its total: O(log N + page) whatever the
+ * history size. KEYS: the index (QueueKeys.listIndex). ARGV: offset, limit, tenant ("" = any;
+ * only a guard, the index is already the tenant's). Returns {total, rows (VIEW_ROW, compact)...}.
  */
-const LIST_CHUNK = `${PLACE_OF}${TENANT_OF}
-local start = tonumber(ARGV[2])
-local size = tonumber(ARGV[3])
-local ids = redis.call("ZREVRANGE", KEYS[1], start, start + size - 1)
+const LIST_PAGE = `${VIEW_ROW}
+local offset = tonumber(ARGV[1])
+local out = {rcall("ZCARD", KEYS[1])}
+for _, id in ipairs(rcall("ZREVRANGE", KEYS[1], offset, offset + tonumber(ARGV[2]) - 1)) do
+  appendView(out, id, ARGV[3], true)
+end
+return out
+`;
+
+/**
+ * One chunk of a search, newest first: reads each job's rt_search (id, metadata keys and string
+ * values) and worker id, never its data. KEYS: the index. ARGV: start rank, chunk size, needle
+ * (lower case). Returns {next start or -1, matching ids...}.
+ */
+const SEARCH_CHUNK = `
+local start = tonumber(ARGV[1])
+local size = tonumber(ARGV[2])
+local ids = rcall("ZREVRANGE", KEYS[1], start, start + size - 1)
 local out = {0}
-local removed = 0
 for _, id in ipairs(ids) do
-  local key = ARGV[1] .. id
-  local h = redis.call("HMGET", key, "name", "data", "attemptsMade", "rt_outcome", "rt_worker")
-  if not h[1] then
-    redis.call("ZREM", KEYS[1], id)
-    removed = removed + 1
-  else
-    local ok = ARGV[6] == "" or tenantOf(h[2]) == ARGV[6]
-    if ok and ARGV[4] ~= "" and h[1] ~= ARGV[4] and string.sub(h[1], 1, string.len(ARGV[4]) + 1) ~= ARGV[4] .. ":" then ok = false end
-    if ok and ARGV[5] ~= "" then
-      local text = string.match(h[2] or "", '^{"searchText":"([^"]*)"') or ""
-      local worker = string.lower(h[5] or "")
-      ok = string.find(text, ARGV[5], 1, true) ~= nil or string.find(worker, ARGV[5], 1, true) ~= nil
-    end
-    if ok then
-      local place = placeOf(id, KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-      table.insert(out, id)
-      table.insert(out, place)
-      table.insert(out, h[3] or "0")
-      table.insert(out, h[4] or "")
-    end
+  local h = rcall("HMGET", BASE .. id, "rt_search", "rt_worker")
+  if string.find(h[1] or "", ARGV[3], 1, true) or string.find(string.lower(h[2] or ""), ARGV[3], 1, true) then
+    out[#out + 1] = id
   end
 end
-if #ids < size then out[1] = -1 else out[1] = start + size - removed end
+if #ids < size then out[1] = -1 else out[1] = start + size end
 return out
 `;
 
 /**
  * Cancel: a queued job is taken out of wait/paused/delayed and recorded Cancelled in the failed
  * set; a running job is flagged and every worker is told through pub/sub.
- * KEYS: job, wait, paused, delayed, priority, completed, failed, active, cancelledSet.
+ * KEYS: job, wait, paused, delayed, priority, completed, failed, active.
  * ARGV: id, now, channel, tenant ("" = any). Another tenant's job is "missing", untouched.
  * Returns "missing" | "completed" | "failed" | "cancelled" | "cancelling" | "unknown".
  */
-const CANCEL = `${TENANT_OF}
-if redis.call("EXISTS", KEYS[1]) == 0 then return "missing" end
-if ARGV[4] ~= "" and tenantOf(redis.call("HGET", KEYS[1], "data")) ~= ARGV[4] then return "missing" end
-if redis.call("ZSCORE", KEYS[6], ARGV[1]) then return "completed" end
-if redis.call("ZSCORE", KEYS[7], ARGV[1]) then return "failed" end
-local removed = redis.call("LREM", KEYS[2], 0, ARGV[1]) + redis.call("LREM", KEYS[3], 0, ARGV[1]) + redis.call("ZREM", KEYS[4], ARGV[1])
+const CANCEL = `
+if rcall("EXISTS", KEYS[1]) == 0 then return "missing" end
+if ARGV[4] ~= "" and tenantOf(ARGV[1]) ~= ARGV[4] then return "missing" end
+if rcall("ZSCORE", KEYS[6], ARGV[1]) then return "completed" end
+if rcall("ZSCORE", KEYS[7], ARGV[1]) then return "failed" end
+local removed = rcall("LREM", KEYS[2], 0, ARGV[1]) + rcall("LREM", KEYS[3], 0, ARGV[1]) + rcall("ZREM", KEYS[4], ARGV[1])
 if removed > 0 then
-  redis.call("ZREM", KEYS[5], ARGV[1])
-  redis.call("HSET", KEYS[1], "rt_outcome", "Cancelled", "failedReason", "Job was cancelled", "finishedOn", ARGV[2])
-  redis.call("ZADD", KEYS[7], ARGV[2], ARGV[1])
-  redis.call("ZADD", KEYS[9], ARGV[2], ARGV[1])
+  rcall("ZREM", KEYS[5], ARGV[1])
+  rcall("HSET", KEYS[1], "rt_outcome", "Cancelled", "failedReason", "Job was cancelled", "finishedOn", ARGV[2])
+  rcall("ZADD", KEYS[7], ARGV[2], ARGV[1])
+  syncJob(ARGV[1], false)
   return "cancelled"
 end
-if redis.call("LPOS", KEYS[8], ARGV[1]) then
-  redis.call("HSET", KEYS[1], "rt_cancel", "1")
-  redis.call("PUBLISH", ARGV[3], ARGV[1])
+if rcall("LPOS", KEYS[8], ARGV[1]) then
+  rcall("HSET", KEYS[1], "rt_cancel", "1")
+  rcall("PUBLISH", ARGV[3], ARGV[1])
   return "cancelling"
 end
 return "unknown"
@@ -129,56 +174,54 @@ return "unknown"
 
 /**
  * Replay a finished-unsuccessfully job with a fresh attempt budget, back into wait by priority.
- * KEYS: job, failed, wait, paused, meta-paused, priority, cancelledSet, nonRetryableSet, result.
- * ARGV: id, tenant ("" = any). Another tenant's job is "missing", untouched.
- * Returns "missing" | "not_failed" | "replayed".
+ * KEYS: job, failed, wait, paused, meta-paused, priority. ARGV: id, tenant ("" = any). Another
+ * tenant's job is "missing", untouched. Returns "missing" | "not_failed" | "replayed".
  */
-const REPLAY = `${ADD_WITH_PRIORITY}${TENANT_OF}
-if redis.call("EXISTS", KEYS[1]) == 0 then return "missing" end
-if ARGV[2] ~= "" and tenantOf(redis.call("HGET", KEYS[1], "data")) ~= ARGV[2] then return "missing" end
-if not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return "not_failed" end
-redis.call("ZREM", KEYS[2], ARGV[1])
-redis.call("ZREM", KEYS[7], ARGV[1])
-redis.call("ZREM", KEYS[8], ARGV[1])
-redis.call("DEL", KEYS[9])
-redis.call("HDEL", KEYS[1], "finishedOn", "processedOn", "failedReason", "rt_outcome", "rt_cancel", "rt_worker", "returnvalue")
-redis.call("HSET", KEYS[1], "attemptsMade", "0", "stacktrace", "[]")
+const REPLAY = `${ADD_WITH_PRIORITY}
+if rcall("EXISTS", KEYS[1]) == 0 then return "missing" end
+if ARGV[2] ~= "" and tenantOf(ARGV[1]) ~= ARGV[2] then return "missing" end
+if not rcall("ZSCORE", KEYS[2], ARGV[1]) then return "not_failed" end
+rcall("ZREM", KEYS[2], ARGV[1])
+rcall("DEL", RT .. "result:" .. ARGV[1])
+rcall("HDEL", KEYS[1], "finishedOn", "processedOn", "failedReason", "rt_outcome", "rt_cancel", "rt_worker", "returnvalue")
+rcall("HSET", KEYS[1], "attemptsMade", "0", "stacktrace", "[]")
 local target = KEYS[3]
-if redis.call("EXISTS", KEYS[5]) == 1 then target = KEYS[4] end
-local priority = tonumber(redis.call("HGET", KEYS[1], "priority")) or 0
+if rcall("EXISTS", KEYS[5]) == 1 then target = KEYS[4] end
+local priority = tonumber(rcall("HGET", KEYS[1], "priority")) or 0
 if priority == 0 then
-  redis.call("LPUSH", target, ARGV[1])
+  rcall("LPUSH", target, ARGV[1])
 else
   addJobWithPriority(KEYS[6], priority, ARGV[1], target)
 end
+syncJob(ARGV[1], false)
 return "replayed"
 `;
 
 /**
- * A job ends without completing for good: record its outcome on the hash and, for Failed and
- * Cancelled, in the set that splits bull's failed set by outcome.
- * KEYS: job, outcome set (untouched for DeadLetter). ARGV: outcome, now, id.
+ * A job ends without completing for good: record its outcome on the hash, where the status
+ * derivation reads it once bull has moved the job to the failed set (the index moves then).
+ * KEYS: job. ARGV: outcome. A job already removed is left removed.
  */
 const RECORD_OUTCOME = `
-redis.call("HSET", KEYS[1], "rt_outcome", ARGV[1])
-if ARGV[1] ~= "DeadLetter" then redis.call("ZADD", KEYS[2], ARGV[2], ARGV[3]) end
+if rcall("EXISTS", KEYS[1]) == 1 then rcall("HSET", KEYS[1], "rt_outcome", ARGV[1]) end
 return 1
 `;
 
 /**
  * Hand every job this worker holds back to the queue without spending an attempt (graceful
  * shutdown): running ones and ones bull fetched ahead. A job is ours while its lock holds our
- * token. KEYS: active, wait, stalled. ARGV: job key base, token. Returns the ids handed back.
+ * token. KEYS: active, wait, stalled. ARGV: token. Returns the ids handed back.
  */
 const HAND_BACK_ALL = `
 local handed = {}
-for _, id in ipairs(redis.call("LRANGE", KEYS[1], 0, -1)) do
-  local lock = ARGV[1] .. id .. ":lock"
-  if redis.call("GET", lock) == ARGV[2] then
-    redis.call("DEL", lock)
-    redis.call("LREM", KEYS[1], 0, id)
-    redis.call("SREM", KEYS[3], id)
-    redis.call("RPUSH", KEYS[2], id)
+for _, id in ipairs(rcall("LRANGE", KEYS[1], 0, -1)) do
+  local lock = BASE .. id .. ":lock"
+  if rcall("GET", lock) == ARGV[1] then
+    rcall("DEL", lock)
+    rcall("LREM", KEYS[1], 0, id)
+    rcall("SREM", KEYS[3], id)
+    rcall("RPUSH", KEYS[2], id)
+    syncJob(id, false)
     table.insert(handed, id)
   end
 end
@@ -186,72 +229,57 @@ return handed
 `;
 
 /**
- * Counts by status. KEYS: wait, paused, active, delayed, completed, failed, cancelledSet,
- * nonRetryableSet. ARGV: job key base, oldest finishedOn kept (ms). Delayed jobs that already
- * ran are retries; the rest of the delayed set is scheduled work.
+ * One bounded step of the reconciliation: re-derives the status of up to ~count jobs of the
+ * global index and repairs their entries (a job moved by a process without these scripts, a job
+ * stored before these indexes, a job removed behind our back). ZSCAN, not ranks: entries that
+ * change meanwhile cannot make the walk skip any. ARGV: cursor, count.
+ * Returns {next cursor ("0" = done), entries moved or indexed, removed jobs dropped}.
  */
-const COUNTS = `
-redis.call("ZREMRANGEBYSCORE", KEYS[7], "-inf", "(" .. ARGV[2])
-redis.call("ZREMRANGEBYSCORE", KEYS[8], "-inf", "(" .. ARGV[2])
-local retry = 0
-local delayedIds = redis.call("ZRANGE", KEYS[4], 0, -1)
-for _, id in ipairs(delayedIds) do
-  local made = tonumber(redis.call("HGET", ARGV[1] .. id, "attemptsMade") or "0") or 0
-  if made > 0 then retry = retry + 1 end
-end
-return {
-  redis.call("LLEN", KEYS[1]) + redis.call("LLEN", KEYS[2]),
-  redis.call("LLEN", KEYS[3]),
-  #delayedIds - retry,
-  retry,
-  redis.call("ZCARD", KEYS[5]),
-  redis.call("ZCARD", KEYS[6]),
-  redis.call("ZCARD", KEYS[7]),
-  redis.call("ZCARD", KEYS[8])
-}
-`;
-
-/**
- * One step of the one-time backfill that puts jobs stored before tenants existed (no tenant in
- * their data) into the default tenant's index, so that tenant's listing and counts include them.
- * ZSCAN, not ranks: entries that other scripts drop meanwhile cannot make the walk skip any.
- * KEYS: index, default tenant's index, tenants set. ARGV: job key base, cursor, count.
- * Returns the next cursor, "0" when done.
- */
-const BACKFILL_TENANT_STEP = `${TENANT_OF}
-local reply = redis.call("ZSCAN", KEYS[1], ARGV[2], "COUNT", ARGV[3])
+const RECONCILE_STEP = `
+local reply = rcall("ZSCAN", ixKey("*", "*", "*"), ARGV[1], "COUNT", ARGV[2])
+local changed, dropped = 0, 0
 local entries = reply[2]
 for i = 1, #entries, 2 do
-  local data = redis.call("HGET", ARGV[1] .. entries[i], "data")
-  if data and not storedTenant(data) then
-    redis.call("ZADD", KEYS[2], entries[i + 1], entries[i])
-    redis.call("SADD", KEYS[3], "${DEFAULT_TENANT}")
-  end
+  local outcome = syncJob(entries[i], true)
+  if outcome == 1 then changed = changed + 1 elseif outcome == 2 then dropped = dropped + 1 end
 end
-return reply[1]
+return {reply[1], changed, dropped}
 `;
 
 export const QUEUE_SCRIPTS = {
-  riptideJobView: { numberOfKeys: 5, lua: JOB_VIEW },
-  riptideListChunk: { numberOfKeys: 5, lua: LIST_CHUNK },
-  riptideCancel: { numberOfKeys: 9, lua: CANCEL },
-  riptideReplay: { numberOfKeys: 9, lua: REPLAY },
-  riptideRecordOutcome: { numberOfKeys: 2, lua: RECORD_OUTCOME },
+  riptideSubmit: { numberOfKeys: 6, lua: SUBMIT },
+  riptideJobViews: { numberOfKeys: 0, lua: JOB_VIEWS },
+  riptideListPage: { numberOfKeys: 1, lua: LIST_PAGE },
+  riptideSearchChunk: { numberOfKeys: 1, lua: SEARCH_CHUNK },
+  riptideCancel: { numberOfKeys: 8, lua: CANCEL },
+  riptideReplay: { numberOfKeys: 6, lua: REPLAY },
+  riptideRecordOutcome: { numberOfKeys: 1, lua: RECORD_OUTCOME },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
-  riptideCounts: { numberOfKeys: 8, lua: COUNTS },
-  riptideBackfillTenantStep: { numberOfKeys: 3, lua: BACKFILL_TENANT_STEP },
+  riptideReconcileStep: { numberOfKeys: 0, lua: RECONCILE_STEP },
 } as const;
 
 export type QueueScriptName = keyof typeof QUEUE_SCRIPTS;
 
-/** A Redis client with the queue scripts defined on it. */
-export type ScriptedRedis = Redis & {
-  [K in QueueScriptName]: (...args: (string | number)[]) => Promise<unknown>;
-};
+type ScriptCall<R> = (...args: (string | number)[]) => R;
 
-export function defineQueueScripts(client: Redis): ScriptedRedis {
+/** A Redis client with the queue scripts (and bull's, with the index upkeep) defined on it. */
+export type ScriptedRedis = Redis & { [K in QueueScriptName]: ScriptCall<Promise<unknown>> };
+
+/** A MULTI or pipeline of a ScriptedRedis: the scripts can be queued on it too. */
+export type ScriptedPipeline = ChainableCommander & { [K in QueueScriptName]: ScriptCall<ScriptedPipeline> };
+
+/**
+ * Defines the queue scripts on a connection for the queue of `keys`, and bull's job-moving
+ * scripts with the index upkeep (bull-hooks.script.ts). Must run before a bull queue is created
+ * on this connection, so that bull uses those instead of defining its own.
+ */
+export function defineQueueScripts(client: Redis, keys: QueueKeys): ScriptedRedis {
+  const library = jobIndexLibrary(keys.base);
   for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
-    if (!(name in client)) client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    if (!(name in client)) client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: `${library}${script.lua}` });
+  }
+  for (const script of hookedBullScripts(keys.base)) {
+    if (!(script.name in client)) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
   }
   return client as ScriptedRedis;
 }

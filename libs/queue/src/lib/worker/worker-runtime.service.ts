@@ -39,7 +39,8 @@ export interface WorkerProcessStats {
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const CANCEL_POLL_MS = 1000;
-const INDEX_PRUNE_MS = 60000;
+/** How often this process runs one bounded reconciliation step of the listing indexes. */
+const RECONCILE_MS = 5000;
 
 /**
  * Runs jobs from the queue in this process when the pool size is above 0: enforces timeouts,
@@ -92,7 +93,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.enabled) return;
     this.registry.assertComplete();
     const { redisUrl, worker } = this.options;
-    this.client = defineQueueScripts(createRedis(redisUrl, 'worker', `riptide-worker-${this.workerId}`));
+    // The scripts first: bull then runs its job-moving scripts with the index upkeep (bull-hooks.script.ts).
+    this.client = defineQueueScripts(createRedis(redisUrl, 'worker', `riptide-worker-${this.workerId}`), this.keys);
     this.queue = createBullQueue(this.options, this.client, 'worker');
     this.queue.on('error', (error: Error) => this.logger.warn(`queue error: ${error.message}`));
     this.subscriber = createRedis(redisUrl, 'blocking', 'riptide-worker-cancel');
@@ -100,7 +102,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     await this.subscriber.subscribe(this.keys.cancelChannel);
     this.timers.push(
       setInterval(() => void this.pollCancelFlags().catch(() => undefined), CANCEL_POLL_MS),
-      setInterval(() => void this.queueService.pruneIndex().catch(() => undefined), INDEX_PRUNE_MS),
+      setInterval(() => void this.queueService.reconcileIndexes().catch(() => undefined), RECONCILE_MS),
     );
     this.queue
       .process('*', worker.poolSize, (job: Bull.Job<StoredJobData>) => this.execute(job))
@@ -128,7 +130,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private async handBackAll(queue: Bull.Queue): Promise<string[]> {
     const token = (queue as unknown as { token: string }).token;
     const k = this.keys;
-    return (await this.client!.riptideHandBackAll(k.bull('active'), k.bull('wait'), k.bull('stalled'), k.base, token)) as string[];
+    return (await this.client!.riptideHandBackAll(k.bull('active'), k.bull('wait'), k.bull('stalled'), token)) as string[];
   }
 
   private abort(jobId: string, reason: Error): void {
@@ -219,9 +221,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     return attempt >= maxAttempts ? 'DeadLetter' : null;
   }
 
+  /** Read by the status derivation once bull moves the job to the failed set (the index moves then). */
   private async recordOutcome(jobId: string, outcome: RecordedOutcome): Promise<void> {
-    const set = outcome === 'Cancelled' ? this.keys.cancelledSet : this.keys.nonRetryableSet;
-    await this.client!.riptideRecordOutcome(this.keys.job(jobId), set, outcome, Date.now(), jobId);
+    await this.client!.riptideRecordOutcome(this.keys.job(jobId), outcome);
   }
 }
 

@@ -28,6 +28,11 @@ export class SchedulerKeys {
     return `${this.base}s:${id}`;
   }
 
+  /** What every schedule's key starts with (scripts add the id). */
+  get scheduleBase(): string {
+    return `${this.base}s:`;
+  }
+
   fires(id: string): string {
     return `${this.base}fires:${id}`;
   }

@@ -7,9 +7,29 @@ import type Redis from 'ioredis';
  * count, skipped, last_at, last_job, last_job_count, created_at.
  */
 
-/** KEYS index, schedule, due · ARGV id, def, createdAt, enabled, nextAt, max → 1 created, 0 limit reached. */
+/**
+ * KEYS index, schedule, due · ARGV id, def, createdAt, enabled, nextAt, max, tenant, max for the tenant ('' = none),
+ * schedule key base (`…:s:`)
+ * → 1 created, 0 limit reached, -1 tenant quota reached, 2 already exists (an id chosen by the caller, created before).
+ * The tenant count decodes every definition: bounded by `max` (SCHEDULER_MAX_SCHEDULES), and exact even for
+ * schedules stored before tenants (they belong to 'default').
+ */
 const CREATE = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[6]) then return 0 end
+if ARGV[8] ~= '' then
+  local quota = tonumber(ARGV[8])
+  local owned = 0
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local def = redis.call('HGET', ARGV[9] .. id, 'def')
+    if def then
+      local ok, decoded = pcall(cjson.decode, def)
+      local tenant = (ok and type(decoded) == 'table' and type(decoded.tenant) == 'string') and decoded.tenant or 'default'
+      if tenant == ARGV[7] then owned = owned + 1 end
+    end
+  end
+  if owned >= quota then return -1 end
+end
 redis.call('HSET', KEYS[2], 'def', ARGV[2], 'created_at', ARGV[3], 'enabled', ARGV[4], 'next_at', ARGV[5],
   'version', 1, 'slot_version', 1, 'count', 0, 'skipped', 0, 'last_at', '', 'last_job', '', 'last_job_count', 0)
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])

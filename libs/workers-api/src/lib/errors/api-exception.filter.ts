@@ -7,6 +7,7 @@ import {
   JobStateConflictError,
   JobValidationError,
   QueueUnavailableError,
+  RedisOutOfMemoryError,
 } from '@riptide/queue';
 
 /** The one error body of the API: `{statusCode, error, message}`; never a stack or an address. */
@@ -29,6 +30,7 @@ const DOMAIN_STATUS: [new (...args: never[]) => Error, number][] = [
   [JobResultUnavailableError, HttpStatus.NOT_FOUND],
   [JobStateConflictError, HttpStatus.CONFLICT],
   [QueueUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
+  [RedisOutOfMemoryError, HttpStatus.SERVICE_UNAVAILABLE],
 ];
 
 /** Lets another library (the scheduler) map its own domain errors without a dependency cycle. */
@@ -61,7 +63,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof QueueUnavailableError)) {
+    // Redis being away or full is a state of the store, reported by /health, not a bug to log per request.
+    if (body.statusCode >= 500 && !(exception instanceof QueueUnavailableError) && !(exception instanceof RedisOutOfMemoryError)) {
       const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
       this.logger.error({ msg: 'request failed', reqId: request.id, req: { method: request.method, url: request.url }, err: exception });
     }

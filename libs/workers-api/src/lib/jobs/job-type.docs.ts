@@ -12,11 +12,11 @@ export class CrawlOptionsDoc {
   concurrency?: number;
   @ApiPropertyOptional({ enum: ['document', 'markdown', 'text'], default: 'document' })
   output_format?: string;
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ default: true, description: '`false` only where the operator set CRAWL_ALLOW_ROBOTS_OVERRIDE=true (default false)' })
   respect_robots?: boolean;
-  @ApiPropertyOptional({ description: 'Per-URL time limit', minimum: 100, maximum: 600000 })
+  @ApiPropertyOptional({ description: 'Per-URL time limit; at most CRAWL_MAX_TIMEOUT_MS (default 120000)', minimum: 100, maximum: 120000 })
   timeout_ms?: number;
-  @ApiPropertyOptional({ description: 'Per-URL cap on decoded bytes' })
+  @ApiPropertyOptional({ description: 'Per-URL cap on decoded bytes; at most CRAWL_MAX_BYTES_CEILING (default 52428800)', minimum: 1, maximum: 52428800 })
   max_bytes?: number;
   @ApiPropertyOptional({ description: 'Browser-only; accepted and reported as ignored' })
   render_mode?: string;
@@ -39,8 +39,8 @@ export class SingleCrawlJobDoc {
 
 export class PdfExtractionOptionsDoc {
   @ApiPropertyOptional({ minimum: 1, maximum: 5000 }) max_pages?: number;
-  @ApiPropertyOptional() max_bytes?: number;
-  @ApiPropertyOptional({ minimum: 100, maximum: 600000 }) timeout_ms?: number;
+  @ApiPropertyOptional({ description: 'At most CRAWL_MAX_BYTES_CEILING (default 52428800)', minimum: 1, maximum: 52428800 }) max_bytes?: number;
+  @ApiPropertyOptional({ description: 'At most CRAWL_MAX_TIMEOUT_MS (default 120000)', minimum: 100, maximum: 120000 }) timeout_ms?: number;
 }
 
 export class PdfExtractionJobDoc {

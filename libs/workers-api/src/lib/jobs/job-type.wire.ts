@@ -100,7 +100,8 @@ export function jobTypeToWire(jobType: JobType): JsonObject {
     case 'pdf_extraction': {
       const wire: JsonObject = { type: jobType.type };
       if (jobType.url) wire['url'] = jobType.url;
-      if (jobType.pdfData) wire['pdf_data_bytes'] = Math.floor((jobType.pdfData.length * 3) / 4);
+      if (jobType.pdfData) wire['pdf_data_bytes'] = Buffer.byteLength(jobType.pdfData, 'base64');
+      else if (jobType.pdfDataBytes !== undefined) wire['pdf_data_bytes'] = jobType.pdfDataBytes; // listings leave the PDF out
       if (jobType.options) wire['options'] = renameKeys(jobType.options as JsonObject);
       return wire;
     }

@@ -49,7 +49,7 @@ export class SubmitJobDto {
   @Type(() => RetryConfigDto)
   retry_config?: RetryConfigDto;
 
-  @ApiPropertyOptional({ default: 600, minimum: 1 })
+  @ApiPropertyOptional({ default: 600, minimum: 1, maximum: 3600, description: 'At most JOB_MAX_TIMEOUT_SECS (default 3600)' })
   @IsOptional()
   @IsInt()
   timeout_secs?: number;

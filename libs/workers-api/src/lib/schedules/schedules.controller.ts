@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, ForbiddenException, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
 import {
   ApiBadRequestResponse,
@@ -10,8 +10,11 @@ import {
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiHeader,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { JobValidationError, JsonObject, RetryConfig, parsePriority } from '@riptide/queue';
+import { JobPriority, JobTypeName, JobValidationError, JsonObject, parsePriority } from '@riptide/queue';
 import {
   OverlapPolicy,
   ScheduleConflictError,
@@ -21,14 +24,18 @@ import {
   ScheduleUpdate,
   ScheduleValidationError,
   SchedulerService,
+  TenantScheduleQuotaError,
 } from '@riptide/scheduler';
+import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
+import { SubmissionGate } from '../submissions/submission-gate.service';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { ErrorResponseDto } from '../jobs/job-responses.dto';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
-import { RetryConfigDto } from '../jobs/submit-job.dto';
+import { retryConfigFromWire } from '../jobs/retry-config.wire';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
 import { CreateScheduleDto, ScheduleResponseDto, TriggerScheduleResponseDto, UpdateScheduleDto } from './schedule.dto';
+import type { ReplyHeaders } from '../http/reply-headers.interface';
 
 // The scheduler's domain errors keep their meaning over HTTP. A full schedule table is a 409:
 // the request is valid, the service cannot take another schedule until one is deleted.
@@ -36,28 +43,55 @@ registerDomainError(ScheduleNotFoundError, HttpStatus.NOT_FOUND);
 registerDomainError(ScheduleValidationError, HttpStatus.BAD_REQUEST);
 registerDomainError(ScheduleLimitError, HttpStatus.CONFLICT);
 registerDomainError(ScheduleConflictError, HttpStatus.CONFLICT);
+registerDomainError(TenantScheduleQuotaError, HttpStatus.CONFLICT);
+
 
 @ApiTags('schedules')
 @ApiExtraModels(...JOB_TYPE_DOCS)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
 @Controller('workers/schedule')
 export class SchedulesController {
-  constructor(private readonly scheduler: SchedulerService) {}
+  constructor(
+    private readonly scheduler: SchedulerService,
+    private readonly gate: SubmissionGate,
+    private readonly idempotency: IdempotentRequests,
+  ) {}
+
+  /** A template the caller may not submit (maintenance, a priority above its ceiling) may not be scheduled either. */
+  private assertAllowed(caller: Principal, type: JobTypeName | undefined, priority: JobPriority | undefined): void {
+    const refusal = this.gate.refusal(caller, type, priority);
+    if (refusal) throw new ForbiddenException(refusal);
+  }
 
   @Post()
   @HttpCode(200)
   @RequireScope('schedules:write')
-  @ApiOperation({ summary: 'Create a cron schedule', description: 'The schedule and every job it fires belong to the tenant of the key. Maintenance templates need the admin scope.' })
+  @ApiOperation({
+    summary: 'Create a cron schedule',
+    description:
+      'The schedule and every job it fires belong to the tenant of the key. Maintenance templates need the admin scope. With an `Idempotency-Key`, a repeat gets the first answer and creates nothing.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters; the same key with another body is a 422' })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid cron expression, time zone or job template (every problem listed)' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'SCHEDULER_MAX_SCHEDULES reached' })
-  async create(@Body() body: CreateScheduleDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
+  @ApiConflictResponse({ type: ErrorResponseDto, description: "SCHEDULER_MAX_SCHEDULES or the tenant's schedules quota reached" })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The Idempotency-Key was used with another body' })
+  async create(
+    @Body() body: CreateScheduleDto,
+    @CurrentPrincipal() caller: Principal,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: ReplyHeaders,
+  ): Promise<ScheduleResponseDto> {
     const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
-    assertTemplateAllowed(jobType?.type, caller);
     const input: ScheduleInput = { ...changeFromWire(body), tenant: caller.tenant, name: body.name, cronExpression: body.cron_expression, jobTemplate: jobType };
+    this.assertAllowed(caller, jobType?.type, input.priority);
     const all = [...problems, ...(problems.length ? [] : this.scheduler.validate(input, toWireName))];
     if (all.length) throw new JobValidationError(all);
-    return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.create(input, toWireName)));
+    return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/schedule', body }, reply, async (idFor) =>
+      ScheduleResponseDto.from(
+        await withWireProblems(() => this.scheduler.create(input, toWireName, { id: idFor(0), maxSchedulesOfTenant: this.gate.maxSchedules(caller) })),
+      ),
+    );
   }
 
   @Get()
@@ -90,9 +124,9 @@ export class SchedulesController {
     if (body.job_template !== undefined) {
       const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
       if (problems.length) throw new JobValidationError(problems);
-      assertTemplateAllowed(jobType.type, caller);
       change.jobTemplate = jobType;
     }
+    this.assertAllowed(caller, change.jobTemplate?.type, change.priority);
     return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.update(id, change, toWireName, tenantScopeOf(caller))));
   }
 
@@ -102,7 +136,9 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Run the schedule\'s job now (counted as an execution)' })
   @ApiOkResponse({ type: TriggerScheduleResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async trigger(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<TriggerScheduleResponseDto> {
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: "Over the key's rate limit (a trigger submits a job)" })
+  async trigger(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) reply: ReplyHeaders): Promise<TriggerScheduleResponseDto> {
+    await this.gate.takeRate(caller, reply, 1);
     const { jobId } = await this.scheduler.trigger(id, tenantScopeOf(caller));
     return { job_id: jobId };
   }
@@ -118,11 +154,6 @@ export class SchedulesController {
   }
 }
 
-/** A maintenance template fires jobs that reach every tenant, so only an admin may schedule one. */
-function assertTemplateAllowed(type: string | undefined, caller: Principal): void {
-  if (type === 'maintenance' && !caller.admin) throw new ForbiddenException('Maintenance jobs need a key with the admin scope');
-}
-
 /** The optional fields shared by create and PATCH, wire → domain. */
 function changeFromWire(body: CreateScheduleDto | UpdateScheduleDto): ScheduleUpdate {
   const change: ScheduleUpdate = {};
@@ -134,16 +165,6 @@ function changeFromWire(body: CreateScheduleDto | UpdateScheduleDto): ScheduleUp
   if (body.timezone !== undefined) change.timezone = body.timezone;
   if (body.overlap !== undefined) change.overlap = body.overlap as OverlapPolicy;
   return change;
-}
-
-function retryConfigFromWire(wire: RetryConfigDto): Partial<RetryConfig> {
-  const out: Partial<RetryConfig> = {};
-  if (wire.max_attempts !== undefined) out.maxAttempts = wire.max_attempts;
-  if (wire.initial_delay_secs !== undefined) out.initialDelaySecs = wire.initial_delay_secs;
-  if (wire.backoff_multiplier !== undefined) out.backoffMultiplier = wire.backoff_multiplier;
-  if (wire.max_delay_secs !== undefined) out.maxDelaySecs = wire.max_delay_secs;
-  if (wire.use_jitter !== undefined) out.useJitter = wire.use_jitter;
-  return out;
 }
 
 /** Validation found by the service (a PATCH merged over the stored schedule) is listed like the DTO's. */

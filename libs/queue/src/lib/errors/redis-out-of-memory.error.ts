@@ -1,0 +1,12 @@
+import { QueueMessages } from '../queue.messages';
+
+/**
+ * Redis refused a write because it reached `maxmemory` (policy `noeviction`); the operation was
+ * not performed, so nothing it would have stored exists, and the caller may try again later.
+ */
+export class RedisOutOfMemoryError extends Error {
+  constructor() {
+    super(QueueMessages.redisOutOfMemory);
+    this.name = 'RedisOutOfMemoryError';
+  }
+}

@@ -1,0 +1,188 @@
+import { DEFAULT_TENANT } from '../model/tenant.util';
+import { UNFINISHED_STATUSES } from '../model/job.interface';
+
+/*
+ * The listing indexes, in Lua, shared by every script that creates, moves or removes a job.
+ *
+ * A job is a member of one sorted set (scored by creation time) per combination of
+ *   tenant ∈ {*, its tenant} × status ∈ {*, its status} × type ∈ {*, its type[, custom:<name>]}
+ * (8 sets, 12 for a custom job), so that a listing with any mix of those filters reads one set:
+ * its ZCARD is the total, a ZREVRANGE is the page, and the counts by status are 8 ZCARDs. The
+ * sets are the counters: there is nothing else to drift. `rt:facets` (job id → status, tenant,
+ * creation time, type) records which sets hold a job, so moving or dropping it never reads the
+ * job itself; `rt_search` on the job hash is the text `search=` matches, apart from `data`.
+ *
+ * Whatever moves a job calls syncJob in the same script: it derives the status from where bull
+ * keeps the job (the same rule as deriveStatus in job-status.util.ts) and moves the index entries
+ * when it changed. Our own scripts call it directly; bull's are wrapped (bull-hooks.script.ts).
+ *
+ * The key layout mirrors QueueKeys.listIndex.
+ */
+
+/** The Lua library, with the queue's key base (`<prefix>:<queue>:`) written in. */
+export function jobIndexLibrary(base: string): string {
+  if (!/^[\x20-\x7e]*$/.test(base)) throw new Error(`queue key prefix must be printable ASCII: ${JSON.stringify(base)}`);
+  return `
+local rcall = redis.call
+local BASE = ${JSON.stringify(base)}
+local RT = BASE .. "rt:"
+local FACETS = RT .. "facets"
+local TENANTS = RT .. "tenants"
+local UNFINISHED = {${UNFINISHED_STATUSES.map((s) => `"${s}"`).join(', ')}}
+local OUTCOMES = {Failed = true, DeadLetter = true, Cancelled = true}
+
+-- The sorted set of one combination; "*" = any. The two unfiltered ones keep their old names.
+local function ixKey(tenant, status, jtype)
+  if status == "*" and jtype == "*" then
+    if tenant == "*" then return RT .. "index" end
+    return RT .. "index:t:" .. tenant
+  end
+  return RT .. "ix:" .. tenant .. ":" .. status .. ":" .. jtype
+end
+
+-- Type facets of a bull job name: "single_crawl" → *, single_crawl; "custom:x" → *, custom, custom:x.
+local function typesOf(name)
+  local family = string.match(name, "^([^:]+):")
+  if family then return {"*", family, name} end
+  return {"*", name}
+end
+
+local function validTenant(tenant)
+  return tenant and #tenant <= 63 and string.match(tenant, "^[a-z0-9][a-z0-9_-]*$") ~= nil
+end
+
+-- facets: "<status>|<tenant>|<created ms>|<bull job name>" (no field can hold a "|").
+local function readFacets(id)
+  local raw = rcall("HGET", FACETS, id)
+  if not raw then return nil end
+  local status, tenant, created, name = string.match(raw, "^([^|]*)|([^|]*)|([^|]*)|(.*)$")
+  return {status = status, tenant = tenant, created = created, name = name}
+end
+
+local function writeFacets(id, f)
+  rcall("HSET", FACETS, id, f.status .. "|" .. f.tenant .. "|" .. f.created .. "|" .. f.name)
+end
+
+local function eachIndex(f, statuses, fn)
+  local types = typesOf(f.name)
+  for _, tenant in ipairs({"*", f.tenant}) do
+    for _, jtype in ipairs(types) do
+      for _, status in ipairs(statuses) do fn(ixKey(tenant, status, jtype)) end
+    end
+  end
+end
+
+local function indexAdd(id, f, statuses)
+  eachIndex(f, statuses, function(key) rcall("ZADD", key, f.created, id) end)
+end
+
+local function indexRemove(id, f, statuses)
+  eachIndex(f, statuses, function(key) rcall("ZREM", key, id) end)
+end
+
+-- A new job's entries: every combination, under its first status.
+local function indexNew(id, f)
+  indexAdd(id, f, {"*", f.status})
+  writeFacets(id, f)
+  rcall("SADD", TENANTS, f.tenant)
+end
+
+-- Unfinished jobs of a tenant (its quota): four ZCARDs.
+local function unfinishedOf(tenant)
+  local n = 0
+  for _, status in ipairs(UNFINISHED) do n = n + rcall("ZCARD", ixKey(tenant, status, "*")) end
+  return n
+end
+
+-- Tenant and search text from the start of the stored data (StoredJobData keeps searchText, then
+-- record.tenant, first). Only for jobs stored before these indexes, or added to bull directly.
+local function fieldsFromData(key)
+  local data = rcall("HGET", key, "data") or ""
+  local tenant = string.match(data, '^{"searchText":"[^"]*","record":{"tenant":"([^"]*)"')
+  if not validTenant(tenant) then tenant = "${DEFAULT_TENANT}" end
+  return tenant, string.match(data, '^{"searchText":"([^"]*)"') or ""
+end
+
+local function tenantOf(id)
+  local f = readFacets(id)
+  if f then return f.tenant end
+  local tenant = fieldsFromData(BASE .. id)
+  return tenant
+end
+
+-- Where bull keeps a job: place and, when delayed, the delay-set score.
+local function placeOf(id)
+  if rcall("ZSCORE", BASE .. "completed", id) then return "completed", false end
+  if rcall("ZSCORE", BASE .. "failed", id) then return "failed", false end
+  local score = rcall("ZSCORE", BASE .. "delayed", id)
+  if score then return "delayed", score end
+  if rcall("LPOS", BASE .. "active", id) then return "active", false end
+  return "waiting", false
+end
+
+-- The SPEC status of a job (deriveStatus in job-status.util.ts), or nil when it does not exist.
+local function statusOf(id)
+  local h = rcall("HMGET", BASE .. id, "timestamp", "attemptsMade", "rt_outcome")
+  if not h[1] then return nil end
+  local place = placeOf(id)
+  if place == "completed" then return "Completed" end
+  if place == "failed" then
+    if h[3] and OUTCOMES[h[3]] then return h[3] end
+    return "DeadLetter"
+  end
+  if place == "active" then return "Processing" end
+  if (tonumber(h[2]) or 0) > 0 then return "Retrying" end
+  if place == "delayed" then return "Delayed" end
+  return "Pending"
+end
+
+-- A job that has no facets yet: stored before these indexes, or added to bull directly.
+local function indexUnknown(id, status)
+  local key = BASE .. id
+  local h = rcall("HMGET", key, "name", "timestamp", "rt_search")
+  local tenant, search = fieldsFromData(key)
+  if not h[3] then rcall("HSET", key, "rt_search", search) end
+  local name = h[1] or ""
+  if not string.match(name, "^[%w_.:-]+$") then name = "other" end
+  indexNew(id, {status = status, tenant = tenant, created = h[2], name = name})
+end
+
+-- Takes a removed job out of every index, with what only it owned (its external result).
+local function dropJob(id, f)
+  if f then
+    indexRemove(id, f, {"*", f.status})
+    rcall("HDEL", FACETS, id)
+  else
+    -- Indexed before facets existed: only the global and tenant indexes can hold it.
+    rcall("ZREM", ixKey("*", "*", "*"), id)
+    for _, tenant in ipairs(rcall("SMEMBERS", TENANTS)) do rcall("ZREM", ixKey(tenant, "*", "*"), id) end
+  end
+  rcall("DEL", RT .. "result:" .. id)
+end
+
+-- Brings a job's index entries in line with where bull keeps it. Returns 0 when they were right,
+-- 1 when they moved (or the job was indexed), 2 when a removed job's entries were dropped. With
+-- sweep, a removed job that has no facets is also looked for in the old indexes.
+local function syncJob(id, sweep)
+  local status = statusOf(id)
+  local f = readFacets(id)
+  if not status then
+    if f or sweep then
+      dropJob(id, f)
+      return 2
+    end
+    return 0
+  end
+  if not f then
+    indexUnknown(id, status)
+    return 1
+  end
+  if f.status == status then return 0 end
+  indexRemove(id, f, {f.status})
+  f.status = status
+  indexAdd(id, f, {status})
+  writeFacets(id, f)
+  return 1
+end
+`;
+}

@@ -1,0 +1,73 @@
+import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { Principal } from '@riptide/auth';
+import { JobSubmission, JobValidationError, QueueService } from '@riptide/queue';
+import { ApiErrorBody, errorBody, toErrorBody } from '../errors/api-exception.filter';
+import { createValidationPipe } from '../http/validation.pipe';
+import { toWireName } from '../jobs/job-type.wire';
+import { SubmitJobDto } from '../jobs/submit-job.dto';
+import type { BulkItemResultDto, BulkSubmitResponseDto } from '../jobs/bulk-submit.dto';
+import { SubmissionGate } from './submission-gate.service';
+import { submissionFromWire } from './submission-wire.util';
+import type { ReplyHeaders } from '../http/reply-headers.interface';
+
+
+const itemError = (exception: unknown): ApiErrorBody => toErrorBody(exception);
+
+/**
+ * `POST /workers/jobs/bulk` (SPEC §7): every item checked on its own exactly as a single
+ * submission would be (the same DTO pipe, wire mapping, gate and queue validation), then the
+ * accepted ones submitted together in a handful of Redis round trips.
+ */
+@Injectable()
+export class BulkSubmission {
+  private readonly pipe = createValidationPipe();
+
+  constructor(
+    private readonly queue: QueueService,
+    private readonly gate: SubmissionGate,
+  ) {}
+
+  async submit(items: Record<string, unknown>[], caller: Principal, reply: ReplyHeaders, idFor: (n: number) => string): Promise<BulkSubmitResponseDto> {
+    const results: BulkItemResultDto[] = new Array(items.length);
+    const accepted: { index: number; submission: JobSubmission }[] = [];
+    for (let index = 0; index < items.length; index++) {
+      const checked = await this.check(items[index], caller);
+      if ('error' in checked) results[index] = { index, error: checked.error };
+      else accepted.push({ index, submission: checked.submission });
+    }
+    // Each item is one submission against the rate limit; the budget takes as many as it holds.
+    const granted = accepted.length ? await this.gate.takeRate(caller, reply, accepted.length, true) : 0;
+    for (const { index } of accepted.slice(granted))
+      results[index] = { index, error: errorBody(HttpStatus.TOO_MANY_REQUESTS, 'Rate limit exceeded: this item was over the key\'s submission budget; retry it later') };
+    const sent = accepted.slice(0, granted);
+    if (sent.length) {
+      const outcomes = await this.queue.submitBulk(
+        sent.map((item) => item.submission),
+        toWireName,
+        { maxActiveJobs: this.gate.maxActiveJobs(caller), jobIds: sent.map((item) => idFor(item.index)) },
+      );
+      for (const outcome of outcomes) {
+        const index = sent[outcome.index].index;
+        results[index] = 'error' in outcome ? { index, error: itemError(outcome.error) } : { index, job_id: outcome.jobId, status: 'submitted' };
+      }
+    }
+    const submitted = results.filter((result) => result.job_id !== undefined).length;
+    return { submitted, failed: results.length - submitted, jobs: results };
+  }
+
+  /** One item, as POST /workers/jobs would check it: a submission, or the error it would answer. */
+  private async check(item: Record<string, unknown>, caller: Principal): Promise<{ submission: JobSubmission } | { error: ApiErrorBody }> {
+    let dto: SubmitJobDto;
+    try {
+      dto = (await this.pipe.transform(item, { type: 'body', metatype: SubmitJobDto })) as SubmitJobDto;
+    } catch (exception) {
+      return { error: itemError(exception instanceof HttpException ? exception : new JobValidationError([String(exception)])) };
+    }
+    const { submission, problems } = submissionFromWire(dto, caller.tenant);
+    const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
+    if (refusal) return { error: itemError(new ForbiddenException(refusal)) };
+    // Wire-level problems are listed with the rest at once; otherwise submitBulk validates each item itself.
+    if (problems.length) return { error: itemError(new JobValidationError([...problems, ...this.queue.validate(submission, toWireName)])) };
+    return { submission };
+  }
+}

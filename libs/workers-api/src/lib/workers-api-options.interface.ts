@@ -1,0 +1,11 @@
+/** Options of WorkersApiModule.forRoot; every field has a default. */
+export interface WorkersApiOptions {
+  /** How long an Idempotency-Key's first answer is replayed (IDEMPOTENCY_TTL_SECS). Default 86400. */
+  idempotencyTtlSecs?: number;
+  /** Longest a repeat waits for the first request with its key to finish before a 409. Default 10000. */
+  idempotencyWaitMs?: number;
+}
+
+export const WORKERS_API_OPTIONS = 'RIPTIDE_WORKERS_API:OPTIONS';
+
+export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.freeze({ idempotencyTtlSecs: 86400, idempotencyWaitMs: 10000 });
