@@ -6,7 +6,8 @@ import { ResolvedAuthOptions } from './auth-options.interface';
 import { ADMIN_SCOPE, AUTH_SUBSCRIBER, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { KeyDefaults } from './auth-options.interface';
 import { Principal, limitsOf, operatorPrincipal } from './principal.interface';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { secretDigest } from './secret-hash.util';
 
 /** Most distinct keys one process remembers; a flood of them only costs lookups. */
 const MAX_CACHED_KEYS = 10_000;
@@ -27,7 +28,7 @@ export class Authenticator implements OnModuleInit {
     @Inject(AUTH_SUBSCRIBER) private readonly subscriber: Redis | null,
     private readonly keys: ApiKeyService,
   ) {
-    this.adminDigest = options.adminKey ? sha256(options.adminKey) : null;
+    this.adminDigest = options.adminKey ? secretDigest(options.adminKey) : null;
   }
 
   onModuleInit(): void {
@@ -57,7 +58,7 @@ export class Authenticator implements OnModuleInit {
   async authenticate(secret: string): Promise<Principal | null> {
     if (this.open) return this.operator;
     // One digest serves both the constant-time admin comparison and the lookup.
-    const digest = sha256(secret);
+    const digest = secretDigest(secret);
     if (this.adminDigest && timingSafeEqual(digest, this.adminDigest)) return this.operator;
     const hash = digest.toString('hex');
     const now = Date.now();
@@ -80,8 +81,4 @@ export class Authenticator implements OnModuleInit {
     this.cache.set(hash, { principal, expiresAt: now + this.options.cacheTtlMs });
     return principal;
   }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }

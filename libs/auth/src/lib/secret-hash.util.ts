@@ -6,7 +6,12 @@ import { KEY_SECRET_BYTES, KEY_SECRET_PREFIX } from './auth.constants';
  * yielding usable keys; a slow password hash would only cost every request time.
  */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return secretDigest(secret).toString('hex');
+}
+
+/** The SHA-256 of a secret as bytes: for a constant-time comparison, and (in hex) the lookup key. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
 }
 
 export function generateSecret(): string {
