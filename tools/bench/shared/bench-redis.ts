@@ -1,13 +1,27 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { RedisServerProcess } from '@riptide/host';
 
-/** A throw-away redis-server on a free port (never 6379), AOF off like a benchmark box. */
+/**
+ * A throw-away redis-server on a free port (never 6379), AOF off like a benchmark box. Prints the
+ * machine line first, so every benchmark's output says what it was measured on.
+ */
 export async function startBenchRedis(): Promise<RedisServerProcess> {
   const server = new RedisServerProcess({ dataDir: mkdtempSync(join(tmpdir(), 'riptide-bench-')), appendOnly: false });
   await server.start();
+  console.log(`measured ${describeBenchMachine(await redisVersionOf(server.url))}`);
   return server;
+}
+
+async function redisVersionOf(url: string): Promise<string | undefined> {
+  const client = new Redis(url);
+  try {
+    return /redis_version:(\S+)/.exec(await client.info('server'))?.[1];
+  } finally {
+    client.disconnect();
+  }
 }
 
 export const median = (values: number[]): number => {
@@ -16,3 +30,13 @@ export const median = (values: number[]): number => {
 };
 
 export const envInt = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+/**
+ * One line naming what a figure was measured on, printed first by every benchmark: figures from
+ * different runtimes or machines are not comparable.
+ */
+export function describeBenchMachine(redisVersion?: string): string {
+  const cores = cpus();
+  const redis = redisVersion ? `, Redis ${redisVersion}` : '';
+  return `${new Date().toISOString().slice(0, 10)}: Node.js ${process.version}${redis}, ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}`;
+}
