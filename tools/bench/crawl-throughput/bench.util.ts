@@ -10,6 +10,8 @@ export interface RunReport {
   /** Sum of extracted words and links, to show both did the work. */
   words: number;
   links: number;
+  /** CPU (user + system, every thread) the whole child process used, in seconds; set by report(). */
+  cpuSeconds?: number;
 }
 
 /** Settings handed from the parent to each child through the environment. */
@@ -35,5 +37,6 @@ export function peakRssMiB(): number {
 }
 
 export function report(result: RunReport): void {
-  process.send?.(result);
+  const { user, system } = process.cpuUsage();
+  process.send?.({ ...result, cpuSeconds: (user + system) / 1e6 });
 }

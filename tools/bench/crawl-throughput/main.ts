@@ -1,12 +1,16 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { startBenchRedis } from '../shared/bench-redis';
+import { median, startBenchRedis } from '../shared/bench-redis';
+import { benchRounds, ratioOfRounds } from '../shared/rounds';
 import { startFixtureSite } from '@riptide/testing';
 import type { RunReport } from './bench.util';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 1000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
+const ROUNDS = benchRounds();
+
+/** CPU per page of a run, in ms, whole child process (start-up included, the same for every side). */
+const cpuPerPage = (run: RunReport): string => (((run.cpuSeconds ?? NaN) * 1000) / Math.max(1, run.pages)).toFixed(2);
 
 function runChild(script: string, env: Record<string, string>): Promise<RunReport> {
   return new Promise((resolve, reject) => {
@@ -51,18 +55,27 @@ async function main(): Promise<void> {
         console.log(
           `  ${result.name.padEnd(24)} ${result.pagesPerSecond.toFixed(1).padStart(7)} pages/s  ` +
             `${result.pages} ok / ${result.failed} failed in ${result.seconds.toFixed(2)} s  ` +
-            `peak RSS ${result.peakRssMiB} MiB  (${result.words} words, ${result.links} links)`,
+            `peak RSS ${result.peakRssMiB} MiB  ${cpuPerPage(result)} ms CPU/page  (${result.words} words, ${result.links} links)`,
         );
       }
     }
-    // Best of rounds; a ratio is printed only when both of its sides ran (BENCH_ONLY may leave one out).
-    const best = (name: string) => Math.max(...reports.filter((r) => r.name === name).map((r) => r.pagesPerSecond));
+    // Medians of the rounds; a ratio is printed only when both of its sides ran (BENCH_ONLY may leave one out).
+    const runsOf = (name: string) => reports.filter((r) => r.name === name);
+    for (const name of new Set(reports.map((r) => r.name))) {
+      const runs = runsOf(name);
+      console.log(
+        `  median ${name.padEnd(24)} ${median(runs.map((r) => r.pagesPerSecond)).toFixed(1)} pages/s, peak RSS ${median(runs.map((r) => r.peakRssMiB))} MiB, ` +
+          `${median(runs.map((r) => Number(cpuPerPage(r)))).toFixed(2)} ms CPU/page`,
+      );
+    }
     const ratio = (label: string, baseline: string) => {
-      const ours = best('riptide Crawler');
-      const base = best(baseline);
-      if (ours > 0 && base > 0) console.log(`  ratio riptide / ${label} (best of rounds): ${(ours / base).toFixed(2)}x`);
+      const [ours, base] = [runsOf('riptide Crawler'), runsOf(baseline)];
+      if (!ours.length || ours.length !== base.length) return;
+      const pages = ratioOfRounds(base.map((r) => r.pagesPerSecond), ours.map((r) => r.pagesPerSecond));
+      const memory = median(ours.map((r, i) => r.peakRssMiB / base[i].peakRssMiB));
+      console.log(`  riptide / ${label}: pages/s ${pages.note}; peak RSS ${memory.toFixed(2)}× (target ≤ 1)`);
     };
-    ratio('Crawlee CheerioCrawler', 'Crawlee CheerioCrawler');
+    ratio('Crawlee CheerioCrawler (target ≥ 1.3)', 'Crawlee CheerioCrawler');
     ratio('Crawlee with the same Readability extraction', 'Crawlee Http+Readability');
   } finally {
     await site.close();

@@ -3,8 +3,10 @@
  * (dist/apps/api/main.js, WORKER_POOL_SIZE=0), against a bare node:http server doing a raw bull add
  * (the baseline of the ratio), and, for reference, against the framework floors doing the same add: a
  * bare Fastify server, and a bare Nest app on Fastify with the API's ValidationPipe; same Redis, same
- * run. Prints req/s, p50/p99, the ratio (targets: ≥ 0.7, p99 ≤ 50 ms) and the server's CPU time per
- * request, which varies much less than req/s when the machine is shared. RipTide runs twice: in local
+ * run, over alternating rounds. Prints req/s, p50/p99 and the server's CPU time per request, which
+ * varies much less than req/s when the machine is shared; the ratio that has a target is RipTide
+ * against the bare Nest + pipe floor by CPU per request (≥ 0.9, p99 ≤ 30 ms); the node:http ratio
+ * is information. No ratio is printed when a baseline round looks starved. RipTide runs twice: in local
  * mode (no key) and in keys mode with a tenant's API key on every request, so the cost of the access
  * check is the difference of the two in the same run.
  *
@@ -16,7 +18,7 @@
  * generator and Redis share the other, so the figures measure the server, not the scheduler's mood.
  *
  *   npx nx build api && node -r @swc-node/register tools/bench/http-submit/main.ts
- *   (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)
+ *   (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=5)
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,10 +27,11 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { findFreePort } from '@riptide/host';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
+import { benchRounds, ratioOfRounds } from '../shared/rounds';
 
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
-const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const ROUNDS = benchRounds();
 const BODY = JSON.stringify({ job_type: { type: 'custom', job_name: 'noop', payload: { n: 1 } }, priority: 'Normal', metadata: { bench: true } });
 const BULK_SIZE = envInt('BENCH_BULK_SIZE', 100);
 const BULK_BODY = JSON.stringify({ jobs: Array.from({ length: BULK_SIZE }, () => JSON.parse(BODY) as unknown) });
@@ -233,10 +236,15 @@ async function main(): Promise<void> {
   console.log(`\nhttp-submit (${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS}; server ${serverPin.length ? 'pinned to its own core' : 'not pinned'})`);
   SERVERS.forEach((server, i) => console.log(show(server.name, picked[i])));
   const against = (f: Figures) => `${(ours.rps / f.rps).toFixed(2)} by req/s, ${(f.cpuMicros / ours.cpuMicros).toFixed(2)} by CPU per request`;
-  console.log(`ratio: ${(ours.rps / bare.rps).toFixed(2)} (target ≥ 0.70); by CPU per request ${(bare.cpuMicros / ours.cpuMicros).toFixed(2)}`);
+  // CPU per request is the steadier figure; as a "higher is better" figure it is requests per CPU second.
+  const perCpuSecond = (list: Figures[]) => list.map((f) => 1e6 / f.cpuMicros);
+  const [bareRounds, nestRounds, ourRounds] = [figures[0], figures[2], figures[3]];
+  console.log(`against bare Nest + pipe by CPU per request: ${ratioOfRounds(perCpuSecond(nestRounds), perCpuSecond(ourRounds)).note} (target ≥ 0.90)`);
+  console.log(`against node:http by req/s (information): ${ratioOfRounds(bareRounds.map((f) => f.rps), ourRounds.map((f) => f.rps)).note}`);
+  console.log(`by CPU per request against node:http: ${(bare.cpuMicros / ours.cpuMicros).toFixed(2)}`);
   console.log(`riptide against bare Fastify: ${against(fastify)}; against bare Nest: ${against(nest)}`);
   console.log(`floors against node:http by req/s: bare Fastify ${(fastify.rps / bare.rps).toFixed(2)}, bare Nest ${(nest.rps / bare.rps).toFixed(2)}`);
-  console.log(`riptide p99 ${ours.p99} ms (target ≤ 50 ms)`);
+  console.log(`riptide p99 ${ours.p99} ms (target ≤ 30 ms)`);
   const keyCost = keyed.cpuMicros / ours.cpuMicros - 1;
   console.log(
     `access check: ${keyed.cpuMicros.toFixed(0)} µs CPU/req with a tenant key vs ${ours.cpuMicros.toFixed(0)} without: ${(keyCost * 100).toFixed(1)} % more CPU per request (target ≤ 10 %), ${(keyed.rps / ours.rps).toFixed(2)} of the req/s`,
@@ -245,7 +253,7 @@ async function main(): Promise<void> {
   console.log(`\nbulk (${BULK_SIZE} jobs per request, median of ${ROUNDS})`);
   BULK_SERVERS.forEach((server, i) => console.log(showBulk(server.name, [rawBulk, ourBulk][i])));
   console.log(
-    `bulk ratio: ${(ourBulk.rps / rawBulk.rps).toFixed(2)} of raw addBulk by jobs/s (target ≥ 0.50), ${(rawBulk.cpuMicros / ourBulk.cpuMicros).toFixed(2)} by CPU per job; ` +
+    `bulk against raw addBulk by jobs/s: ${ratioOfRounds(bulkFigures[0].map((f) => f.rps), bulkFigures[1].map((f) => f.rps)).note} (target ≥ 0.50), ${(rawBulk.cpuMicros / ourBulk.cpuMicros).toFixed(2)} by CPU per job; ` +
       `${((ourBulk.rps * BULK_SIZE) / ours.rps).toFixed(1)}× the jobs/s of single submissions (target ≥ 10×)`,
   );
 }

@@ -1,10 +1,12 @@
 /**
  * queue-throughput: no-op custom jobs through the whole lifecycle (submit → processed → status
  * and result readable) with RipTide's QueueModule, against raw bull on the same Redis at the same
- * concurrency, in the same run. Prints jobs/s of both and the ratio (target ≥ 0.7).
+ * concurrency, in the same run, over alternating rounds. Prints, per round and as medians, jobs/s
+ * and the CPU each job cost this process (producer and worker) and Redis, and the median of the
+ * per-round ratios (target ≥ 0.8); no ratio when a raw bull round looks starved.
  *
  *   node -r @swc-node/register tools/bench/queue-throughput/main.ts
- *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=3)
+ *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=5)
  */
 import 'reflect-metadata';
 import { Injectable, Logger, Module } from '@nestjs/common';
@@ -12,11 +14,34 @@ import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
 import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '@riptide/queue';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
+import { alternating, benchRounds, processCpuSeconds, ratioOfRounds, redisCpuSeconds } from '../shared/rounds';
 
 const JOBS = envInt('BENCH_JOBS', 5000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 10);
 const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 50);
-const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const ROUNDS = benchRounds();
+
+/** One side's run: throughput, and CPU per job in this process and in Redis. */
+interface Run {
+  jobsPerSecond: number;
+  processMicrosPerJob: number;
+  redisMicrosPerJob: number;
+}
+
+/** Times a side's run and charges it the CPU this process and Redis spent meanwhile. */
+async function measured(redisUrl: string, body: () => Promise<number>): Promise<Run> {
+  const [process0, redis0] = [processCpuSeconds(), await redisCpuSeconds(redisUrl)];
+  const seconds = await body();
+  const [process1, redis1] = [processCpuSeconds(), await redisCpuSeconds(redisUrl)];
+  return {
+    jobsPerSecond: JOBS / seconds,
+    processMicrosPerJob: ((process1 - process0) * 1e6) / JOBS,
+    redisMicrosPerJob: ((redis1 - redis0) * 1e6) / JOBS,
+  };
+}
+
+const show = (run: Run) =>
+  `${run.jobsPerSecond.toFixed(0)} jobs/s, ${run.processMicrosPerJob.toFixed(0)} µs process + ${run.redisMicrosPerJob.toFixed(0)} µs Redis CPU/job`;
 
 /** Runs `count` async tasks with at most `limit` in flight. */
 async function pool(count: number, limit: number, task: (i: number) => Promise<unknown>): Promise<void> {
@@ -56,7 +81,7 @@ async function rawBull(url: string, round: number): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   await queue.obliterate({ force: true });
   await queue.close();
-  return JOBS / seconds;
+  return seconds;
 }
 
 @Injectable()
@@ -98,35 +123,34 @@ async function riptide(url: string, round: number): Promise<number> {
   phases('riptide', started, submitted, processed);
   const seconds = (performance.now() - started) / 1000;
   await app.close();
-  return JOBS / seconds;
+  return seconds;
 }
 
 async function main(): Promise<void> {
   Logger.overrideLogger(false);
   const redis = await startBenchRedis();
-  const raw: number[] = [];
-  const ours: number[] = [];
+  const raw: Run[] = [];
+  const ours: Run[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternate the order so neither side always runs on a warmer machine.
-      if (round % 2 === 0) {
-        raw.push(await rawBull(redis.url, round));
-        ours.push(await riptide(redis.url, round));
-      } else {
-        ours.push(await riptide(redis.url, round));
-        raw.push(await rawBull(redis.url, round));
-      }
-      console.log(`round ${round + 1}: raw bull ${raw[round].toFixed(0)} jobs/s, riptide ${ours[round].toFixed(0)} jobs/s`);
+      const [r, o] = await alternating(round, [() => measured(redis.url, () => rawBull(redis.url, round)), () => measured(redis.url, () => riptide(redis.url, round))]);
+      raw.push(r);
+      ours.push(o);
+      console.log(`round ${round + 1}: raw bull ${show(r)} | riptide ${show(o)} | ratio ${(o.jobsPerSecond / r.jobsPerSecond).toFixed(2)}`);
     }
   } finally {
     await redis.stop();
   }
-  const r = median(raw);
-  const o = median(ours);
-  console.log(`\nqueue-throughput (${JOBS} no-op jobs, concurrency ${CONCURRENCY}, ${IN_FLIGHT} submits in flight, median of ${ROUNDS})`);
-  console.log(`raw bull : ${r.toFixed(0)} jobs/s`);
-  console.log(`riptide  : ${o.toFixed(0)} jobs/s`);
-  console.log(`ratio    : ${(o / r).toFixed(2)} (target ≥ 0.70)`);
+  const medianRun = (runs: Run[]): Run => ({
+    jobsPerSecond: median(runs.map((run) => run.jobsPerSecond)),
+    processMicrosPerJob: median(runs.map((run) => run.processMicrosPerJob)),
+    redisMicrosPerJob: median(runs.map((run) => run.redisMicrosPerJob)),
+  });
+  const { note } = ratioOfRounds(raw.map((run) => run.jobsPerSecond), ours.map((run) => run.jobsPerSecond));
+  console.log(`\nqueue-throughput (${JOBS} no-op jobs, concurrency ${CONCURRENCY}, ${IN_FLIGHT} submits in flight, median of ${ROUNDS} alternating rounds)`);
+  console.log(`raw bull : ${show(medianRun(raw))}`);
+  console.log(`riptide  : ${show(medianRun(ours))}`);
+  console.log(`ratio    : ${note} (target ≥ 0.80)`);
 }
 
 main().catch((error) => {

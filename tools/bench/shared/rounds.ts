@@ -1,0 +1,58 @@
+import Redis from 'ioredis';
+import { envInt, median } from './bench-redis';
+
+/**
+ * Rounds of a comparison: at least five, alternating the sides, so that a median means something on
+ * a shared machine. BENCH_ROUNDS may ask for more (or fewer, for a quick look: the ratio then says
+ * it is not a publishable figure).
+ */
+export const MIN_ROUNDS = 5;
+export const benchRounds = (): number => envInt('BENCH_ROUNDS', MIN_ROUNDS);
+
+/** Runs the sides of one round in an order that alternates from round to round. */
+export async function alternating<T>(round: number, sides: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(sides.length);
+  const order = sides.map((_, i) => (round % 2 === 0 ? i : sides.length - 1 - i));
+  for (const i of order) results[i] = await sides[i]();
+  return results;
+}
+
+/**
+ * Rounds in which the baseline ran at under half of its own median: the machine was busy with
+ * something else, so neither side's figure of that round says anything about the code.
+ */
+export function starvedRounds(baseline: number[]): number[] {
+  const typical = median(baseline);
+  return baseline.flatMap((value, round) => (value < typical / 2 ? [round] : []));
+}
+
+/**
+ * The median ratio ours / baseline (higher is better) over the rounds whose baseline was not
+ * starved, or the reason why no ratio is printed.
+ */
+export function ratioOfRounds(baseline: number[], ours: number[]): { ratio?: number; note: string } {
+  const starved = starvedRounds(baseline);
+  if (starved.length)
+    return { note: `no ratio: baseline starved in round(s) ${starved.map((r) => r + 1).join(', ')} (under half its median); rerun on a quiet machine` };
+  const ratio = median(ours.map((value, round) => value / baseline[round]));
+  const rounds = ours.length < MIN_ROUNDS ? ` (only ${ours.length} rounds: not a publishable figure)` : '';
+  return { ratio, note: `median of per-round ratios ${ratio.toFixed(2)}${rounds}` };
+}
+
+/** CPU seconds this process has used so far (user + system). */
+export const processCpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/** CPU seconds the Redis server has used so far (INFO cpu), so a side's Redis work can be charged to it. */
+export async function redisCpuSeconds(url: string): Promise<number> {
+  const client = new Redis(url);
+  try {
+    const info = await client.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } finally {
+    client.disconnect();
+  }
+}
