@@ -413,9 +413,13 @@ export class QueueService implements OnModuleInit {
 
   /**
    * Cancels a job: a queued one is taken off the queue at once, a running one is aborted by the
-   * process running it. Either way it ends Cancelled. A finished job is a conflict. Another
-   * tenant's job (with `scope.tenant`) is JobNotFoundError and stays untouched: the script checks
-   * the owner before it changes anything.
+   * process running it. Either way it ends Cancelled: the answer is only Cancelled once that is
+   * settled in Redis. For a running job the cancel script marks it, and whatever ends that attempt
+   * (its completion, its failure, a worker taking it over) checks the mark in the same script and
+   * ends it Cancelled (attempt.script.ts), so a completion racing the cancel cannot win. A job that
+   * finished first is a conflict carrying its real status. Another tenant's job (with
+   * `scope.tenant`) is JobNotFoundError and stays untouched: the script checks the owner before it
+   * changes anything.
    */
   async cancel(jobId: string, scope?: TenantScope): Promise<{ jobId: string; status: 'Cancelled' }> {
     const tenant = scriptTenant(scope);
@@ -438,7 +442,8 @@ export class QueueService implements OnModuleInit {
       ),
     )) as string;
     if (outcome === 'missing') throw new JobNotFoundError(jobId);
-    if (outcome === 'completed' || outcome === 'failed') {
+    // Finished first, or (`unknown`) in none of bull's lists: the answer is the status it has.
+    if (outcome === 'completed' || outcome === 'failed' || outcome === 'unknown') {
       const view = await this.getJob(jobId, scope);
       if (view.status !== 'Cancelled') throw new JobStateConflictError(jobId, view.status, QueueMessages.cannotCancel(jobId, view.status));
     }

@@ -99,6 +99,30 @@ return result
 `;
 }
 
+/**
+ * A script of our own that calls some of bull's scripts, each with the index upkeep, as local
+ * functions: `functions` maps a Lua function name to a bull script file, and the function takes
+ * that script's KEYS and ARGV as its parameters (bull's text reads them as globals; the parameters
+ * shadow those). `main` calls them, then `syncTouched()` before returning.
+ */
+export function composeWithBullScripts(base: string, functions: Record<string, (typeof MOVING_SCRIPTS)[number]>, main: string): string {
+  const bodies = Object.entries(functions).map(([name, file]) => `local function ${name}(KEYS, ARGV)\n${bullScript(file).content}\nend\n`);
+  return `${jobIndexLibrary(base)}${WATCH}
+local redis = setmetatable({ call = watchedCall }, { __index = redis })
+${bodies.join('')}
+local function syncTouched()
+  for _, id in ipairs(touched) do syncJob(id, false) end
+end
+${main}`;
+}
+
+function bullScript(file: string) {
+  const script = bullScripts[file];
+  // A bull upgrade that renames or drops a script must fail loudly, not run jobs unindexed.
+  if (!script) throw new Error(`bull has no script ${file}; the index upkeep needs bull 4.16`);
+  return script;
+}
+
 export interface HookedBullScript {
   name: string;
   numberOfKeys: number;
@@ -108,9 +132,7 @@ export interface HookedBullScript {
 /** bull's job-moving scripts with the index upkeep, for the queue whose key base is `base`. */
 export function hookedBullScripts(base: string): HookedBullScript[] {
   return MOVING_SCRIPTS.map((file) => {
-    const script = bullScripts[file];
-    // A bull upgrade that renames or drops a script must fail loudly, not run jobs unindexed.
-    if (!script) throw new Error(`bull has no script ${file}; the index upkeep needs bull 4.16`);
+    const script = bullScript(file);
     return { name: script.name, numberOfKeys: script.keys, lua: withIndexUpkeep(base, script.content) };
   });
 }

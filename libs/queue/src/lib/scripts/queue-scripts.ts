@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { QueueKeys } from '../redis/queue-keys';
+import { AttemptScriptName, attemptScripts } from './attempt.script';
 import { hookedBullScripts } from './bull-hooks.script';
 import { jobIndexLibrary } from './job-index.script';
 
@@ -165,7 +166,11 @@ if removed > 0 then
   return "cancelled"
 end
 if rcall("LPOS", KEYS[8], ARGV[1]) then
-  rcall("HSET", KEYS[1], "rt_cancel", "1")
+  -- The mark is the promise the answer makes: every step that can end this job from now on
+  -- (the attempt's completion or failure, attempt.script.ts, or a worker that claims it after a
+  -- stall) checks it in the same script and ends the job Cancelled. The outcome is recorded now
+  -- for the one end that runs none of our code: bull's stalled check failing the job.
+  rcall("HSET", KEYS[1], "rt_cancel", "1", "rt_outcome", "Cancelled")
   rcall("PUBLISH", ARGV[3], ARGV[1])
   return "cancelling"
 end
@@ -195,16 +200,6 @@ else
 end
 syncJob(ARGV[1], false)
 return "replayed"
-`;
-
-/**
- * A job ends without completing for good: record its outcome on the hash, where the status
- * derivation reads it once bull has moved the job to the failed set (the index moves then).
- * KEYS: job. ARGV: outcome. A job already removed is left removed.
- */
-const RECORD_OUTCOME = `
-if rcall("EXISTS", KEYS[1]) == 1 then rcall("HSET", KEYS[1], "rt_outcome", ARGV[1]) end
-return 1
 `;
 
 /**
@@ -253,17 +248,16 @@ export const QUEUE_SCRIPTS = {
   riptideSearchChunk: { numberOfKeys: 1, lua: SEARCH_CHUNK },
   riptideCancel: { numberOfKeys: 8, lua: CANCEL },
   riptideReplay: { numberOfKeys: 6, lua: REPLAY },
-  riptideRecordOutcome: { numberOfKeys: 1, lua: RECORD_OUTCOME },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
   riptideReconcileStep: { numberOfKeys: 0, lua: RECONCILE_STEP },
 } as const;
 
 export type QueueScriptName = keyof typeof QUEUE_SCRIPTS;
 
-type ScriptCall<R> = (...args: (string | number)[]) => R;
+type ScriptCall<R> = (...args: (string | number | Buffer)[]) => R;
 
 /** A Redis client with the queue scripts (and bull's, with the index upkeep) defined on it. */
-export type ScriptedRedis = Redis & { [K in QueueScriptName]: ScriptCall<Promise<unknown>> };
+export type ScriptedRedis = Redis & { [K in QueueScriptName | AttemptScriptName]: ScriptCall<Promise<unknown>> };
 
 /** A MULTI or pipeline of a ScriptedRedis: the scripts can be queued on it too. */
 export type ScriptedPipeline = ChainableCommander & { [K in QueueScriptName]: ScriptCall<ScriptedPipeline> };
@@ -278,7 +272,7 @@ export function defineQueueScripts(client: Redis, keys: QueueKeys): ScriptedRedi
   for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
     if (!(name in client)) client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: `${library}${script.lua}` });
   }
-  for (const script of hookedBullScripts(keys.base)) {
+  for (const script of [...attemptScripts(keys.base), ...hookedBullScripts(keys.base)]) {
     if (!(script.name in client)) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
   }
   return client as ScriptedRedis;

@@ -9,7 +9,7 @@ import { WorkerShutdownError } from '../errors/worker-shutdown.error';
 import { JobEvents } from '../job-events.service';
 import { INLINE_RESULT_MAX_BYTES, StoredJobData, StoredResult } from '../model/job-codec.util';
 import { RecordedOutcome } from '../model/job-status.util';
-import { JsonValue } from '../model/job.interface';
+import { JobTypeName, JsonValue } from '../model/job.interface';
 import { DEFAULT_TENANT } from '../model/tenant.util';
 import { ResolvedQueueOptions } from '../queue-options.interface';
 import { RESOLVED_QUEUE_OPTIONS } from '../queue.constants';
@@ -19,6 +19,7 @@ import { QueueKeys } from '../redis/queue-keys';
 import { createRedis } from '../redis/redis-connection.util';
 import { ScriptedRedis, defineQueueScripts } from '../scripts/queue-scripts';
 import { raceWithAbort, sleep } from './abort.util';
+import { AttemptEnd, FencedAttempt } from './fenced-attempt';
 import { JobHandlerRegistry } from './job-handler-registry.service';
 
 interface RunningJob {
@@ -147,24 +148,37 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
 
   private async execute(bullJob: Bull.Job<StoredJobData>): Promise<unknown> {
     const jobId = String(bullJob.id);
-    const client = this.client!;
     if (this.stopping) return never();
     const { record } = bullJob.data;
     const jobType = record.jobType.type;
     const attempt = bullJob.attemptsMade + 1;
     const startedAt = Date.now();
+    let workEndedAt = startedAt;
     const controller = new AbortController();
     // A job's signal is shared by all of its concurrent work (each lane of a batch crawl, each step
     // of a custom job); every step removes its listener when it ends, so Node's leak warning at 11
     // listeners would only be noise in the worker's log.
     setMaxListeners(0, controller.signal);
+    // Every write of this attempt goes through it, checked against the job's lock; the events
+    // (and so the metrics) follow what its end wrote, never what this process merely attempted.
+    const fenced = new FencedAttempt(bullJob, {
+      client: this.client!,
+      keys: this.keys,
+      resultTtlSecs: this.options.resultTtlSecs,
+      outcomeOf: (error) => finalOutcome(error, attempt, record.retryConfig.maxAttempts),
+      onEnd: (end) => this.recordEnd(jobId, jobType, end, workEndedAt - startedAt),
+    });
     this.running.set(jobId, { controller, startedAt });
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(record.timeoutSecs)), record.timeoutSecs * 1000);
     const readyAt = Math.max(bullJob.timestamp, record.scheduledAt ? Date.parse(record.scheduledAt) : 0);
     this.events.emit({ kind: 'started', jobId, jobType, waitMs: Math.max(0, startedAt - readyAt) });
     try {
-      // Recorded without waiting: a cancel that raced the start is caught by pollCancelFlags.
-      client.hset(this.keys.job(jobId), 'rt_worker', this.workerId).catch(() => undefined);
+      // Not awaited: the work starts at once. A cancel that came first aborts it here (pollCancelFlags
+      // would too, a moment later). A lock already lost needs nothing here: the end is refused.
+      fenced
+        .claim(this.workerId)
+        .then((claim) => claim === 'cancelled' && controller.abort(new JobCancelledError()))
+        .catch(() => undefined);
       const work = Promise.resolve().then(() =>
         this.registry.run(record.jobType, {
           jobId,
@@ -175,38 +189,25 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
           deadline: startedAt + record.timeoutSecs * 1000,
           metadata: record.metadata,
           workerId: this.workerId,
-          reportProgress: (progress: JsonValue) => bullJob.progress(progress),
+          reportProgress: async (progress: JsonValue) => void (await fenced.reportProgress(progress)),
         }),
       );
       const data = await raceWithAbort(work, controller.signal);
       // A cancel that arrived as the handler returned still wins: a Cancelled job stays Cancelled.
+      // (One that reached Redis but not yet this process is caught by the completion script.)
       if (controller.signal.aborted) throw controller.signal.reason;
-      const completedAt = Date.now();
+      const completedAt = (workEndedAt = Date.now());
       const durationMs = completedAt - startedAt;
       const stored: StoredResult = { data: data ?? null, processingTimeMs: durationMs, workerId: this.workerId, completedAt };
       const json = JSON.stringify(stored);
-      let returnValue = stored;
-      if (Buffer.byteLength(json) > INLINE_RESULT_MAX_BYTES) {
-        await client.set(this.keys.result(jobId), json, 'EX', this.options.resultTtlSecs);
-        returnValue = { external: true, processingTimeMs: durationMs, workerId: this.workerId, completedAt };
-      }
-      this.processed++;
-      this.events.emit({ kind: 'completed', jobId, jobType, durationMs });
-      return returnValue;
+      if (Buffer.byteLength(json) <= INLINE_RESULT_MAX_BYTES) return stored;
+      fenced.keepResultApart(json);
+      return { external: true, processingTimeMs: durationMs, workerId: this.workerId, completedAt } satisfies StoredResult;
     } catch (caught) {
+      workEndedAt = Date.now();
       const error = controller.signal.aborted ? (controller.signal.reason as Error) : toError(caught);
       if (error instanceof WorkerShutdownError) return never();
-      const durationMs = Date.now() - startedAt;
-      this.failed++;
-      const outcome = this.finalOutcome(error, attempt, record.retryConfig.maxAttempts);
-      // discard() stops bull from scheduling another attempt.
-      if (outcome === 'Cancelled' || outcome === 'Failed') void bullJob.discard();
-      if (outcome) await this.recordOutcome(jobId, outcome);
-      const message = error.message;
-      if (outcome === 'Cancelled') this.events.emit({ kind: 'cancelled', jobId, jobType });
-      else if (outcome === 'Failed') this.events.emit({ kind: 'failed', jobId, jobType, durationMs, error: message });
-      else if (outcome === 'DeadLetter') this.events.emit({ kind: 'dead_letter', jobId, jobType, durationMs, error: message });
-      else this.events.emit({ kind: 'retrying', jobId, jobType, durationMs, error: message });
+      // bull hands it to job.moveToFailed, that is to the fenced failure script.
       throw error;
     } finally {
       clearTimeout(timer);
@@ -214,17 +215,31 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  /** Decided where the error was raised: its class says whether another attempt can help. */
-  private finalOutcome(error: Error, attempt: number, maxAttempts: number): RecordedOutcome | null {
-    if (error instanceof JobCancelledError) return 'Cancelled';
-    if (error instanceof NonRetryableJobError || (error as { retryable?: boolean }).retryable === false) return 'Failed';
-    return attempt >= maxAttempts ? 'DeadLetter' : null;
+  /** Counts and announces how an attempt ended, once its end is in Redis. */
+  private recordEnd(jobId: string, jobType: JobTypeName, end: AttemptEnd, durationMs: number): void {
+    if (end.kind === 'lost') {
+      this.logger.warn(`job ${jobId}: this worker lost its lock (another worker has the job); the end of this attempt was discarded`);
+      return;
+    }
+    if (end.kind === 'completed') {
+      this.processed++;
+      this.events.emit({ kind: 'completed', jobId, jobType, durationMs });
+      return;
+    }
+    this.failed++;
+    const error = end.error.message;
+    if (end.kind === 'Cancelled') this.events.emit({ kind: 'cancelled', jobId, jobType });
+    else if (end.kind === 'Failed') this.events.emit({ kind: 'failed', jobId, jobType, durationMs, error });
+    else if (end.kind === 'DeadLetter') this.events.emit({ kind: 'dead_letter', jobId, jobType, durationMs, error });
+    else this.events.emit({ kind: 'retrying', jobId, jobType, durationMs, error });
   }
+}
 
-  /** Read by the status derivation once bull moves the job to the failed set (the index moves then). */
-  private async recordOutcome(jobId: string, outcome: RecordedOutcome): Promise<void> {
-    await this.client!.riptideRecordOutcome(this.keys.job(jobId), outcome);
-  }
+/** Decided where the error was raised: its class says whether another attempt can help. */
+function finalOutcome(error: Error, attempt: number, maxAttempts: number): RecordedOutcome | null {
+  if (error instanceof JobCancelledError) return 'Cancelled';
+  if (error instanceof NonRetryableJobError || (error as { retryable?: boolean }).retryable === false) return 'Failed';
+  return attempt >= maxAttempts ? 'DeadLetter' : null;
 }
 
 function toError(value: unknown): Error {
