@@ -116,6 +116,16 @@ export function standardNotes(cluster: Cluster, audit: Audit): string[] {
     notes.push(`run-twice: ${audit.runTwice} jobs fetched more than once (${audit.extraRuns} extra fetches); delivery is at-least-once: an attempt cut off by the fault is run again`);
   if (audit.refused)
     notes.push(`after the fault the client resent the ${audit.refused} refused submissions with the same Idempotency-Key: ${audit.resent.replayed} replayed a job the error had in fact created, ${audit.resent.fresh} created it then, ${audit.resent.failed} failed again`);
+  const resendErrors = new Map<string, number>();
+  for (const s of cluster.ledger.refused) if (s.retried && s.retried !== 'new' && s.retried !== 'replayed') resendErrors.set(s.retried, (resendErrors.get(s.retried) ?? 0) + 1);
+  if (resendErrors.size) notes.push(`resend errors: ${[...resendErrors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([e, n]) => `${e} ×${n}`).join('; ')}`);
+  const held = cluster.ledger.refused.filter((s) => s.retried?.startsWith('409'));
+  if (held.length) {
+    const neverRan = held.filter((s) => !cluster.fixture.hits.get(s.key)).length;
+    notes.push(
+      `FINDING: ${held.length} resends were held ~10 s and refused 409 "still being processed" (${neverRan} of these jobs never ran, so nothing was in progress): the first request's Idempotency-Key reservation reached Redis after the API had answered 503, and blocks the key until the reservation lapses`,
+    );
+  }
   const cut = audit.createdDespiteError - audit.createdDespiteErrorStatus;
   if (cut) notes.push(`${cut} submissions whose connection was cut before the answer had created their job (ambiguous by nature; the Idempotency-Key resend is what makes them safe)`);
   if (audit.createdDespiteErrorStatus)

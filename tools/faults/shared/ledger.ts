@@ -160,6 +160,8 @@ export async function auditLedger(api: () => string, ledger: Ledger, fixture: Wo
     settleMs: Date.now() - started,
   };
   const reasons = new Map<string, number>();
+  // How often the fixture served each unfinished job: shows whether a job that "stalled" ever ran.
+  const fetchesOf = new Map<string, number[]>();
   const example = (kind: string, s: Submission) => {
     if (audit.examples.filter((e) => e.startsWith(kind)).length < 3) audit.examples.push(`${kind}: job ${s.jobId} (${s.key}, acknowledged ${new Date(s.sentAt).toISOString()})`);
   };
@@ -182,7 +184,12 @@ export async function auditLedger(api: () => string, ledger: Ledger, fixture: Wo
       case 'DeadLetter':
         if (read.status === 'Failed') audit.failed++;
         else audit.deadLetter++;
-        reasons.set(`${read.status}: ${read.lastError ?? '?'}`, (reasons.get(`${read.status}: ${read.lastError ?? '?'}`) ?? 0) + 1);
+        {
+          const reason = `${read.status}: ${read.lastError ?? '?'}`;
+          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+          fetchesOf.set(reason, [...(fetchesOf.get(reason) ?? []), hits]);
+          example(read.status, s);
+        }
         break;
       case 'Cancelled':
         audit.cancelled++;
@@ -215,6 +222,11 @@ export async function auditLedger(api: () => string, ledger: Ledger, fixture: Wo
     }
     if (s.retried === 'new' && hits >= 2) audit.duplicatesFromResend++;
   }
-  audit.failureReasons = [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${reason} ×${n}`);
+  audit.failureReasons = [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, n]) => {
+    const fetches = new Map<number, number>();
+    for (const h of fetchesOf.get(reason) ?? []) fetches.set(h, (fetches.get(h) ?? 0) + 1);
+    const spread = [...fetches.entries()].sort((a, b) => a[0] - b[0]).map(([h, c]) => `${c} fetched ${h}×`).join(', ');
+    return `${reason} ×${n} (${spread})`;
+  });
   return audit;
 }

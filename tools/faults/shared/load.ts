@@ -85,11 +85,12 @@ export class LoadGenerator {
    * Resends every submission whose first answer was an error, once, with its Idempotency-Key, as
    * a careful client does after "try again shortly". Call it once the fault is over.
    */
-  async resendRefused(parallel = 16): Promise<void> {
+  async resendRefused(parallel = 100): Promise<void> {
     const queue = this.options.ledger.refused.filter((s) => !s.jobId && !s.retried);
     await Promise.all(Array.from({ length: parallel }, async () => {
       for (let s = queue.shift(); s; s = queue.shift()) {
-        const answer = await this.post(s);
+        // Longer than the API's own wait for a reserved key (10 s), to see its answer, not our timeout.
+        const answer = await this.post(s, 15000);
         if ('jobId' in answer) {
           s.jobId = answer.jobId;
           s.retried = answer.replayed ? 'replayed' : 'new';
@@ -98,14 +99,14 @@ export class LoadGenerator {
     }));
   }
 
-  private async post(submission: Submission): Promise<{ jobId: string; replayed: boolean } | { error: string }> {
+  private async post(submission: Submission, timeoutMs = this.options.timeoutMs ?? 10000): Promise<{ jobId: string; replayed: boolean } | { error: string }> {
     try {
       const res = await fetch(`${this.options.api()}/workers/jobs`, {
         method: 'POST',
         // The key makes a resend after an ambiguous error safe: the service answers the first job.
         headers: { 'content-type': 'application/json', 'idempotency-key': submission.key },
         body: submission.body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.text();
       if (res.status === 200) {
