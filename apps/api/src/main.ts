@@ -1,21 +1,23 @@
 import { Logger } from '@nestjs/common';
-import { loadHostConfigOrExit, resolveHostRedis } from '@riptide/host';
+import { GracefulShutdown, loadHostConfigOrExit, resolveHostRedisOrExit } from '@riptide/host';
 import { createApiApp } from './app/create-api-app';
 
 /** RipTide Workers HTTP host: the REST API, and (unless WORKER_POOL_SIZE=0) workers too. */
 async function main(): Promise<void> {
   const config = loadHostConfigOrExit();
   const logger = new Logger('riptide-api');
+  // Before anything starts, so that a signal at any moment ends the process in order and in time.
+  const shutdown = new GracefulShutdown(config.workerShutdownGraceMs, logger).listen();
   if (config.authMode === 'off') logger.warn('RIPTIDE_AUTH=off: every route is open to anyone who can reach this port, with no key');
-  const redis = await resolveHostRedis(config, (message) => logger.log(message));
+  const redis = await resolveHostRedisOrExit(config, logger);
+  // The embedded redis-server stops last, after the app has closed every connection to it.
+  const embedded = redis.embedded;
+  if (embedded) shutdown.stopsRedisWith((timeoutMs) => embedded.stop(timeoutMs));
   const app = await createApiApp(config, redis.url);
+  shutdown.closesAppWith(() => app.close());
   await app.listen(config.port, config.host);
   const access = config.authMode === 'keys' ? 'API keys required' : config.authMode === 'local' ? 'local mode: no key, loopback only' : 'open';
   logger.log(`listening on http://${config.host}:${config.port} (${access}; Swagger UI at /docs)`);
-  // The embedded redis-server stops after the app has closed every connection.
-  if (redis.embedded) process.once('beforeExit', () => void redis.embedded?.stop());
-  for (const signal of ['SIGTERM', 'SIGINT'] as const)
-    process.once(signal, () => void app.close().then(() => redis.embedded?.stop()).then(() => process.exit(0)));
 }
 
 main().catch((error: Error) => {

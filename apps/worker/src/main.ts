@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createRootModule, loadHostConfigOrExit, resolveHostRedis } from '@riptide/host';
+import { GracefulShutdown, createRootModule, loadHostConfigOrExit, resolveHostRedisOrExit } from '@riptide/host';
 
 /**
  * Headless worker host for scale-out: run N of these (on any machines) against one Redis.
@@ -10,14 +10,18 @@ async function main(): Promise<void> {
   const config = loadHostConfigOrExit();
   const logger = new Logger('riptide-worker');
   if (config.workerPoolSize === 0) throw new Error('WORKER_POOL_SIZE is 0: a worker host with no workers has nothing to do');
-  const redis = await resolveHostRedis(config, (message) => logger.log(message));
+  // Before anything starts, so that a signal at any moment ends the process in order and in time.
+  const shutdown = new GracefulShutdown(config.workerShutdownGraceMs, logger).listen();
+  const redis = await resolveHostRedisOrExit(config, logger);
+  // The embedded redis-server stops last, after the app has closed every connection to it.
+  const embedded = redis.embedded;
+  if (embedded) shutdown.stopsRedisWith((timeoutMs) => embedded.stop(timeoutMs));
   const app = await NestFactory.createApplicationContext(createRootModule(config, redis.url, 'worker'), {
     logger: config.logLevel === 'silent' ? false : undefined,
   });
+  shutdown.closesAppWith(() => app.close());
   await app.init();
   logger.log(`worker running ${config.workerPoolSize} concurrent jobs`);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const)
-    process.once(signal, () => void app.close().then(() => redis.embedded?.stop()).then(() => process.exit(0)));
 }
 
 main().catch((error: Error) => {

@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import Redis from 'ioredis';
+import { ParentDeathWatchdog, watchForParentDeath } from './parent-death-watchdog.util';
 import { RedisServerStartError } from './redis-server-start.error';
 
 /** Options for a private redis-server child process. */
@@ -21,7 +23,20 @@ export interface RedisServerProcessOptions {
    * writes instead of dropping keys. Default: no limit.
    */
   maxMemory?: string;
+  /** redis-server's own pidfile, which it removes on a clean exit. Default `redis-server.pid` in the data folder. */
+  pidFile?: string;
+  /** SIGTERM the server when this process dies, even by SIGKILL (see watchForParentDeath). Default true. */
+  dieWithParent?: boolean;
 }
+
+/** How a server that was not asked to stop ended. */
+export interface RedisServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Most of what the server wrote to stderr that is worth quoting in an error. */
+const STDERR_KEPT = 4096;
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export async function findFreePort(): Promise<number> {
@@ -43,7 +58,9 @@ export async function findFreePort(): Promise<number> {
  */
 export class RedisServerProcess {
   private child?: ChildProcess;
+  private watchdog?: ParentDeathWatchdog;
   private portInUse = 0;
+  private readonly exitListeners = new Set<(exit: RedisServerExit) => void>();
 
   constructor(private readonly options: RedisServerProcessOptions) {}
 
@@ -59,6 +76,17 @@ export class RedisServerProcess {
     return this.child?.pid;
   }
 
+  /** redis-server's pidfile: present while a server of this data folder runs (or after one was killed). */
+  get pidFile(): string {
+    return resolvePath(this.options.pidFile ?? resolvePath(this.options.dataDir, 'redis-server.pid'));
+  }
+
+  /** Calls `listener` when a started server exits without stop() having been called. */
+  onUnexpectedExit(listener: (exit: RedisServerExit) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
   /** Starts the server (on the same port as before when restarted) and waits until it answers. */
   async start(): Promise<void> {
     if (this.child) return;
@@ -69,6 +97,7 @@ export class RedisServerProcess {
       '--port', String(this.portInUse),
       '--bind', '127.0.0.1',
       '--dir', this.options.dataDir,
+      '--pidfile', this.pidFile,
       '--appendonly', appendOnly ? 'yes' : 'no',
       '--appendfsync', 'everysec',
       '--save', '',
@@ -80,33 +109,56 @@ export class RedisServerProcess {
       '--daemonize', 'no',
       '--loglevel', 'warning',
     ];
-    const child = spawn(this.options.binary ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: a Ctrl-C in the terminal signals our whole group, and the server
+    // must outlive our shutdown (the app closes its connections first), so we stop it last.
+    const child = spawn(this.options.binary ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.child = child;
+    const watchdog = child.pid && (this.options.dieWithParent ?? true) ? watchForParentDeath(child.pid) : undefined;
+    this.watchdog = watchdog;
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)));
+    let ready = false;
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (error) => reject(new RedisServerStartError(error.message)));
       child.once('exit', (code) => reject(new RedisServerStartError(`exited with code ${code}: ${stderr.trim()}`)));
     });
     exited.catch(() => undefined);
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
+    child.once('exit', (code, signal) => {
+      watchdog?.disarm();
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.watchdog = undefined;
+      if (ready) for (const listener of this.exitListeners) listener({ code, signal });
     });
-    await Promise.race([this.waitUntilReady(), exited]);
+    try {
+      await Promise.race([this.waitUntilReady(), exited]);
+      ready = true;
+    } catch (error) {
+      // A server that never answered must not linger on the port.
+      await this.stop(1000);
+      throw error;
+    }
   }
 
-  /** Stops the server; its data stays in the data folder for the next start. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the server and waits for its exit; its data stays in the data folder for the next start.
+   * SIGCONT wakes a stopped server to handle SIGTERM (and write its AOF); SIGKILL follows after `timeoutMs`.
+   */
+  async stop(timeoutMs = 5000): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
+    this.watchdog?.disarm();
+    this.watchdog = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
       child.kill('SIGTERM');
+      child.kill('SIGCONT');
     });
   }
 

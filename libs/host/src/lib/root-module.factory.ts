@@ -7,6 +7,9 @@ import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
 import { ScheduleRunner, SchedulerModule } from '@riptide/scheduler';
 import { WorkersApiModule } from '@riptide/workers-api';
+import { EmbeddedRedisMetrics } from './embedded-redis-metrics.service';
+import { EmbeddedRedisServer } from './embedded-redis-server';
+import { embeddedRedisAt } from './embedded-redis.util';
 import { HostConfig } from './host-config.interface';
 import { RedisEvictionWarning } from './redis-eviction-warning.service';
 import { createHostLogger, hostLoggerModule } from './host-logger.util';
@@ -27,6 +30,14 @@ class PinoBindingModule {}
 @Module({ providers: [RedisEvictionWarning] })
 class RedisMemoryCheckModule {}
 
+@Module({})
+class EmbeddedRedisMetricsModule {}
+
+/** The embedded redis-server's metrics, on the registry of the metrics module the host imports. */
+function embeddedRedisMetricsModule(server: EmbeddedRedisServer, metrics: DynamicModule): DynamicModule {
+  return { module: EmbeddedRedisMetricsModule, imports: [metrics], providers: [{ provide: EmbeddedRedisServer, useValue: server }, EmbeddedRedisMetrics] };
+}
+
 /**
  * Composes the libraries for a host from its configuration, so both hosts stay thin and agree
  * on every option. Workers (and their processors) exist only where the pool size is above 0.
@@ -34,6 +45,12 @@ class RedisMemoryCheckModule {}
  */
 export function createRootModule(config: HostConfig, redisUrl: string, role: HostRole, logger: PinoLogger = createHostLogger(config)): DynamicModule {
   const runsWorkers = config.workerPoolSize > 0;
+  // Every process records its job events and (when it runs workers) heartbeats.
+  // The scheduler's runner (where this process has one) feeds the `scheduler` health indicator.
+  const metrics = MetricsModule.forRootAsync({
+    inject: [{ token: ScheduleRunner, optional: true }],
+    useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner }),
+  });
   const imports: DynamicModule['imports'] = [
     QueueModule.forRoot({
       isGlobal: true,
@@ -56,16 +73,13 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
         shutdownGraceMs: config.workerShutdownGraceMs,
       },
     }),
-    // Every process records its job events and (when it runs workers) heartbeats.
-    // The scheduler's runner (where this process has one) feeds the `scheduler` health indicator.
-    MetricsModule.forRootAsync({
-      inject: [{ token: ScheduleRunner, optional: true }],
-      useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner }),
-    }),
+    metrics,
     hostLoggerModule(logger),
     PinoBindingModule,
     RedisMemoryCheckModule,
   ];
+  const embedded = embeddedRedisAt(redisUrl);
+  if (embedded) imports.push(embeddedRedisMetricsModule(embedded, metrics));
   if (runsWorkers)
     imports.push(
       ProcessorsModule.forRoot({
