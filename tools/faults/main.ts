@@ -109,7 +109,9 @@ async function main(): Promise<void> {
   console.log(`\n${table(results)}\n\n${explanations(results)}\n`);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${runDir}`);
   const failing = results.filter((r) => (r.audit && lostOf(r.audit) > 0 && !r.lossAllowedBy) || r.skipped?.startsWith('error'));
-  process.exitCode = failing.length ? 1 : 0;
+  killAll();
+  // Exit now: a handle a failed fault left open must not keep the suite waiting.
+  process.exit(failing.length ? 1 : 0);
 }
 
 main().catch((error: Error) => {

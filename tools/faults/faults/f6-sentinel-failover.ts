@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Cluster, Fault, FaultContext, FaultResult, standardNotes } from '../shared/cluster';
 import { apiMain, workerMain } from '../shared/hosts';
 import { sleep, waitUntil } from '../shared/processes';
+import { redisCommand } from '../shared/redis';
 import { SENTINEL_NAME, SentinelDeployment } from '../shared/sentinel';
 
 /** Both built hosts must know REDIS_SENTINELS; otherwise they would refuse to start or ignore it. */
@@ -29,13 +30,19 @@ async function failover(ctx: FaultContext, waitReplicas: number): Promise<FaultR
     const promoted = await waitUntil(async () => (await deployment.currentPrimaryPort()) !== before, 30000, 200);
     const failoverMs = Date.now() - failStart;
     ctx.log(promoted ? `F6: Sentinels promoted port ${await deployment.currentPrimaryPort()} after ${(failoverMs / 1000).toFixed(1)} s` : 'F6: no failover within 30 s');
-    await sleep(ctx.quick ? 5000 : 10000);
+    // As an operator would: the old primary comes back, and the Sentinels make it the new replica.
+    await deployment.primary.start();
+    const rejoined = await waitUntil(async () => /master_link_status:up/.test(String(await redisCommand(deployment.primary.port, 'INFO', 'replication'))), 30000, 200);
+    ctx.log(rejoined ? `F6: old primary (port ${before}) back as a replica` : 'F6: the old primary did not rejoin as a replica within 30 s');
+    await sleep(ctx.quick ? 4000 : 10000);
     const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
     const notes = standardNotes(cluster, audit);
-    notes.unshift(promoted ? `failover took ${(failoverMs / 1000).toFixed(1)} s (down-after 1 s)` : 'FINDING: the Sentinels did not promote the replica within 30 s');
+    notes.unshift(
+      `${promoted ? `failover took ${(failoverMs / 1000).toFixed(1)} s (down-after 1 s)` : 'the Sentinels did not promote the replica within 30 s'}; the old primary ${rejoined ? 'rejoined as a replica' : 'did not rejoin'}`,
+    );
     notes.push(
       waitReplicas
-        ? `REDIS_WAIT_REPLICAS=${waitReplicas}: a submission is acknowledged only once a replica holds it, so a failover cannot lose it`
+        ? `REDIS_WAIT_REPLICAS=${waitReplicas}: a submission is acknowledged only once a replica holds it, so a failover cannot lose it; until the old primary rejoins there is no replica, so submissions are refused 503 (the refused ones may exist on the primary, by design: the Idempotency-Key resend returns the same job)`
         : 'replication is asynchronous: a job acknowledged by the primary but not yet copied to the replica is lost when the replica is promoted (REDIS_WAIT_REPLICAS=1 closes that window)',
     );
     return { id: 'F6', title, audit, notes, lossAllowedBy: waitReplicas ? undefined : 'asynchronous replication allows losing the last writes on failover' };

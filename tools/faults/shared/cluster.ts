@@ -80,13 +80,18 @@ export class Cluster {
 
   static async start(ctx: FaultContext, name: string, options: ClusterOptions): Promise<Cluster> {
     const cluster = new Cluster(ctx, name, options);
-    await cluster.fixture.start();
-    await cluster.redis?.start();
-    // The Redis port is known only now; the hosts read their env at start.
-    const redis = cluster.redis;
-    if (redis) for (const host of [cluster.api, ...cluster.workers]) host.env['REDIS_URL'] = redis.url;
-    await startAll([cluster.api, ...cluster.workers]);
-    return cluster;
+    try {
+      await cluster.fixture.start();
+      await cluster.redis?.start();
+      // The Redis port is known only now; the hosts read their env at start.
+      const redis = cluster.redis;
+      if (redis) for (const host of [cluster.api, ...cluster.workers]) host.env['REDIS_URL'] = redis.url;
+      await startAll([cluster.api, ...cluster.workers]);
+      return cluster;
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
   }
 
   /** Stops the load, then waits up to `settleMs` for every acknowledged job to finish. */
@@ -123,7 +128,7 @@ export function standardNotes(cluster: Cluster, audit: Audit): string[] {
   if (held.length) {
     const neverRan = held.filter((s) => !cluster.fixture.hits.get(s.key)).length;
     notes.push(
-      `FINDING: ${held.length} resends were held ~10 s and refused 409 "still being processed" (${neverRan} of these jobs never ran, so nothing was in progress): the first request's Idempotency-Key reservation reached Redis after the API had answered 503, and blocks the key until the reservation lapses`,
+      `FINDING: ${held.length} resends were held ~10 s and refused 409 "still being processed" although ${neverRan} of these jobs never ran: the refused first request left its Idempotency-Key reserved, and the key stays blocked until the reservation lapses (60 s)`,
     );
   }
   const cut = audit.createdDespiteError - audit.createdDespiteErrorStatus;

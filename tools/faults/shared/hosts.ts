@@ -70,12 +70,12 @@ export class ApiHost {
   async start(): Promise<void> {
     this.port = this.port || (await freePort());
     this.process = spawnManaged(this.name, process.execPath, [apiMain()], hostEnv({ ...this.env, PORT: String(this.port) }), join(this.logDir, `${this.name}.log`));
-    const up = await waitUntil(async () => {
-      if (!this.process?.running) throw new Error('exited');
+    const child = this.process;
+    const up = await untilExit(child, waitUntil(async () => {
       const res = await fetch(`${this.url}/health/live`, { signal: AbortSignal.timeout(1000) });
       return res.status === 200;
-    }, 60000, 150);
-    if (!up || !this.process.running) throw new Error(`${this.name} did not come up (see ${join(this.logDir, `${this.name}.log`)})`);
+    }, 60000, 150));
+    if (!up) throw new Error(`${this.name} did not come up (see ${child.logPath})`);
   }
 
   async kill(): Promise<void> {
@@ -100,11 +100,9 @@ export class WorkerHost {
     const logPath = join(this.logDir, `${this.name}.log`);
     const before = existsSync(logPath) ? readFileSync(logPath, 'utf8').split('worker running').length : 1;
     this.process = spawnManaged(this.name, process.execPath, [workerMain()], hostEnv(this.env), logPath);
-    const up = await waitUntil(() => {
-      if (!this.process?.running) throw new Error('exited');
-      return readFileSync(logPath, 'utf8').split('worker running').length > before;
-    }, 60000, 100);
-    if (!up || !this.process.running) throw new Error(`${this.name} did not come up (see ${logPath})`);
+    const child = this.process;
+    const up = await untilExit(child, waitUntil(() => readFileSync(logPath, 'utf8').split('worker running').length > before, 60000, 100));
+    if (!up) throw new Error(`${this.name} did not come up (see ${logPath})`);
   }
 
   async kill(): Promise<void> {
@@ -114,6 +112,11 @@ export class WorkerHost {
   async stop(): Promise<void> {
     await this.process?.stop();
   }
+}
+
+/** `ready`, or false as soon as the process exits (a host that fails at boot says why in its log). */
+async function untilExit(child: ManagedProcess, ready: Promise<boolean>): Promise<boolean> {
+  return Promise.race([ready, child.exited.then(() => false)]);
 }
 
 /** Starts several hosts at once (boot is CPU-bound; starting them together still saves time). */
