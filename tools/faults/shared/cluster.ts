@@ -125,10 +125,14 @@ export function standardNotes(cluster: Cluster, audit: Audit): string[] {
   for (const s of cluster.ledger.refused) if (s.retried && s.retried !== 'new' && s.retried !== 'replayed') resendErrors.set(s.retried, (resendErrors.get(s.retried) ?? 0) + 1);
   if (resendErrors.size) notes.push(`resend errors: ${[...resendErrors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([e, n]) => `${e} ×${n}`).join('; ')}`);
   const held = cluster.ledger.refused.filter((s) => s.retried?.startsWith('409'));
-  if (held.length) {
-    const neverRan = held.filter((s) => !cluster.fixture.hits.get(s.key)).length;
+  // A request cut by a crash leaves its reservation to lapse by design; one the API answered should not.
+  const heldAfterAnswer = held.filter((s) => /^5\d\d /.test(s.error ?? ''));
+  if (held.length > heldAfterAnswer.length)
+    notes.push(`${held.length - heldAfterAnswer.length} resends of requests cut by the crash were held ~10 s and refused 409 "still being processed": the dead request's Idempotency-Key reservation lapses only after 60 s (by design)`);
+  if (heldAfterAnswer.length) {
+    const neverRan = heldAfterAnswer.filter((s) => !cluster.fixture.hits.get(s.key)).length;
     notes.push(
-      `FINDING: ${held.length} resends were held ~10 s and refused 409 "still being processed" although ${neverRan} of these jobs never ran: the refused first request left its Idempotency-Key reserved, and the key stays blocked until the reservation lapses (60 s)`,
+      `FINDING: ${heldAfterAnswer.length} resends of requests the API had answered with an error (${[...new Set(heldAfterAnswer.map((s) => s.error))].slice(0, 2).join('; ')}) were held ~10 s and refused 409 "still being processed"; ${neverRan} of these jobs never ran: the failed request left its Idempotency-Key reserved, blocking the key until the reservation lapses (60 s)`,
     );
   }
   const cut = audit.createdDespiteError - audit.createdDespiteErrorStatus;
