@@ -7,7 +7,13 @@ export type { SubmittedJob, SubmitOptions, BulkSubmitOptions, BulkItemOutcome } 
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
 export { QueueKeys } from './lib/redis/queue-keys';
-export { closeRedis, createRedis } from './lib/redis/redis-connection.util';
+export { closeRedis, createRedis, forEachMaster, isCluster } from './lib/redis/redis-connection.util';
+export { clusterUrl, hashTagOf, isClusterUrl, parseNodeList, parseRedisDeployment, sentinelUrl } from './lib/redis/redis-deployment.util';
+export type { RedisDeployment, RedisNodeAddress } from './lib/redis/redis-deployment.util';
+export { waitForReplicas } from './lib/redis/replica-wait.util';
+export type { ReplicaWait } from './lib/redis/replica-wait.util';
+export { RedisUrlError } from './lib/errors/redis-url.error';
+export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export type { RedisRole } from './lib/redis/redis-connection.util';
 export { withRedisDeadline, isConnectionError, isOutOfMemoryError } from './lib/redis/redis-guard.util';
 export { evictionWarning, memoryUsedFraction, readRedisMemory } from './lib/redis/redis-memory.util';

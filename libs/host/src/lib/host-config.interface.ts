@@ -1,7 +1,13 @@
 /** Everything a host reads from its environment (SPEC §5), parsed and validated. */
 export interface HostConfig {
-  /** REDIS_URL or WORKER_REDIS_URL; undefined → the embedded redis-server. */
+  /**
+   * REDIS_URL or WORKER_REDIS_URL, or the `redis-sentinel://` URL of REDIS_SENTINELS and
+   * REDIS_SENTINEL_NAME, or the `redis-cluster://` URL of REDIS_CLUSTER_NODES; undefined → the
+   * embedded redis-server.
+   */
   redisUrl?: string;
+  /** REDIS_WAIT_REPLICAS: replicas that must hold a submission before it is acknowledged. Default 0. */
+  redisWaitReplicas: number;
   /** RIPTIDE_DATA_DIR: where the embedded redis-server keeps its data. Default `./data`. */
   dataDir: string;
   port: number;

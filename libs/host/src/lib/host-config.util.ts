@@ -1,6 +1,8 @@
+import { hashTagOf, isClusterUrl } from '@riptide/queue';
 import { HostConfig } from './host-config.interface';
 import { HostConfigError } from './host-config.error';
 import { isLoopbackHost } from './loopback.util';
+import { readRedisDeployment } from './redis-deployment-config.util';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,20 +36,16 @@ export function loadHostConfig(env: Env): HostConfig {
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
-  const redisUrl = read('REDIS_URL') ?? read('WORKER_REDIS_URL');
-  if (redisUrl !== undefined) {
-    let ok = false;
-    try {
-      ok = ['redis:', 'rediss:'].includes(new URL(redisUrl).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) problems.push(`${env['REDIS_URL'] ? 'REDIS_URL' : 'WORKER_REDIS_URL'} must be a redis:// or rediss:// URL`);
-  }
+  const redisUrl = readRedisDeployment(read, problems);
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as never)) problems.push(`LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
-  const prefix = read('RIPTIDE_PREFIX') ?? 'riptide';
+  const onCluster = redisUrl !== undefined && isClusterUrl(redisUrl);
+  // On a Cluster every key of the queue must share a slot: the default prefix carries a hash tag there.
+  const prefix = read('RIPTIDE_PREFIX') ?? (onCluster ? '{riptide}' : 'riptide');
   if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(prefix)) problems.push(`RIPTIDE_PREFIX must be 1-64 characters of letters, digits, _ . - { }`);
+  else if (onCluster && hashTagOf(prefix) === null) problems.push(`RIPTIDE_PREFIX must hold a hash tag on Redis Cluster, like {${prefix.replace(/[{}]/g, '')}}, so that all its keys share one slot`);
+  const redisWaitReplicas = int('REDIS_WAIT_REPLICAS', 0, 0, 100);
+  if (redisWaitReplicas > 0 && redisUrl === undefined) problems.push('REDIS_WAIT_REPLICAS needs a Redis with replicas: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
 
   const adminKey = read('RIPTIDE_ADMIN_KEY');
   if (adminKey !== undefined && adminKey.length < 32) problems.push('RIPTIDE_ADMIN_KEY must be at least 32 characters');
@@ -69,6 +67,7 @@ export function loadHostConfig(env: Env): HostConfig {
 
   const config: HostConfig = {
     redisUrl,
+    redisWaitReplicas,
     dataDir: read('RIPTIDE_DATA_DIR') ?? './data',
     port: int('PORT', 3000, 0, 65535),
     host,

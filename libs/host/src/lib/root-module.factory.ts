@@ -59,6 +59,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
       resultTtlSecs: config.resultTtlSecs,
       completedTtlSecs: config.completedTtlSecs,
       failedTtlSecs: config.failedTtlSecs,
+      replicaWait: { replicas: config.redisWaitReplicas },
       limits: {
         maxBatchSize: config.workerMaxBatchSize,
         maxTimeoutSecs: config.jobMaxTimeoutSecs,

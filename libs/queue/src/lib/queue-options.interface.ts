@@ -1,3 +1,4 @@
+import { ReplicaWait } from './redis/replica-wait.util';
 import { JobLimits } from './model/job-limits.interface';
 
 /** Worker side of a process: how many jobs it runs and how it recovers from dead workers. */
@@ -18,10 +19,15 @@ export interface WorkerOptions {
 
 /** Options of QueueModule.forRoot / forRootAsync. */
 export interface QueueModuleOptions {
-  /** Redis URL (redis:// or rediss://). */
+  /** Redis URL: redis://, rediss://, redis-sentinel://… or redis-cluster://… (see RedisDeployment). */
   redisUrl: string;
-  /** Key prefix; use a hash tag (`{riptide}`) on Redis Cluster. Default `riptide`. */
+  /** Key prefix; on Redis Cluster it must hold a hash tag (`{riptide}`). Default `riptide`. */
   prefix?: string;
+  /**
+   * Replicas that must hold a submission before it is acknowledged (REDIS_WAIT_REPLICAS), and how
+   * long to wait for them before answering QueueUnavailableError. Default: none, 1000 ms.
+   */
+  replicaWait?: { replicas: number; timeoutMs?: number };
   /** How long results stay readable (RESULT_TTL_SECS). Default 3600. */
   resultTtlSecs?: number;
   /** Completed jobs are removed after this age (COMPLETED_TTL_SECS). Default 86400. */
@@ -46,5 +52,6 @@ export interface ResolvedQueueOptions {
   failedTtlSecs: number;
   limits: JobLimits;
   commandTimeoutMs: number;
+  replicaWait: ReplicaWait;
   worker: Required<WorkerOptions>;
 }

@@ -9,6 +9,8 @@ export const QueueMessages = {
   resultExpired: (jobId: string, ttlSecs: number) =>
     `Result of job ${jobId} has expired (results are kept ${ttlSecs} seconds)`,
   queueUnavailable: 'Queue storage (Redis) is unavailable; try again shortly',
+  clusterPrefixWithoutHashTag: (prefix: string) =>
+    `The key prefix "${prefix}" has no hash tag: on Redis Cluster every key of the queue must be in one slot, so use a prefix like {${prefix.replace(/[{}]/g, '') || 'riptide'}} (RIPTIDE_PREFIX)`,
   timedOut: (secs: number) => `Job timed out after ${secs} seconds`,
   cancelled: 'Job was cancelled',
   unknownCustomJob: (jobName: string, known: string[]) =>

@@ -39,6 +39,7 @@ import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue
 import { QueueMessages } from './queue.messages';
 import { QueueKeys } from './redis/queue-keys';
 import { whenReady, withRedisDeadline } from './redis/redis-guard.util';
+import { waitForReplicas } from './redis/replica-wait.util';
 import { ScriptedPipeline, ScriptedRedis } from './scripts/queue-scripts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -196,6 +197,7 @@ export class QueueService implements OnModuleInit {
     const prepared = this.prepare(submission, fieldName, Date.now(), options.jobId, options.maxActiveJobs, '');
     if (prepared instanceof JobValidationError) throw prepared;
     const reply = (await this.guard(() => this.redis.riptideSubmit(...prepared.args))) as string[];
+    await waitForReplicas(this.redis, this.options.replicaWait);
     const outcome = this.settle(prepared, reply);
     if (outcome instanceof Error) throw outcome;
     return outcome;
@@ -232,6 +234,7 @@ export class QueueService implements OnModuleInit {
         return reply as string[];
       });
     });
+    await waitForReplicas(this.redis, this.options.replicaWait);
     batch.forEach(({ index, prepared }, i) => {
       const outcome = this.settle(prepared, replies[i]);
       outcomes[index] = outcome instanceof Error ? { index, error: outcome } : { index, ...outcome };

@@ -3,19 +3,27 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_JOB_LIMITS } from './model/job-limits.interface';
 import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interface';
 import { RIPTIDE_QUEUE_NAME } from './queue.constants';
+import { ClusterHashTagError } from './errors/cluster-hash-tag.error';
+import { hashTagOf, isClusterUrl } from './redis/redis-deployment.util';
 
-/** Applies every documented default once, so services never repeat `??` chains. */
+/**
+ * Applies every documented default once, so services never repeat `??` chains. Throws
+ * ClusterHashTagError for a Cluster URL with a prefix whose keys would not share a slot.
+ */
 export function resolveQueueOptions(options: QueueModuleOptions): ResolvedQueueOptions {
   const worker = options.worker;
+  const prefix = options.prefix ?? 'riptide';
+  if (isClusterUrl(options.redisUrl) && hashTagOf(prefix) === null) throw new ClusterHashTagError(prefix);
   return {
     redisUrl: options.redisUrl,
-    prefix: options.prefix ?? 'riptide',
+    prefix,
     queueName: RIPTIDE_QUEUE_NAME,
     resultTtlSecs: options.resultTtlSecs ?? 3600,
     completedTtlSecs: options.completedTtlSecs ?? 86400,
     failedTtlSecs: options.failedTtlSecs ?? 604800,
     limits: { ...DEFAULT_JOB_LIMITS, ...options.limits },
     commandTimeoutMs: options.commandTimeoutMs ?? 1500,
+    replicaWait: { replicas: options.replicaWait?.replicas ?? 0, timeoutMs: options.replicaWait?.timeoutMs ?? 1000 },
     worker: {
       poolSize: worker?.poolSize ?? 0,
       workerId: worker?.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,

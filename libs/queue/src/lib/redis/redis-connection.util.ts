@@ -1,4 +1,5 @@
-import Redis, { RedisOptions } from 'ioredis';
+import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
+import { RedisDeployment, parseRedisDeployment } from './redis-deployment.util';
 
 /**
  * How a connection behaves while Redis is away:
@@ -25,6 +26,25 @@ export function redisOptionsFor(role: RedisRole): RedisOptions {
 }
 
 /**
+ * The same behaviour on a Cluster: the offline queue, auto-pipelining and reconnects are the
+ * Cluster's own settings; the per-command ones go to every node's connection. bull reads
+ * `redisOptions` to check its blocking connections, so they carry `enableReadyCheck: false` there.
+ */
+export function clusterOptionsFor(role: RedisRole, connectionName?: string, credentials: { username?: string; password?: string } = {}): ClusterOptions {
+  const { retryStrategy: clusterRetryStrategy, enableOfflineQueue, enableAutoPipelining, ...perNode } = redisOptionsFor(role);
+  return {
+    clusterRetryStrategy,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    // A failover moves slots: ask the cluster again soon, and keep asking while it settles.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    slotsRefreshTimeout: 2000,
+    redisOptions: { ...perNode, ...credentials, connectionName },
+  };
+}
+
+/**
  * Closes a connection: politely (QUIT, after the replies still due) when it is up, at once when it
  * is not, so that a shutdown never waits for a Redis that is away.
  */
@@ -33,9 +53,53 @@ export async function closeRedis(client: Redis): Promise<void> {
   else client.disconnect();
 }
 
+/** True when the connection is a Redis Cluster client (keyless commands reach any one master). */
+export function isCluster(client: Redis | Cluster): client is Cluster {
+  return (client as Cluster).isCluster === true;
+}
+
+function connect(deployment: RedisDeployment, role: RedisRole, connectionName?: string): Redis | Cluster {
+  switch (deployment.kind) {
+    case 'standalone':
+      return new Redis(deployment.url, { ...redisOptionsFor(role), connectionName, lazyConnect: false });
+    case 'sentinel': {
+      const { sentinels, name, username, password, db } = deployment;
+      return new Redis({
+        ...redisOptionsFor(role),
+        sentinels,
+        name,
+        username,
+        password,
+        db,
+        connectionName,
+        sentinelRetryStrategy: retryStrategy,
+        sentinelCommandTimeout: 1000,
+        // A primary that a failover demoted refuses writes with READONLY (Sentinel also drops its
+        // clients): ask the Sentinels again and resend, which is safe as the command was not run.
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      });
+    }
+    case 'cluster':
+      return new Cluster(deployment.nodes, clusterOptionsFor(role, connectionName, deployment));
+  }
+}
+
+/**
+ * Opens a connection for `role` to the deployment that `url` names (see RedisDeployment).
+ * A Cluster client is handed out as `Redis`: it takes the same commands, defined scripts,
+ * pipelines, MULTI (within one slot) and pub/sub. Where the two differ — a command without keys
+ * goes to any one master, SCAN sees one node, WAIT must go to the master that took the write —
+ * the callers ask `isCluster` (see forEachMaster and waitForReplicas).
+ */
 export function createRedis(url: string, role: RedisRole, connectionName?: string): Redis {
-  const client = new Redis(url, { ...redisOptionsFor(role), connectionName, lazyConnect: false });
+  const client = connect(parseRedisDeployment(url), role, connectionName);
   // Errors surface through the commands that fail; an unhandled 'error' event would crash the process.
   client.on('error', () => undefined);
-  return client;
+  return client as Redis;
+}
+
+/** Runs `operation` on every master: once on a single server, on each primary of a Cluster (e.g. for SCAN). */
+export async function forEachMaster(client: Redis | Cluster, operation: (node: Redis) => Promise<void>): Promise<void> {
+  if (!isCluster(client)) return operation(client);
+  for (const node of client.nodes('master')) await operation(node);
 }

@@ -1,8 +1,16 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { QueueUnavailableError } from '../errors/queue-unavailable.error';
 import { RedisOutOfMemoryError } from '../errors/redis-out-of-memory.error';
 
-const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|MaxRetriesPerRequest|Reached the max retries/i;
+// The last line: a failover in progress (a demoted or loading primary, a Cluster moving slots).
+const CONNECTION_ERROR = new RegExp(
+  [
+    "Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|MaxRetriesPerRequest|Reached the max retries",
+    "All sentinels are unreachable|Cluster isn't ready|None of startup nodes is available|Failed to refresh slots cache",
+    '^(READONLY|LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN) ',
+  ].join('|'),
+  'i',
+);
 
 /** True for errors that mean "Redis is not reachable", as opposed to a bad command. */
 export function isConnectionError(error: unknown): boolean {
@@ -26,7 +34,7 @@ export function isOutOfMemoryError(error: unknown): boolean {
 const FIRST_CONNECT = new Set(['wait', 'connecting', 'connect']);
 
 /** Resolves when the client is ready to take commands. */
-export function whenReady(client: Redis): Promise<void> {
+export function whenReady(client: Redis | Cluster): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => client.once('ready', () => resolve()));
 }
@@ -36,7 +44,7 @@ export function whenReady(client: Redis): Promise<void> {
  * ready and after `timeoutMs` otherwise, so callers answer 503 instead of hanging. A write that
  * Redis refuses for lack of memory becomes RedisOutOfMemoryError (also a 503, with its own message).
  */
-export async function withRedisDeadline<T>(client: Redis, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
+export async function withRedisDeadline<T>(client: Redis | Cluster, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
   // A connection that was lost fails at once; one still opening for the first time is awaited.
   if (client.status !== 'ready' && !FIRST_CONNECT.has(client.status)) throw new QueueUnavailableError(client.status);
   let timer: NodeJS.Timeout | undefined;
