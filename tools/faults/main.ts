@@ -107,6 +107,10 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${table(results)}\n\n${explanations(results)}\n`);
+  const findings = results.flatMap((r) => r.notes.filter((n) => n.startsWith('FINDING')).map((n) => `${r.id} ${n.slice('FINDING: '.length)}`));
+  if (findings.length) console.log(`findings (the service misbehaved, though nothing acknowledged was lost):\n${findings.map((f) => `  - ${f}`).join('\n')}\n`);
+  const lostRows = results.filter((r) => r.audit && lostOf(r.audit) > 0);
+  console.log(lostRows.length ? `LOST: ${lostRows.map((r) => `${r.id} ${r.title}: ${lostOf(r.audit!)}${r.lossAllowedBy ? ` (${r.lossAllowedBy})` : ''}`).join('; ')}` : 'no acknowledged job was lost');
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${runDir}`);
   const failing = results.filter((r) => (r.audit && lostOf(r.audit) > 0 && !r.lossAllowedBy) || r.skipped?.startsWith('error'));
   killAll();

@@ -31,7 +31,7 @@ export const workerKill: Fault = {
       await Promise.all(restarts);
       await sleep(gapMs);
       const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-      const notes = standardNotes(cluster, audit);
+      const notes = standardNotes(cluster, audit, 'the killed worker had fetched the page but not recorded the outcome; its lock expired and the stalled check gave the job to another worker');
       notes.unshift(`10 kills ${gapMs / 1000} s apart over 3 workers; each killed worker restarted at once`);
       if (audit.deadLetter)
         notes.push('a job whose worker dies more than maxStalledCount (2) times is dead-lettered by design ("stalled too often"), and can be replayed with POST /workers/jobs/:id/retry');

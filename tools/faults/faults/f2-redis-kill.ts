@@ -17,7 +17,7 @@ async function killRedis(ctx: FaultContext, fsync: FsyncPolicy): Promise<FaultRe
     await redis.start();
     await sleep(ctx.quick ? 4000 : 10000);
     const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-    const notes = standardNotes(cluster, audit);
+    const notes = standardNotes(cluster, audit, 'attempts running when Redis died could not record their outcome or renew their lock, and were run again once it was back');
     notes.unshift(`${acceptedBefore} jobs were acknowledged before the kill`);
     notes.push(
       fsync === 'everysec'

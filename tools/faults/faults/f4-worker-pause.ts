@@ -25,7 +25,7 @@ export const workerPause: Fault = {
       }
       await sleep(3000);
       const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-      const notes = standardNotes(cluster, audit);
+      const notes = standardNotes(cluster, audit, 'the paused worker\'s locks expired, another worker ran its jobs, and the paused one finished its own fetch when resumed (its late outcome must be fenced off)');
       notes.unshift(`${rounds} pauses of ${(2 * LOCK_DURATION_MS) / 1000} s (WORKER_LOCK_DURATION_MS=${LOCK_DURATION_MS})`);
       return [{ id: 'F4', title: this.title, audit, notes }];
     } finally {

@@ -36,7 +36,7 @@ async function failover(ctx: FaultContext, waitReplicas: number): Promise<FaultR
     ctx.log(rejoined ? `F6: old primary (port ${before}) back as a replica` : 'F6: the old primary did not rejoin as a replica within 30 s');
     await sleep(ctx.quick ? 4000 : 10000);
     const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-    const notes = standardNotes(cluster, audit);
+    const notes = standardNotes(cluster, audit, 'attempts running across the failover lost their lock or their outcome write and were run again');
     notes.unshift(
       `${promoted ? `failover took ${(failoverMs / 1000).toFixed(1)} s (down-after 1 s)` : 'the Sentinels did not promote the replica within 30 s'}; the old primary ${rejoined ? 'rejoined as a replica' : 'did not rejoin'}`,
     );

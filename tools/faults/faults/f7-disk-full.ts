@@ -94,7 +94,7 @@ export const diskFull: Fault = {
       await sleep(ctx.quick ? 4000 : 10000);
       const healthAfter = await health(cluster.api.url);
       const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-      const notes = standardNotes(cluster, audit);
+      const notes = standardNotes(cluster, audit, 'attempts that finished while the disk was full could not record their outcome (MISCONF) and were run again');
       notes.unshift(`while full: ${acceptedDuring} submissions acknowledged, ${refusedDuring} refused; GET /health during: ${healthDuring}; after: ${healthAfter}`);
       notes.push(diskLogNote(readFileSync(cluster.api.process!.logPath, 'utf8')));
       return [{ id: 'F7', title: this.title, audit, notes }];

@@ -110,7 +110,7 @@ export class Cluster {
 }
 
 /** The usual notes of a row: client errors, back-pressure, run-twice, failures, losses. */
-export function standardNotes(cluster: Cluster, audit: Audit): string[] {
+export function standardNotes(cluster: Cluster, audit: Audit, whyTwice = 'an attempt cut off by the fault is run again'): string[] {
   const notes: string[] = [];
   const errors = cluster.ledger.errorSummary();
   if (errors.length) notes.push(`client saw ${audit.refused} errors: ${errors.join('; ')}`);
@@ -118,7 +118,7 @@ export function standardNotes(cluster: Cluster, audit: Audit): string[] {
   if (internal) notes.push(`FINDING: ${internal} answers were 500 Internal server error, not a 503 saying what is wrong with Redis`);
   if (cluster.load.skipped) notes.push(`${cluster.load.skipped} submissions not sent: 200 were already waiting for an answer`);
   if (audit.runTwice)
-    notes.push(`run-twice: ${audit.runTwice} jobs fetched more than once (${audit.extraRuns} extra fetches); delivery is at-least-once: an attempt cut off by the fault is run again`);
+    notes.push(`run-twice: ${audit.runTwice} jobs fetched more than once (${audit.extraRuns} extra fetches); delivery is at-least-once: ${whyTwice}`);
   if (audit.refused)
     notes.push(`after the fault the client resent the ${audit.refused} refused submissions with the same Idempotency-Key: ${audit.resent.replayed} replayed a job the error had in fact created, ${audit.resent.fresh} created it then, ${audit.resent.failed} failed again`);
   const resendErrors = new Map<string, number>();
