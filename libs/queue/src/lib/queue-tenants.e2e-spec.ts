@@ -1,8 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { connectTestRedis, deleteKeysWithPrefix, findKeys, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobValidationError } from './errors/job-validation.error';
@@ -60,7 +60,7 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
 
   beforeEach(() => {
     prefix = uniquePrefix('tenants');
-    redis = new Redis(url);
+    redis = connectTestRedis(url);
   });
 
   afterEach(async () => {
@@ -205,7 +205,7 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     delete data.record['tenant'];
     await redis.hset(key, 'data', JSON.stringify(data));
     await redis.hdel(key, 'rt_search');
-    const listIndexes = await redis.keys(`${first.keys.base}rt:ix:*`);
+    const listIndexes = await findKeys(url, `${first.keys.base}rt:ix:*`);
     await redis.del(first.keys.tenantIndex('default'), first.keys.tenants, first.keys.facets, first.keys.indexesReady, ...listIndexes);
     expect((await first.listJobs({ tenant: 'default' })).total).toBe(0);
 

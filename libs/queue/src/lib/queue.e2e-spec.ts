@@ -1,7 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
-import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { deleteKeysWithPrefix, forEachServer, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
 import { HandlerRegistryError } from './errors/handler-registry.error';
 import { JobNotFoundError } from './errors/job-not-found.error';
@@ -273,14 +272,14 @@ describe('QueueModule (real Redis, real bull)', () => {
   });
 
   it('closes every Redis connection it opened when the app closes (a closed app leaves nothing reconnecting)', async () => {
+    // On a Cluster a client connects to the nodes it sends commands to: every primary is asked.
     const riptideConnections = async () => {
-      const client = new Redis(url);
-      try {
-        const list = (await client.client('LIST')) as string;
-        return list.split('\n').filter((line) => / name=riptide-/.test(line)).map((line) => /name=(\S+)/.exec(line)![1]);
-      } finally {
-        client.disconnect();
-      }
+      const names: string[] = [];
+      await forEachServer(url, async (server) => {
+        const list = (await server.client('LIST')) as string;
+        names.push(...list.split('\n').filter((line) => / name=riptide-/.test(line)).map((line) => /name=(\S+)/.exec(line)![1]));
+      });
+      return names;
     };
     const before = (await riptideConnections()).length;
     const app = await boot(2);

@@ -1,5 +1,6 @@
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { connectTestRedis } from '@riptide/testing';
 import {
   BatchCrawlJob,
   CustomJobHandler,
@@ -30,7 +31,7 @@ export interface ExecutionRecord {
 export const executionLogKey = (prefix: string): string => `${prefix}:test:executions`;
 
 export async function readExecutions(url: string, prefix: string): Promise<ExecutionRecord[]> {
-  const client = new Redis(url);
+  const client = connectTestRedis(url);
   try {
     return (await client.lrange(executionLogKey(prefix), 0, -1)).map((line) => JSON.parse(line) as ExecutionRecord);
   } finally {
@@ -65,7 +66,7 @@ export class TestJobHandlers {
   private readonly redis: Redis;
 
   constructor(private readonly options: TestJobHandlersOptions) {
-    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.redis = connectTestRedis(options.redisUrl, { maxRetriesPerRequest: null });
   }
 
   private async log(context: JobContext, jobName: string, payload: Payload): Promise<void> {

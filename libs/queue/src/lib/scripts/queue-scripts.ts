@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
+import { defineRoutedScript } from '../redis/cluster-routing.util';
 import { QueueKeys } from '../redis/queue-keys';
 import { AttemptScriptName, attemptScripts } from './attempt.script';
 import { hookedBullScripts } from './bull-hooks.script';
@@ -243,13 +244,13 @@ return {reply[1], changed, dropped}
 
 export const QUEUE_SCRIPTS = {
   riptideSubmit: { numberOfKeys: 6, lua: SUBMIT },
-  riptideJobViews: { numberOfKeys: 0, lua: JOB_VIEWS },
+  riptideJobViews: { numberOfKeys: 1, lua: JOB_VIEWS, routed: true },
   riptideListPage: { numberOfKeys: 1, lua: LIST_PAGE },
   riptideSearchChunk: { numberOfKeys: 1, lua: SEARCH_CHUNK },
   riptideCancel: { numberOfKeys: 8, lua: CANCEL },
   riptideReplay: { numberOfKeys: 6, lua: REPLAY },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
-  riptideReconcileStep: { numberOfKeys: 0, lua: RECONCILE_STEP },
+  riptideReconcileStep: { numberOfKeys: 1, lua: RECONCILE_STEP, routed: true },
 } as const;
 
 export type QueueScriptName = keyof typeof QUEUE_SCRIPTS;
@@ -270,7 +271,10 @@ export type ScriptedPipeline = ChainableCommander & { [K in QueueScriptName]: Sc
 export function defineQueueScripts(client: Redis, keys: QueueKeys): ScriptedRedis {
   const library = jobIndexLibrary(keys.base);
   for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
-    if (!(name in client)) client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: `${library}${script.lua}` });
+    if (name in client) continue;
+    // `routed`: callers pass ARGV only; the facets key takes the call to the queue's Cluster slot.
+    if ('routed' in script) defineRoutedScript(client, name, `${library}${script.lua}`, keys.facets);
+    else client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: `${library}${script.lua}` });
   }
   for (const script of [...attemptScripts(keys.base), ...hookedBullScripts(keys.base)]) {
     if (!(script.name in client)) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
