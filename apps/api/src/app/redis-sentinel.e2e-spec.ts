@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { FixtureSite, SentinelDeployment, startFixtureSite, startSentinelDeployment, uniquePrefix, waitFor } from '@riptide/testing';
+import { loadHostConfig } from '@riptide/host';
 import { bootApi, testEnv } from './test-app.util';
 
 /** What a steady stream of submissions saw across a failover. */
@@ -79,9 +80,18 @@ describe('Redis Sentinel: the service follows a failover (real primary, replicas
     await site.close();
   });
 
+  /** Boots the API host on the deployment, named as an operator would: REDIS_SENTINELS and REDIS_SENTINEL_NAME. */
   const boot = async (extra: Record<string, string> = {}) => {
-    const url = (deployment as SentinelDeployment).url;
-    app = await bootApi(url, testEnv(uniquePrefix('sentinel'), { REDIS_URL: url, WORKER_POOL_SIZE: '2', ...extra }));
+    const { sentinels, name } = deployment as SentinelDeployment;
+    const env = testEnv(uniquePrefix('sentinel'), {
+      REDIS_SENTINELS: sentinels.map((sentinel) => sentinel.address).join(','),
+      REDIS_SENTINEL_NAME: name,
+      WORKER_POOL_SIZE: '2',
+      ...extra,
+    });
+    const url = loadHostConfig(env).redisUrl as string;
+    expect(url).toBe((deployment as SentinelDeployment).url);
+    app = await bootApi(url, env);
     return app;
   };
 
