@@ -15,13 +15,15 @@ interface FailoverRun {
 const FOLLOW_WITHIN_MS = 15000;
 
 /**
- * Submits one job after another (one at a time, as a steady client would) until `stop` resolves,
- * killing the primary once `killAfter` jobs were accepted. Refusals (503 while no primary is
- * reachable) are counted, never retried, so every accepted job is one the service vouched for.
+ * Submits one job after another (one at a time, as a steady client would) until shortly after the
+ * service takes submissions again, running `failPrimary` (which resolves once the primary is dead)
+ * beside them once `startAfter` jobs were accepted. Refusals (503 while no primary is reachable)
+ * are counted, never retried, so every accepted job is one the service vouched for.
  */
-async function submitThroughFailover(app: NestFastifyApplication, site: FixtureSite, deployment: SentinelDeployment, killAfter: number): Promise<FailoverRun> {
+async function submitThroughFailover(app: NestFastifyApplication, site: FixtureSite, failPrimary: () => Promise<void>, startAfter = 20): Promise<FailoverRun> {
   const accepted: string[] = [];
   let refused = 0;
+  let failing: Promise<void> | undefined;
   let killedAt = 0;
   let recoveredAt = 0;
   const deadline = Date.now() + 60000;
@@ -36,16 +38,28 @@ async function submitThroughFailover(app: NestFastifyApplication, site: FixtureS
       expect(response.status).toBe(503);
       refused++;
     }
-    if (!killedAt && accepted.length === killAfter) {
-      await deployment.primary.kill('SIGKILL');
-      killedAt = Date.now();
-    }
+    if (!failing && accepted.length === startAfter) failing = failPrimary().then(() => void (killedAt = Date.now()));
     // Keep submitting a little after the recovery, so jobs accepted by the new primary are in the count.
     if (recoveredAt && Date.now() - recoveredAt > 1000) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  await failing;
   return { accepted, refused, recoveryMs: recoveredAt ? recoveredAt - killedAt : Infinity };
 }
+
+/** A crash of the primary: SIGKILL, nothing flushed or handed over. */
+const crashPrimary = (deployment: SentinelDeployment) => () => deployment.primary.kill('SIGKILL');
+
+/**
+ * A crash of the primary while its replicas lag: they stall (SIGSTOP) for 1.5 s, during which the
+ * primary alone takes writes, then the primary dies and the replicas run on, one to be promoted.
+ */
+const crashPrimaryAheadOfReplicas = (deployment: SentinelDeployment) => async () => {
+  deployment.replicas.forEach((replica) => replica.pause());
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await deployment.primary.kill('SIGKILL');
+  deployment.replicas.forEach((replica) => replica.resume());
+};
 
 /** Waits until every accepted job has finished; returns the ids the service no longer knows (lost). */
 async function lostJobs(app: NestFastifyApplication, ids: string[]): Promise<string[]> {
@@ -98,7 +112,7 @@ describe('Redis Sentinel: the service follows a failover (real primary, replicas
   it(`takes submissions from the new primary within ${FOLLOW_WITHIN_MS / 1000} s of a SIGKILL, and finishes the jobs`, async () => {
     deployment = await startSentinelDeployment({ replicas: 1, sentinels: 3 });
     const api = await boot();
-    const run = await submitThroughFailover(api, site, deployment, 20);
+    const run = await submitThroughFailover(api, site, crashPrimary(deployment));
     expect(run.recoveryMs).toBeLessThan(FOLLOW_WITHIN_MS);
     expect(await deployment.currentPrimary()).toBe(deployment.replicas[0].address);
     const lost = await lostJobs(api, run.accepted);
@@ -113,7 +127,7 @@ describe('Redis Sentinel: the service follows a failover (real primary, replicas
     // Two replicas, so the promoted one still has a replica to confirm writes to after the failover.
     deployment = await startSentinelDeployment({ replicas: 2, sentinels: 3 });
     const api = await boot({ REDIS_WAIT_REPLICAS: '1' });
-    const run = await submitThroughFailover(api, site, deployment, 20);
+    const run = await submitThroughFailover(api, site, crashPrimary(deployment));
     expect(run.recoveryMs).toBeLessThan(FOLLOW_WITHIN_MS);
     const lost = await lostJobs(api, run.accepted);
     process.stdout.write(
@@ -121,4 +135,29 @@ describe('Redis Sentinel: the service follows a failover (real primary, replicas
     );
     expect(lost).toEqual([]);
   }, 120000);
+
+  describe('when the primary dies ahead of its replicas', () => {
+    const lagging = async (extra: Record<string, string>) => {
+      deployment = await startSentinelDeployment({ replicas: 2, sentinels: 3 });
+      const api = await boot(extra);
+      const run = await submitThroughFailover(api, site, crashPrimaryAheadOfReplicas(deployment));
+      expect(run.recoveryMs).toBeLessThan(FOLLOW_WITHIN_MS);
+      const lost = await lostJobs(api, run.accepted);
+      process.stdout.write(
+        `sentinel failover, replicas behind (${extra['REDIS_WAIT_REPLICAS'] ? 'REDIS_WAIT_REPLICAS=1' : 'no WAIT'}): recovered in ${run.recoveryMs} ms; ${run.accepted.length} accepted, ${run.refused} refused (503), ${lost.length} accepted jobs lost\n`,
+      );
+      return { run, lost };
+    };
+
+    it('without REDIS_WAIT_REPLICAS, jobs it acknowledged meanwhile are lost (what the setting is for)', async () => {
+      const { lost } = await lagging({});
+      expect(lost.length).toBeGreaterThan(0);
+    }, 120000);
+
+    it('with REDIS_WAIT_REPLICAS=1, it refuses them instead (503), and loses none it acknowledged', async () => {
+      const { run, lost } = await lagging({ REDIS_WAIT_REPLICAS: '1' });
+      expect(run.refused).toBeGreaterThan(0);
+      expect(lost).toEqual([]);
+    }, 120000);
+  });
 });

@@ -88,6 +88,16 @@ export class RedisNodeProcess {
     await exited;
   }
 
+  /** Freezes the process (SIGSTOP): it holds its connections but answers nothing, like a stalled server. */
+  pause(): void {
+    if (this.alive) this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    if (this.alive) this.child?.kill('SIGCONT');
+  }
+
   /** Stops the process and removes its folder. */
   async stop(): Promise<void> {
     await this.kill('SIGKILL');
