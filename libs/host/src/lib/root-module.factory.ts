@@ -108,6 +108,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
         maxSchedules: config.schedulerMaxSchedules,
         minIntervalSecs: config.schedulerMinIntervalSecs,
         enabled: config.workerEnableScheduler,
+        replicaWait: { replicas: config.redisWaitReplicas },
       }),
     );
   if (role === 'api')

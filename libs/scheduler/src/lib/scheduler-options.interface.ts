@@ -1,6 +1,7 @@
+import type { ReplicaWait } from '@riptide/queue';
 /** Options of SchedulerModule.forRoot / forRootAsync. */
 export interface SchedulerModuleOptions {
-  /** Redis URL (redis:// or rediss://); the same Redis as the queue. */
+  /** Redis URL (as QueueModule's: redis://, rediss://, redis-sentinel://, redis-cluster://); the same Redis as the queue. */
   redisUrl: string;
   /** Key prefix; schedules live under `<prefix>:scheduler:`. Default `riptide`. */
   prefix?: string;
@@ -20,7 +21,12 @@ export interface SchedulerModuleOptions {
   fireLogSize?: number;
   /** Identifies this process in the fire log. Default `<host>:<pid>`. */
   instanceId?: string;
+  /**
+   * Replicas that must hold a schedule's creation, change or removal before it is acknowledged
+   * (REDIS_WAIT_REPLICAS), and how long to wait for them. Default: none, 1000 ms.
+   */
+  replicaWait?: { replicas: number; timeoutMs?: number };
 }
 
 /** Options with every default applied. */
-export type ResolvedSchedulerOptions = Required<SchedulerModuleOptions>;
+export type ResolvedSchedulerOptions = Required<Omit<SchedulerModuleOptions, 'replicaWait'>> & { replicaWait: ReplicaWait };

@@ -219,6 +219,14 @@ describe('SchedulerModule (real Redis)', () => {
     });
   });
 
+  it('with replicaWait, answers QueueUnavailableError when too few replicas confirm a schedule write', async () => {
+    // The test Redis has no replicas: WAIT 1 times out, so the creation is not acknowledged.
+    const { scheduler } = await boot({ replicaWait: { replicas: 1, timeoutMs: 200 } });
+    await expect(scheduler.create(input())).rejects.toBeInstanceOf(QueueUnavailableError);
+    const { scheduler: unwaited } = await boot({ replicaWait: { replicas: 0 } });
+    await expect(unwaited.create(input())).resolves.toMatchObject({ name: 'nightly crawl' });
+  });
+
   it('reports health: schedules, whether this process fires them, overdue slots', async () => {
     const firing = await boot({ enabled: true });
     const idle = await boot();

@@ -12,6 +12,7 @@ import {
   RetryConfig,
   TenantScope,
   inTenantScope,
+  waitForReplicas,
   withRedisDeadline,
 } from '@riptide/queue';
 import { checkCron, canonicalTimezone, nextSlot } from './cron/cron-schedule.util';
@@ -119,6 +120,7 @@ export class SchedulerService {
         this.keys.scheduleBase,
       ),
     );
+    await waitForReplicas(this.redis, this.options.replicaWait);
     if (created === 0) throw new ScheduleLimitError(this.options.maxSchedules);
     if (created === -1) throw new TenantScheduleQuotaError(def.tenant, options.maxSchedulesOfTenant ?? 0);
     // 2: a schedule with this id exists already (the caller's retry); it is answered as it stands.
@@ -182,6 +184,7 @@ export class SchedulerService {
           resetSlot ? '1' : '0',
         ),
       );
+      await waitForReplicas(this.redis, this.options.replicaWait);
       if (outcome === -1) throw new ScheduleNotFoundError(id);
       if (outcome === 1) return this.get(id, scope);
     }
@@ -196,6 +199,7 @@ export class SchedulerService {
     if (!(await this.visible(id, scope))) throw new ScheduleNotFoundError(id);
     const k = this.keys;
     const existed = await this.guard(() => this.redis.schedDelete(k.index, k.schedule(id), k.due, k.fires(id), id));
+    await waitForReplicas(this.redis, this.options.replicaWait);
     if (!existed) throw new ScheduleNotFoundError(id);
   }
 
