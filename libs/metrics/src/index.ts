@@ -1,6 +1,6 @@
 export { MetricsModule } from './lib/metrics.module';
 export { METRICS_OPTIONS_TYPE, METRICS_ASYNC_OPTIONS_TYPE } from './lib/metrics.module-definition';
-export type { MetricsModuleOptions, SchedulerHealthProbe } from './lib/metrics-options.interface';
+export type { EmbeddedRedisProbe, MetricsModuleOptions, SchedulerHealthProbe } from './lib/metrics-options.interface';
 export { MetricsOptionsError } from './lib/metrics-options.error';
 export { MetricsService } from './lib/metrics.service';
 export type { MetricsSnapshot, JobTypeStats, LatencySummary } from './lib/metrics.service';

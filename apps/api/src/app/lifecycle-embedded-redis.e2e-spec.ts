@@ -66,7 +66,7 @@ describe('Host lifecycle: the embedded redis-server', () => {
     expect(await jobIdOf(next, jobId)).toBe(jobId);
   });
 
-  it('restarts its redis-server on the same port when it dies, says so in its log and in /metrics, and serves again', async () => {
+  it('restarts its redis-server on the same port when it dies, says so in its log, /metrics and /health, and serves again', async () => {
     const dataDir = harness.newDataDir();
     const host = await harness.boot(dataDir);
     const jobId = await submitJob(host);
@@ -80,6 +80,8 @@ describe('Host lifecycle: the embedded redis-server', () => {
     const metrics = await (await fetch(`${host.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^riptide_embedded_redis_restarts_total 1$/m);
     expect(metrics).toMatch(/^riptide_embedded_redis_up 1$/m);
+    const health = (await (await fetch(`${host.baseUrl}/health`)).json()) as { details: { redis: Record<string, unknown> } };
+    expect(health.details.redis).toMatchObject({ status: 'up', embedded_server: { running: true, restarts: 1, last_restart_at: expect.any(String) } });
     expect(await jobIdOf(host, jobId)).toBe(jobId);
     expect(await submitJob(host)).toEqual(expect.any(String));
   });

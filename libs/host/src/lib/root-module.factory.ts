@@ -45,11 +45,13 @@ function embeddedRedisMetricsModule(server: EmbeddedRedisServer, metrics: Dynami
  */
 export function createRootModule(config: HostConfig, redisUrl: string, role: HostRole, logger: PinoLogger = createHostLogger(config)): DynamicModule {
   const runsWorkers = config.workerPoolSize > 0;
+  const embedded = embeddedRedisAt(redisUrl);
   // Every process records its job events and (when it runs workers) heartbeats.
-  // The scheduler's runner (where this process has one) feeds the `scheduler` health indicator.
+  // The scheduler's runner (where this process has one) feeds the `scheduler` health indicator,
+  // the embedded redis-server (where this process runs one) the `redis` one.
   const metrics = MetricsModule.forRootAsync({
     inject: [{ token: ScheduleRunner, optional: true }],
-    useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner }),
+    useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner, embeddedRedis: embedded ?? undefined }),
   });
   const imports: DynamicModule['imports'] = [
     QueueModule.forRoot({
@@ -79,7 +81,6 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
     PinoBindingModule,
     RedisMemoryCheckModule,
   ];
-  const embedded = embeddedRedisAt(redisUrl);
   if (embedded) imports.push(embeddedRedisMetricsModule(embedded, metrics));
   if (runsWorkers)
     imports.push(

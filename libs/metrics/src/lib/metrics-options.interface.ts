@@ -4,6 +4,11 @@ export interface SchedulerHealthProbe {
   checkHealth(): Promise<{ healthy: boolean; details?: Record<string, string | number | boolean | null> }>;
 }
 
+/** What a host that runs its own redis-server tells the `redis` health indicator about it. */
+export interface EmbeddedRedisProbe {
+  status(): { running: boolean; restarts: number; lastRestartAt?: Date | null };
+}
+
 /** Options of MetricsModule.forRoot / forRootAsync. QueueModule must be global in the application. */
 export interface MetricsModuleOptions {
   /** How often a worker process writes its heartbeat. Default 5000. */
@@ -16,6 +21,8 @@ export interface MetricsModuleOptions {
   eventLoopDelayThresholdMs?: number;
   /** Scheduler health; absent = the `scheduler` indicator reports "not configured" and is up. */
   scheduler?: SchedulerHealthProbe;
+  /** The host's embedded redis-server, when it runs one: its restarts show in the `redis` health entry. */
+  embeddedRedis?: EmbeddedRedisProbe;
   /** Prefix of the Prometheus metric names. Default `riptide_`. */
   prometheusPrefix?: string;
   /** Also export prom-client's process metrics (CPU, memory, event loop, GC). Default true. */
@@ -23,6 +30,7 @@ export interface MetricsModuleOptions {
 }
 
 /** Options with every default applied. */
-export interface ResolvedMetricsOptions extends Required<Omit<MetricsModuleOptions, 'scheduler'>> {
+export interface ResolvedMetricsOptions extends Required<Omit<MetricsModuleOptions, 'scheduler' | 'embeddedRedis'>> {
   scheduler?: SchedulerHealthProbe;
+  embeddedRedis?: EmbeddedRedisProbe;
 }

@@ -1,5 +1,6 @@
 export const MetricsMessages = {
   redisUnreachable: 'Redis is not reachable',
+  redisCannotPersist: 'Redis cannot write to its disk (full or read-only) and refuses writes until that is fixed',
   redisNearlyFull: (percent: number) => `Redis uses ${percent}% of its maxmemory; when it is full, writes are refused and submissions answer 503`,
   queueStalled: (waiting: number, seconds: number) => `${waiting} job(s) waiting and no job started in the last ${seconds} s`,
   noHealthyWorker: (waiting: number) => `${waiting} job(s) waiting and no healthy worker process`,

@@ -17,6 +17,7 @@ export function resolveMetricsOptions(options: MetricsModuleOptions = {}): Resol
     prometheusPrefix: options.prometheusPrefix ?? 'riptide_',
     defaultMetrics: options.defaultMetrics ?? true,
     scheduler: options.scheduler,
+    embeddedRedis: options.embeddedRedis,
   };
   const positive: (keyof ResolvedMetricsOptions)[] = ['heartbeatIntervalMs', 'queueStallAfterMs', 'eventLoopDelayThresholdMs'];
   for (const name of positive)

@@ -29,6 +29,7 @@ export const QueueMessages = {
   aboveCeiling: (max: number, setting: string) => `must be at most ${max} (${setting})`,
   robotsOverrideRefused: (setting: string) => `may be false only where ${setting}=true`,
   redisOutOfMemory: 'Redis is out of memory',
+  redisCannotPersist: 'Redis cannot write to its disk (full or read-only) and refuses writes until that is fixed',
   evictingRedis: (policy: string) =>
     `Redis maxmemory-policy is ${policy}: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction`,
 } as const;

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { QueueUnavailableError } from '../errors/queue-unavailable.error';
+import { RedisCannotPersistError } from '../errors/redis-cannot-persist.error';
 import { RedisOutOfMemoryError } from '../errors/redis-out-of-memory.error';
 
 // The last line: a failover in progress (a demoted or loading primary, a Cluster moving slots).
@@ -31,6 +32,18 @@ export function isOutOfMemoryError(error: unknown): boolean {
   return Array.isArray(previous) && previous.some(isOutOfMemoryError);
 }
 
+// Redis's reply while it cannot write its AOF or RDB file (disk full or read-only); it then refuses
+// every write, and under an AOF error even PING. Not anchored, for the same reason as OOM.
+const CANNOT_PERSIST = /(^|\W)MISCONF /;
+
+/** True when Redis refused a command because it cannot persist to its disk. */
+export function isCannotPersistError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (CANNOT_PERSIST.test(error.message)) return true;
+  const previous = (error as { previousErrors?: unknown }).previousErrors;
+  return Array.isArray(previous) && previous.some(isCannotPersistError);
+}
+
 const FIRST_CONNECT = new Set(['wait', 'connecting', 'connect']);
 
 /** Resolves when the client is ready to take commands. */
@@ -42,7 +55,8 @@ export function whenReady(client: Redis | Cluster): Promise<void> {
 /**
  * Runs a Redis operation that must answer quickly: fails at once when the connection is not
  * ready and after `timeoutMs` otherwise, so callers answer 503 instead of hanging. A write that
- * Redis refuses for lack of memory becomes RedisOutOfMemoryError (also a 503, with its own message).
+ * Redis refuses for lack of memory becomes RedisOutOfMemoryError, one refused because Redis cannot
+ * write to its disk RedisCannotPersistError (both 503, each with its own message).
  */
 export async function withRedisDeadline<T>(client: Redis | Cluster, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
   // A connection that was lost fails at once; one still opening for the first time is awaited.
@@ -57,6 +71,7 @@ export async function withRedisDeadline<T>(client: Redis | Cluster, timeoutMs: n
   } catch (error) {
     if (isConnectionError(error)) throw new QueueUnavailableError((error as Error).message);
     if (isOutOfMemoryError(error)) throw new RedisOutOfMemoryError();
+    if (isCannotPersistError(error)) throw new RedisCannotPersistError();
     throw error;
   } finally {
     clearTimeout(timer);

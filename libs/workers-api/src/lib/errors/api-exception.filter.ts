@@ -7,6 +7,7 @@ import {
   JobStateConflictError,
   JobValidationError,
   QueueUnavailableError,
+  RedisCannotPersistError,
   RedisOutOfMemoryError,
 } from '@riptide/queue';
 
@@ -31,6 +32,7 @@ const DOMAIN_STATUS: [new (...args: never[]) => Error, number][] = [
   [JobStateConflictError, HttpStatus.CONFLICT],
   [QueueUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
   [RedisOutOfMemoryError, HttpStatus.SERVICE_UNAVAILABLE],
+  [RedisCannotPersistError, HttpStatus.SERVICE_UNAVAILABLE],
 ];
 
 /** Lets another library (the scheduler) map its own domain errors without a dependency cycle. */
@@ -54,17 +56,27 @@ export function toErrorBody(exception: unknown): ApiErrorBody {
   return errorBody(500, 'Internal server error');
 }
 
+const STORE_STATES = [QueueUnavailableError, RedisOutOfMemoryError, RedisCannotPersistError];
+/** A Redis that cannot write its disk needs an operator: said in the log once a minute while it lasts. */
+const CANNOT_PERSIST_LOG_EVERY_MS = 60_000;
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
+  private cannotPersistLoggedAt = 0;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const body = toErrorBody(exception);
-    // Redis being away or full is a state of the store, reported by /health, not a bug to log per request.
-    if (body.statusCode >= 500 && !(exception instanceof QueueUnavailableError) && !(exception instanceof RedisOutOfMemoryError)) {
+    if (exception instanceof RedisCannotPersistError && Date.now() - this.cannotPersistLoggedAt >= CANNOT_PERSIST_LOG_EVERY_MS) {
+      this.cannotPersistLoggedAt = Date.now();
+      this.logger.error(`${exception.message}: submissions get 503 until the Redis data folder has space (or is writable) again`);
+    }
+    // Redis being away, full or unable to write its disk is a state of the store, reported by /health
+    // (and logged there, once), not a bug to log per request.
+    if (body.statusCode >= 500 && !STORE_STATES.some((type) => exception instanceof type)) {
       const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
       this.logger.error({ msg: 'request failed', reqId: request.id, req: { method: request.method, url: request.url }, err: exception });
     }

@@ -52,7 +52,13 @@ export class IdempotentRequests {
     const pending: IdempotencyRecord = { state: 'pending', fingerprint, owner: randomUUID() };
     const deadline = Date.now() + this.options.idempotencyWaitMs;
     for (;;) {
-      const found = await this.store.reserve(recordKey, pending, PENDING_TTL_MS);
+      const found = await this.store.reserve(recordKey, pending, PENDING_TTL_MS).catch((error: unknown) => {
+        // The reservation may still land after this request gave up (a stalled Redis runs the
+        // command once it wakes): a release sent now runs right behind it on the same connection,
+        // so a retry with this key is not told "still being processed" for a minute.
+        void this.store.release(recordKey, pending).catch(() => undefined);
+        throw error;
+      });
       if (!found) return this.runReserved(request, recordKey, pending, execute);
       if (found.fingerprint !== fingerprint)
         throw new UnprocessableEntityException('This Idempotency-Key was already used with a different request; use a new key for a new request');
@@ -79,7 +85,14 @@ export class IdempotentRequests {
       await this.store.release(recordKey, pending).catch(() => undefined);
       throw error;
     }
-    await this.store.complete(recordKey, { state: 'done', fingerprint: pending.fingerprint, body }, this.options.idempotencyTtlSecs);
+    try {
+      await this.store.complete(recordKey, { state: 'done', fingerprint: pending.fingerprint, body }, this.options.idempotencyTtlSecs);
+    } catch {
+      // What the request did is done and its answer is true; only its record for replays is
+      // missing. Without the reservation, a retry runs again with the same derived ids and finds
+      // the same job or schedule, so it gets the same answer.
+      await this.store.release(recordKey, pending).catch(() => undefined);
+    }
     return body;
   }
 }

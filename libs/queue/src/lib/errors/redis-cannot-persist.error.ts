@@ -1,0 +1,13 @@
+import { QueueMessages } from '../queue.messages';
+
+/**
+ * Redis refused a write because it cannot persist (MISCONF: its AOF or RDB file cannot be written,
+ * the disk is full or read-only). The write was not performed; the caller may try again once an
+ * operator has fixed the disk.
+ */
+export class RedisCannotPersistError extends Error {
+  constructor() {
+    super(QueueMessages.redisCannotPersist);
+    this.name = 'RedisCannotPersistError';
+  }
+}
