@@ -51,11 +51,16 @@ async function submitThroughFailover(app: NestFastifyApplication, site: FixtureS
 const crashPrimary = (deployment: SentinelDeployment) => () => deployment.primary.kill('SIGKILL');
 
 /**
- * A crash of the primary while its replicas lag: they stall (SIGSTOP) for 1.5 s, during which the
- * primary alone takes writes, then the primary dies and the replicas run on, one to be promoted.
+ * A crash of the primary while its replicas lag: they stall (SIGSTOP) and lose their link for
+ * 1.5 s, during which the primary alone takes writes, then the primary dies and the replicas run
+ * on, one to be promoted. The link is cut, not only stalled: what the kernel had buffered for a
+ * stalled replica would otherwise still reach it after the primary died.
  */
 const crashPrimaryAheadOfReplicas = (deployment: SentinelDeployment) => async () => {
   deployment.replicas.forEach((replica) => replica.pause());
+  const admin = deployment.primary.connect();
+  await admin.client('KILL', 'TYPE', 'replica');
+  admin.disconnect();
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await deployment.primary.kill('SIGKILL');
   deployment.replicas.forEach((replica) => replica.resume());
