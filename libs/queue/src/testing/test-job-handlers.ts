@@ -1,6 +1,6 @@
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { connectTestRedis } from '@riptide/testing';
+import { createRedis } from '../lib/redis/redis-connection.util';
 import {
   BatchCrawlJob,
   CustomJobHandler,
@@ -31,7 +31,7 @@ export interface ExecutionRecord {
 export const executionLogKey = (prefix: string): string => `${prefix}:test:executions`;
 
 export async function readExecutions(url: string, prefix: string): Promise<ExecutionRecord[]> {
-  const client = connectTestRedis(url);
+  const client = createRedis(url, 'worker', 'riptide-test-executions');
   try {
     return (await client.lrange(executionLogKey(prefix), 0, -1)).map((line) => JSON.parse(line) as ExecutionRecord);
   } finally {
@@ -66,7 +66,7 @@ export class TestJobHandlers {
   private readonly redis: Redis;
 
   constructor(private readonly options: TestJobHandlersOptions) {
-    this.redis = connectTestRedis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.redis = createRedis(options.redisUrl, 'worker', 'riptide-test-handlers');
   }
 
   private async log(context: JobContext, jobName: string, payload: Payload): Promise<void> {
