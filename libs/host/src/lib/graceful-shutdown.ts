@@ -10,15 +10,23 @@ export interface ShutdownBudget {
   appMs: number;
   /** Kept back for stopping the embedded redis-server once the app is closed. */
   redisMs: number;
+  /**
+   * Of `appMs`, how long running jobs may go on before the workers abort them and hand them back
+   * to the queue; the rest is for handing back and closing connections.
+   */
+  drainMs: number;
 }
 
 /**
  * Splits the grace period: a fifth (at most 2 s) is kept for the embedded redis-server, which
- * writes its AOF and exits in milliseconds when it is healthy; the rest is the app's.
+ * writes its AOF and exits in milliseconds when it is healthy; the rest is the app's. Of the app's
+ * share, a quarter (at most 3 s) is kept for handing unfinished jobs back and closing, so that a
+ * job still running at the end goes back to the queue at once, not after its lock lapses.
  */
 export function shutdownBudget(graceMs: number): ShutdownBudget {
   const redisMs = Math.min(2000, Math.floor(graceMs / 5));
-  return { appMs: graceMs - redisMs, redisMs };
+  const appMs = graceMs - redisMs;
+  return { appMs, redisMs, drainMs: appMs - Math.min(3000, Math.floor(appMs / 4)) };
 }
 
 /** Resolves true when `promise` settles within `ms`, false when the time runs out first. */

@@ -10,6 +10,7 @@ import { WorkersApiModule } from '@riptide/workers-api';
 import { EmbeddedRedisMetrics } from './embedded-redis-metrics.service';
 import { EmbeddedRedisServer } from './embedded-redis-server';
 import { embeddedRedisAt } from './embedded-redis.util';
+import { shutdownBudget } from './graceful-shutdown';
 import { HostConfig } from './host-config.interface';
 import { RedisEvictionWarning } from './redis-eviction-warning.service';
 import { createHostLogger, hostLoggerModule } from './host-logger.util';
@@ -73,7 +74,8 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
         poolSize: config.workerPoolSize,
         lockDurationMs: config.workerLockDurationMs,
         stalledIntervalMs: config.workerStalledIntervalMs,
-        shutdownGraceMs: config.workerShutdownGraceMs,
+        // The host's whole shutdown fits in WORKER_SHUTDOWN_GRACE_MS; running jobs get their share.
+        shutdownGraceMs: shutdownBudget(config.workerShutdownGraceMs).drainMs,
       },
     }),
     metrics,
