@@ -19,6 +19,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** True when a redis-server on 127.0.0.1:`port` answers PONG (not LOADING, not refused) within `timeoutMs`. */
+export async function redisAnswersPing(port: number, timeoutMs = 500): Promise<boolean> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, commandTimeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
 const running = new Set<ChildProcess>();
 // A test run that dies early must not leave servers behind.
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
@@ -68,7 +82,7 @@ export class RedisNodeProcess {
     const deadline = Date.now() + 10000;
     for (;;) {
       if (!this.alive) throw new Error(`redis-server on port ${this.port} exited at start: ${this.stderr}`);
-      if (await this.answersPing()) return this;
+      if (await redisAnswersPing(this.port)) return this;
       if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not answer PING within 10 s: ${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -104,16 +118,4 @@ export class RedisNodeProcess {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async answersPing(): Promise<boolean> {
-    const client = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      client.disconnect();
-    }
-  }
 }
