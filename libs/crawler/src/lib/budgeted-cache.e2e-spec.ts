@@ -1,7 +1,5 @@
-import { FixtureSite, startFixtureSite } from '@riptide/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { FixtureSite, RedisNodeProcess, startFixtureSite } from '@riptide/testing';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { BudgetedCache } from './budgeted-cache.service';
 import { Crawler } from './crawler.service';
@@ -65,20 +63,19 @@ describe('BudgetedCache (byte budget in Redis)', () => {
 
 describe('caches in a full Redis (maxmemory, noeviction)', () => {
   let site: FixtureSite;
-  let server: ChildProcess;
+  let server: RedisNodeProcess;
   let redis: Redis;
   let keyPrefix: string;
 
   beforeAll(async () => {
     site = await startFixtureSite();
-    const port = await freePort();
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-    redis = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50, maxRetriesPerRequest: null });
+    server = await (await RedisNodeProcess.prepare('full-cache')).start(['--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction']);
+    redis = new Redis({ port: server.port, host: '127.0.0.1', retryStrategy: () => 50, maxRetriesPerRequest: null });
     await redis.ping();
   });
   afterAll(async () => {
     redis.disconnect();
-    server.kill('SIGKILL');
+    await server.stop();
     await site.close();
   });
   beforeEach(async () => {
@@ -128,14 +125,3 @@ describe('caches in a full Redis (maxmemory, noeviction)', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -1,5 +1,4 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import Bull from 'bull';
 import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -7,11 +6,11 @@ import { join, resolve } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
 import { randomUUID } from 'node:crypto';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
-import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
+import { readExecutions } from '../testing';
 import { JOB_STATUSES, JobStatus, JobSubmission, QueueCounts } from './model/job.interface';
 import { QueueModuleOptions } from './queue-options.interface';
 import { RIPTIDE_QUEUE_NAME } from './queue.constants';
-import { QueueModule } from './queue.module';
+import { bootTestQueueApp } from './queue-app.spec-helper';
 import { QueueService } from './queue.service';
 
 const url = testRedisUrl();
@@ -35,25 +34,11 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
   const children: ChildProcess[] = [];
 
   async function boot(poolSize: number, extra: Partial<QueueModuleOptions> = {}) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({
-          redisUrl: url,
-          prefix,
-          worker: { poolSize, lockDurationMs: 2000, stalledIntervalMs: 1000, shutdownGraceMs: 300 },
-          ...extra,
-        }),
-        TestJobHandlersModule.register({ redisUrl: url, prefix }),
-      ],
-    }).compile();
-    const app = await moduleRef.init().catch(async (error: unknown) => {
-      await moduleRef.get(QueueModule).onApplicationShutdown();
-      await moduleRef.get(TestJobHandlers).onModuleDestroy();
-      throw error;
-    });
+    const app = await bootTestQueueApp({ redisUrl: url, prefix, poolSize, extra });
     apps.push(app);
     return app.get(QueueService);
   }
+
 
   const custom = (jobName: string, payload?: object, more: Partial<JobSubmission> = {}): JobSubmission => ({
     jobType: { type: 'custom', jobName, payload: payload as never },

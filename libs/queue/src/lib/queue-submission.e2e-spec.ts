@@ -1,14 +1,13 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
-import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
+import { readExecutions } from '../testing';
 import { JobValidationError } from './errors/job-validation.error';
 import { RedisOutOfMemoryError } from './errors/redis-out-of-memory.error';
 import { TenantQuotaError } from './errors/tenant-quota.error';
 import { JobSubmission } from './model/job.interface';
-import { QueueModule } from './queue.module';
+import { bootTestQueueApp } from './queue-app.spec-helper';
 import { BulkItemOutcome, QueueService } from './queue.service';
 
 const url = testRedisUrl();
@@ -19,20 +18,11 @@ describe('QueueService submission: atomic, idempotent, within quota (real Redis,
   const apps: INestApplicationContext[] = [];
 
   async function boot(poolSize: number) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({ redisUrl: url, prefix, worker: { poolSize, lockDurationMs: 2000, stalledIntervalMs: 1000, shutdownGraceMs: 300 } }),
-        TestJobHandlersModule.register({ redisUrl: url, prefix }),
-      ],
-    }).compile();
-    const app = await moduleRef.init().catch(async (error: unknown) => {
-      await moduleRef.get(QueueModule).onApplicationShutdown();
-      await moduleRef.get(TestJobHandlers).onModuleDestroy();
-      throw error;
-    });
+    const app = await bootTestQueueApp({ redisUrl: url, prefix, poolSize });
     apps.push(app);
     return app.get(QueueService);
   }
+
 
   const custom = (jobName: string, more: Partial<JobSubmission> = {}): JobSubmission => ({ jobType: { type: 'custom', jobName }, ...more });
   const later = () => new Date(Date.now() + 3600_000);

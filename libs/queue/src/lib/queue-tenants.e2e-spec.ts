@@ -1,13 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { connectTestRedis, deleteKeysWithPrefix, findKeys, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
-import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
+import { readExecutions } from '../testing';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobValidationError } from './errors/job-validation.error';
 import { JobStatus, JobSubmission } from './model/job.interface';
-import { QueueModule } from './queue.module';
+import { bootTestQueueApp } from './queue-app.spec-helper';
 import { QueueService } from './queue.service';
 
 const url = testRedisUrl();
@@ -18,24 +17,11 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
   const apps: INestApplicationContext[] = [];
 
   async function boot(poolSize: number) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({
-          redisUrl: url,
-          prefix,
-          worker: { poolSize, lockDurationMs: 2000, stalledIntervalMs: 1000, shutdownGraceMs: 300 },
-        }),
-        TestJobHandlersModule.register({ redisUrl: url, prefix }),
-      ],
-    }).compile();
-    const app = await moduleRef.init().catch(async (error: unknown) => {
-      await moduleRef.get(QueueModule).onApplicationShutdown();
-      await moduleRef.get(TestJobHandlers).onModuleDestroy();
-      throw error;
-    });
+    const app = await bootTestQueueApp({ redisUrl: url, prefix, poolSize });
     apps.push(app);
     return app.get(QueueService);
   }
+
 
   const custom = (jobName: string, more: Partial<JobSubmission> = {}): JobSubmission => ({
     jobType: { type: 'custom', jobName },

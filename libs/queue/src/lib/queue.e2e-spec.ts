@@ -1,7 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { deleteKeysWithPrefix, forEachServer, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
-import { TestJobHandlers, TestJobHandlersModule, readExecutions } from '../testing';
+import { readExecutions } from '../testing';
 import { HandlerRegistryError } from './errors/handler-registry.error';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobResultUnavailableError } from './errors/job-result-unavailable.error';
@@ -9,7 +8,7 @@ import { JobStateConflictError } from './errors/job-state-conflict.error';
 import { JobValidationError } from './errors/job-validation.error';
 import { JobStatus, JobSubmission } from './model/job.interface';
 import { QueueModuleOptions } from './queue-options.interface';
-import { QueueModule } from './queue.module';
+import { bootTestQueueApp } from './queue-app.spec-helper';
 import { QueueService } from './queue.service';
 
 const url = testRedisUrl();
@@ -20,28 +19,12 @@ describe('QueueModule (real Redis, real bull)', () => {
   const apps: INestApplicationContext[] = [];
 
   async function boot(poolSize: number, extra: Partial<QueueModuleOptions> = {}, builtIns = true) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({
-          redisUrl: url,
-          prefix,
-          worker: { poolSize, lockDurationMs: 2000, stalledIntervalMs: 1000, shutdownGraceMs: 300 },
-          ...extra,
-        }),
-        TestJobHandlersModule.register({ redisUrl: url, prefix, builtIns }),
-      ],
-    }).compile();
-    const app = await moduleRef.init().catch(async (error: unknown) => {
-      // Nest's close() rethrows a failed init instead of closing, so the connections opened
-      // before the failure are closed here through the providers' own shutdown hooks.
-      await moduleRef.get(QueueModule).onApplicationShutdown();
-      await moduleRef.get(TestJobHandlers).onModuleDestroy();
-      throw error;
-    });
+    const app = await bootTestQueueApp({ redisUrl: url, prefix, poolSize, extra, builtIns });
     app.enableShutdownHooks();
     apps.push(app);
     return app;
   }
+
 
   const custom = (jobName: string, payload?: object, more: Partial<JobSubmission> = {}): JobSubmission => ({
     jobType: { type: 'custom', jobName, payload: payload as never },
