@@ -7,7 +7,7 @@ import { getQueueToken } from '@nestjs/bull';
 import { randomUUID } from 'node:crypto';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { readExecutions } from '../testing';
-import { JOB_STATUSES, JobStatus, JobSubmission, QueueCounts } from './model/job.interface';
+import { JOB_STATUSES, JobStatus, JobSubmission, JobView, QueueCounts } from './model/job.interface';
 import { QueueModuleOptions } from './queue-options.interface';
 import { RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { bootTestQueueApp } from './queue-app.spec-helper';
@@ -51,7 +51,7 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
    * The counts and listing totals, for the queue and for each tenant, against the status of every
    * job read one by one (from where bull keeps it): they must agree exactly.
    */
-  async function tally(queue: QueueService, ids: string[]) {
+  async function tally(queue: QueueService, ids: string[], withPairs: boolean) {
     const views = await Promise.all(ids.map((id) => queue.findJob(id)));
     const expected = (tenant?: string) => {
       const counts: Record<string, number> = Object.fromEntries(JOB_STATUSES.map((s) => [COUNT_FIELD[s], 0]));
@@ -69,17 +69,36 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
       return { ...out, total: (await queue.listJobs({ tenant, limit: 1 })).total };
     };
     const tenants = [...new Set(views.flatMap((v) => (v ? [v.tenant] : [])))].sort();
+    // Status and type together: the ids of every pair, for the queue and for each tenant.
+    const typesOf = (view: JobView) => (view.jobType.type === 'custom' ? ['custom', `custom:${view.jobType.jobName}`] : [view.jobType.type]);
+    const types = [...new Set(views.flatMap((v) => (v ? typesOf(v) : [])))].sort();
+    const pairs = (tenant?: string) =>
+      JOB_STATUSES.flatMap((status) => types.map((jobType) => ({ status, jobType, tenant })));
+    const matching = ({ status, jobType, tenant }: { status: JobStatus; jobType: string; tenant?: string }) =>
+      views
+        .filter((v): v is JobView => !!v && v.status === status && typesOf(v).includes(jobType) && (!tenant || v.tenant === tenant))
+        .map((v) => v.jobId)
+        .sort();
+    const allPairs = withPairs ? [undefined, ...tenants].flatMap((tenant) => pairs(tenant)) : [];
     return {
-      expected: [expected(), ...tenants.map((t) => expected(t))],
-      counted: [await queue.counts(), ...(await Promise.all(tenants.map((tenant) => queue.counts({ tenant }))))],
-      listed: [await listed(), ...(await Promise.all(tenants.map((tenant) => listed(tenant))))],
+      expected: [expected(), ...tenants.map((t) => expected(t)), allPairs.map(matching)],
+      counted: [await queue.counts(), ...(await Promise.all(tenants.map((tenant) => queue.counts({ tenant })))), allPairs.map(matching)],
+      listed: [
+        await listed(),
+        ...(await Promise.all(tenants.map((tenant) => listed(tenant)))),
+        await Promise.all(allPairs.map(async (pair) => (await queue.listJobs({ ...pair, limit: 500 })).jobs.map((j) => j.jobId).sort())),
+      ],
     };
   }
 
-  /** Waits for the queue to settle where `settled` holds, then expects every total to be exact. */
-  async function expectExact(queue: QueueService, ids: string[], settled: (counts: QueueCounts) => boolean) {
+  /**
+   * Waits for the queue to settle where `settled` holds, then expects every total to be exact;
+   * `withPairs` (for states where no job is still moving: the check takes a while) also lists
+   * every status × type pair.
+   */
+  async function expectExact(queue: QueueService, ids: string[], settled: (counts: QueueCounts) => boolean, withPairs = false) {
     await waitFor(() => queue.counts(), settled, { what: 'the jobs to settle' });
-    const { expected, counted, listed } = await tally(queue, ids);
+    const { expected, counted, listed } = await tally(queue, ids, withPairs);
     expect(counted).toEqual(expected);
     expect(listed).toEqual(expected);
   }
@@ -128,7 +147,7 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
     await queue.replay(queuedCancel);
     await until(queue, queuedCancel, 'Completed');
     await until(queue, dead, 'DeadLetter');
-    await expectExact(queue, ids, (c) => c.cancelled === 1 && c.completed === 5 && c.deadLetter === 1 && c.processing === 0);
+    await expectExact(queue, ids, (c) => c.cancelled === 1 && c.completed === 5 && c.deadLetter === 1 && c.processing === 0, true);
     expect((await queue.listJobs({ status: 'Cancelled' })).jobs.map((j) => j.jobId)).toEqual([running]);
     expect((await queue.getJob(permanent)).status).toBe('Failed');
     // A retry shows as Retrying, in the index as in the view, while it waits for its next attempt.
@@ -137,7 +156,7 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
     expect((await queue.listJobs({ status: 'Retrying' })).jobs.map((j) => j.jobId)).toEqual([retrying]);
     expect(await queue.counts({ tenant: 'a' })).toMatchObject({ retry: 1 });
     await until(queue, retrying, 'Completed');
-    await expectExact(queue, ids, (c) => c.retry === 0 && c.completed === 6);
+    await expectExact(queue, ids, (c) => c.retry === 0 && c.completed === 6, true);
   });
 
   it('recovers a job whose worker was killed, and keeps the totals exact through the recovery', async () => {

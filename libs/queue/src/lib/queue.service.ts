@@ -45,8 +45,8 @@ import { ScriptedPipeline, ScriptedRedis } from './scripts/queue-scripts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What a `jobType` list filter may be: a type, or `custom:<job_name>` (JOB_NAME_PATTERN). */
 const JOB_TYPE_FILTER = /^[A-Za-z0-9_.:-]{1,160}$/;
-/** Jobs a search examines per script call: small enough to keep Redis responsive. */
-const SEARCH_CHUNK_SIZE = 1000;
+/** Index entries a filtered walk (search, or status and type together) examines per script call: small enough to keep Redis responsive. */
+const SCAN_CHUNK_SIZE = 1000;
 /** Index entries one reconciliation step re-derives (a few ms of Redis time). */
 const RECONCILE_BATCH = 500;
 /** Finished jobs removed per script call by removeFinishedOlderThan. */
@@ -337,9 +337,10 @@ export class QueueService implements OnModuleInit {
   }
 
   /**
-   * Newest first; `total` counts every match, not just the page. Without `search` this reads one
-   * listing index (the one of this mix of status, type and tenant filters): O(log N + page) and
-   * one round trip. With `search` it scans that index, reading each job's search text only.
+   * Newest first; `total` counts every match, not just the page. Filtered by status or by type
+   * (and tenant), this reads one listing index: O(log N + page) and one round trip. With both a
+   * status and a type, or with `search`, it walks the smaller index that applies, checking the
+   * other filters per entry (never reading job data): O(entries walked).
    * Views of a page leave a PDF job's document out (`jobType.pdfDataBytes` instead).
    */
   async listJobs(query: JobListQuery): Promise<JobListPage> {
@@ -347,17 +348,20 @@ export class QueueService implements OnModuleInit {
     const offset = Math.max(query.offset ?? 0, 0);
     const tenant = scriptTenant(query);
     if (tenant === null || (query.jobType !== undefined && !JOB_TYPE_FILTER.test(query.jobType))) return { jobs: [], total: 0, limit, offset };
-    const index = this.keys.listIndex(tenant || '*', query.status ?? '*', query.jobType ?? '*');
-    if (!query.search) {
+    const byStatus = this.keys.listIndex(tenant || '*', query.status ?? '*', '*');
+    const byType = this.keys.listIndex(tenant || '*', '*', query.jobType ?? '*');
+    if (!query.search && (query.status === undefined || query.jobType === undefined)) {
+      const index = query.status === undefined ? byType : byStatus;
       const reply = (await this.guard(() => this.redis.riptideListPage(index, offset, limit, tenant))) as ViewReply;
       const jobs = decodeRows(reply, 1).flatMap((row) => (row.view ? [row.view] : []));
       return { jobs, total: Number(reply[0]), limit, offset };
     }
-    const needle = normaliseSearch(query.search);
+    const [walked, also] = await this.walkOrder(query.status === undefined ? byType : byStatus, query.jobType === undefined ? byStatus : byType);
+    const needle = query.search ? normaliseSearch(query.search) : '';
     const pageIds: string[] = [];
     let total = 0;
     for (let start = 0; start >= 0; ) {
-      const reply = (await this.guard(() => this.redis.riptideSearchChunk(index, start, SEARCH_CHUNK_SIZE, needle))) as (string | number)[];
+      const reply = (await this.guard(() => this.redis.riptideScanChunk(walked, also, start, SCAN_CHUNK_SIZE, needle))) as (string | number)[];
       start = Number(reply[0]);
       for (const id of reply.slice(1)) {
         if (total >= offset && pageIds.length < limit) pageIds.push(String(id));
@@ -368,6 +372,13 @@ export class QueueService implements OnModuleInit {
     const reply = (await this.guard(() => this.redis.riptideJobViews(tenant, '1', ...pageIds))) as ViewReply;
     const jobs = decodeRows(reply, 0).flatMap((row) => (row.view ? [row.view] : []));
     return { jobs, total, limit, offset };
+  }
+
+  /** The smaller of two listing indexes first: a filtered walk goes through it and checks the other. */
+  private async walkOrder(a: string, b: string): Promise<[string, string]> {
+    if (a === b) return [a, b];
+    const [sizeA, sizeB] = await this.cardinalities([a, b]);
+    return sizeA <= sizeB ? [a, b] : [b, a];
   }
 
   /**

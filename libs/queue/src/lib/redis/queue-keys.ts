@@ -47,11 +47,13 @@ export class QueueKeys {
   }
 
   /**
-   * The listing index of one combination of filters, `*` = any: the ids of the matching jobs,
-   * scored by creation time (job-index.script.ts keeps them; ixKey there builds the same names).
-   * `tenant` must match TENANT_PATTERN and `jobType` JOB_NAME_PATTERN (a type, or `custom:<name>`).
+   * The listing index of a tenant (`*` = any) with one status or one type, never both (`*` = any):
+   * the ids of the matching jobs, scored by creation time (job-index.script.ts keeps them; ixKey
+   * there builds the same names). `tenant` must match TENANT_PATTERN and `jobType`
+   * JOB_NAME_PATTERN (a type, or `custom:<name>`).
    */
   listIndex(tenant: string, status: JobStatus | '*', jobType: string): string {
+    if (status !== '*' && jobType !== '*') throw new Error('a listing index is by status or by type, not both');
     if (status === '*' && jobType === '*') return tenant === '*' ? this.index : this.tenantIndex(tenant);
     return `${this.base}rt:ix:${tenant}:${status}:${jobType}`;
   }

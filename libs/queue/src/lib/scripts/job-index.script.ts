@@ -4,13 +4,19 @@ import { UNFINISHED_STATUSES } from '../model/job.interface';
 /*
  * The listing indexes, in Lua, shared by every script that creates, moves or removes a job.
  *
- * A job is a member of one sorted set (scored by creation time) per combination of
- *   tenant ∈ {*, its tenant} × status ∈ {*, its status} × type ∈ {*, its type[, custom:<name>]}
- * (8 sets, 12 for a custom job), so that a listing with any mix of those filters reads one set:
- * its ZCARD is the total, a ZREVRANGE is the page, and the counts by status are 8 ZCARDs. The
- * sets are the counters: there is nothing else to drift. `rt:facets` (job id → status, tenant,
- * creation time, type) records which sets hold a job, so moving or dropping it never reads the
- * job itself; `rt_search` on the job hash is the text `search=` matches, apart from `data`.
+ * Every index is a sorted set of job ids scored by creation time, in two families:
+ *   - by status, which move with the job: tenant ∈ {*, its tenant} × its status (2 sets);
+ *   - by type, which never move: tenant ∈ {*, its tenant} × type ∈ {*, its type[, custom:<name>]}
+ *     (4 sets, 6 for a custom job; the type "*" ones are the unfiltered listings).
+ * A listing filtered by tenant and status, or by tenant and type, reads one set: its ZCARD is the
+ * total, a ZREVRANGE is the page, and the counts by status are ZCARDs. A listing filtered by both
+ * status and type walks the smaller of the two sets and keeps the ids the other also holds.
+ * A status change touches 4 entries (out of 2 sets, into 2), whatever the job's type: the index
+ * upkeep is most of what a job costs Redis, and a matrix of status × type sets made every move
+ * touch 12. The sets are the counters: there is nothing else to drift. `rt:facets` (job id →
+ * status, tenant, creation time, type) records which sets hold a job, so moving or dropping it
+ * never reads the job itself; `rt_search` on the job hash is the text `search=` matches, apart
+ * from `data`.
  *
  * Whatever moves a job calls syncJob in the same script: it derives the status from where bull
  * keeps the job (the same rule as deriveStatus in job-status.util.ts) and moves the index entries
@@ -31,7 +37,8 @@ local TENANTS = RT .. "tenants"
 local UNFINISHED = {${UNFINISHED_STATUSES.map((s) => `"${s}"`).join(', ')}}
 local OUTCOMES = {Failed = true, DeadLetter = true, Cancelled = true}
 
--- The sorted set of one combination; "*" = any. The two unfiltered ones keep their old names.
+-- The sorted set of a tenant with one status or one type (never both); "*" = any. The two
+-- unfiltered ones keep their old names.
 local function ixKey(tenant, status, jtype)
   if status == "*" and jtype == "*" then
     if tenant == "*" then return RT .. "index" end
@@ -63,26 +70,33 @@ local function writeFacets(id, f)
   rcall("HSET", FACETS, id, f.status .. "|" .. f.tenant .. "|" .. f.created .. "|" .. f.name)
 end
 
-local function eachIndex(f, statuses, fn)
-  local types = typesOf(f.name)
+-- The sets that move with a job's status: that status, for any tenant and for its own.
+local function statusIndexes(f, status)
+  return {ixKey("*", status, "*"), ixKey(f.tenant, status, "*")}
+end
+
+-- The sets a job stays in for its life: its types (and "*", the unfiltered listings), for any
+-- tenant and for its own.
+local function typeIndexes(f)
+  local keys = {}
   for _, tenant in ipairs({"*", f.tenant}) do
-    for _, jtype in ipairs(types) do
-      for _, status in ipairs(statuses) do fn(ixKey(tenant, status, jtype)) end
-    end
+    for _, jtype in ipairs(typesOf(f.name)) do keys[#keys + 1] = ixKey(tenant, "*", jtype) end
   end
+  return keys
 end
 
-local function indexAdd(id, f, statuses)
-  eachIndex(f, statuses, function(key) rcall("ZADD", key, f.created, id) end)
+local function zaddAll(keys, score, id)
+  for _, key in ipairs(keys) do rcall("ZADD", key, score, id) end
 end
 
-local function indexRemove(id, f, statuses)
-  eachIndex(f, statuses, function(key) rcall("ZREM", key, id) end)
+local function zremAll(keys, id)
+  for _, key in ipairs(keys) do rcall("ZREM", key, id) end
 end
 
--- A new job's entries: every combination, under its first status.
+-- A new job's entries: its type sets, and its first status's.
 local function indexNew(id, f)
-  indexAdd(id, f, {"*", f.status})
+  zaddAll(typeIndexes(f), f.created, id)
+  zaddAll(statusIndexes(f, f.status), f.created, id)
   writeFacets(id, f)
   rcall("SADD", TENANTS, f.tenant)
 end
@@ -150,7 +164,8 @@ end
 -- Takes a removed job out of every index, with what only it owned (its external result).
 local function dropJob(id, f)
   if f then
-    indexRemove(id, f, {"*", f.status})
+    zremAll(typeIndexes(f), id)
+    zremAll(statusIndexes(f, f.status), id)
     rcall("HDEL", FACETS, id)
   else
     -- Indexed before facets existed: only the global and tenant indexes can hold it.
@@ -178,9 +193,9 @@ local function syncJob(id, sweep)
     return 1
   end
   if f.status == status then return 0 end
-  indexRemove(id, f, {f.status})
+  zremAll(statusIndexes(f, f.status), id)
   f.status = status
-  indexAdd(id, f, {status})
+  zaddAll(statusIndexes(f, status), f.created, id)
   writeFacets(id, f)
   return 1
 end

@@ -127,19 +127,27 @@ return out
 `;
 
 /**
- * One chunk of a search, newest first: reads each job's rt_search (id, metadata keys and string
- * values) and worker id, never its data. KEYS: the index. ARGV: start rank, chunk size, needle
- * (lower case). Returns {next start or -1, matching ids...}.
+ * One chunk of a filtered walk of a listing index, newest first: keeps the ids that the second
+ * index also holds (the same key: no such filter) and whose search text (id, metadata keys and
+ * string values, never the data) or worker id contains the needle ("" = no such filter).
+ * KEYS: the index walked, the index a match must also be in. ARGV: start rank, chunk size,
+ * needle (lower case). Returns {next start or -1, matching ids...}.
  */
-const SEARCH_CHUNK = `
+const SCAN_CHUNK = `
 local start = tonumber(ARGV[1])
 local size = tonumber(ARGV[2])
+local needle = ARGV[3]
+local also = KEYS[2] ~= KEYS[1]
 local ids = rcall("ZREVRANGE", KEYS[1], start, start + size - 1)
 local out = {0}
 for _, id in ipairs(ids) do
-  local h = rcall("HMGET", BASE .. id, "rt_search", "rt_worker")
-  if string.find(h[1] or "", ARGV[3], 1, true) or string.find(string.lower(h[2] or ""), ARGV[3], 1, true) then
-    out[#out + 1] = id
+  if not also or rcall("ZSCORE", KEYS[2], id) then
+    local keep = needle == ""
+    if not keep then
+      local h = rcall("HMGET", BASE .. id, "rt_search", "rt_worker")
+      keep = string.find(h[1] or "", needle, 1, true) or string.find(string.lower(h[2] or ""), needle, 1, true)
+    end
+    if keep then out[#out + 1] = id end
   end
 end
 if #ids < size then out[1] = -1 else out[1] = start + size end
@@ -246,7 +254,7 @@ export const QUEUE_SCRIPTS = {
   riptideSubmit: { numberOfKeys: 6, lua: SUBMIT },
   riptideJobViews: { numberOfKeys: 1, lua: JOB_VIEWS, routed: true },
   riptideListPage: { numberOfKeys: 1, lua: LIST_PAGE },
-  riptideSearchChunk: { numberOfKeys: 1, lua: SEARCH_CHUNK },
+  riptideScanChunk: { numberOfKeys: 2, lua: SCAN_CHUNK },
   riptideCancel: { numberOfKeys: 8, lua: CANCEL },
   riptideReplay: { numberOfKeys: 6, lua: REPLAY },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
