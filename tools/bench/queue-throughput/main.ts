@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
 import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '@riptide/queue';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
-import { alternating, benchRounds, processCpuSeconds, ratioOfRounds, redisCpuSeconds } from '../shared/rounds';
+import { alternating, benchRounds, processCpuSeconds, profileRedisCommands, ratioOfRounds, redisCpuSeconds } from '../shared/rounds';
 
 const JOBS = envInt('BENCH_JOBS', 5000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 10);
@@ -133,7 +133,10 @@ async function main(): Promise<void> {
   const ours: Run[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const [r, o] = await alternating(round, [() => measured(redis.url, () => rawBull(redis.url, round)), () => measured(redis.url, () => riptide(redis.url, round))]);
+      const [r, o] = await alternating(round, [
+        () => measured(redis.url, () => profileRedisCommands(redis.url, 'raw bull', JOBS, () => rawBull(redis.url, round))),
+        () => measured(redis.url, () => profileRedisCommands(redis.url, 'riptide', JOBS, () => riptide(redis.url, round))),
+      ]);
       raw.push(r);
       ours.push(o);
       console.log(`round ${round + 1}: raw bull ${show(r)} | riptide ${show(o)} | ratio ${(o.jobsPerSecond / r.jobsPerSecond).toFixed(2)}`);

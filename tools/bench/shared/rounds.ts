@@ -56,3 +56,25 @@ export async function redisCpuSeconds(url: string): Promise<number> {
     client.disconnect();
   }
 }
+
+/**
+ * With BENCH_REDIS_COMMANDS=1, prints the Redis commands a side issued per unit of work (calls and
+ * µs of Redis time each, from INFO commandstats, reset before the side runs): where Redis CPU goes.
+ */
+export async function profileRedisCommands<T>(url: string, label: string, units: number, body: () => Promise<T>): Promise<T> {
+  if (!process.env['BENCH_REDIS_COMMANDS']) return body();
+  const client = new Redis(url);
+  try {
+    await client.config('RESETSTAT');
+    const result = await body();
+    const rows = [...(await client.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)]
+      .map(([, command, calls, usec]) => ({ command, calls: Number(calls) / units, usec: Number(usec) / units }))
+      .filter((row) => row.calls >= 0.01)
+      .sort((a, b) => b.usec - a.usec);
+    console.log(`  ${label}: Redis commands per unit (calls, µs)`);
+    for (const row of rows) console.log(`    ${row.command.padEnd(16)} ${row.calls.toFixed(2).padStart(7)} ${row.usec.toFixed(1).padStart(8)}`);
+    return result;
+  } finally {
+    client.disconnect();
+  }
+}
