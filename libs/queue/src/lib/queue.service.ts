@@ -40,7 +40,7 @@ import { QueueMessages } from './queue.messages';
 import { QueueKeys } from './redis/queue-keys';
 import { whenReady, withRedisDeadline } from './redis/redis-guard.util';
 import { waitForReplicas } from './redis/replica-wait.util';
-import { ScriptedPipeline, ScriptedRedis } from './scripts/queue-scripts';
+import { ScriptedPipeline, ScriptedRedis, SubmitReply, ViewReply } from './scripts/queue-scripts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What a `jobType` list filter may be: a type, or `custom:<job_name>` (JOB_NAME_PATTERN). */
@@ -124,7 +124,6 @@ function scriptTenant(scope: TenantScope | undefined): string | null {
   return isValidTenant(scope.tenant) ? scope.tenant : null;
 }
 
-type ViewReply = (string | number | null)[];
 
 /** The job rows of a view script's reply from `start` on (VIEW_ROW): id, and view or null. */
 function decodeRows(reply: ViewReply, start: number): { jobId: string; view: JobView | null; returned: StoredResult | null }[] {
@@ -196,7 +195,7 @@ export class QueueService implements OnModuleInit {
   async submit(submission: JobSubmission, fieldName?: FieldNamer, options: SubmitOptions = {}): Promise<SubmittedJob> {
     const prepared = this.prepare(submission, fieldName, Date.now(), options.jobId, options.maxActiveJobs, '');
     if (prepared instanceof JobValidationError) throw prepared;
-    const reply = (await this.guard(() => this.redis.riptideSubmit(...prepared.args))) as string[];
+    const reply = await this.guard(() => this.redis.riptideSubmit(...prepared.args));
     await waitForReplicas(this.redis, this.options.replicaWait);
     const outcome = this.settle(prepared, reply);
     if (outcome instanceof Error) throw outcome;
@@ -231,7 +230,7 @@ export class QueueService implements OnModuleInit {
       if (!results) throw new Error('the bulk submission transaction was aborted');
       return results.map(([error, reply]) => {
         if (error) throw error;
-        return reply as string[];
+        return reply as SubmitReply;
       });
     });
     await waitForReplicas(this.redis, this.options.replicaWait);
@@ -289,14 +288,14 @@ export class QueueService implements OnModuleInit {
   }
 
   /** The submit script's answer as what the caller gets. */
-  private settle(prepared: PreparedSubmission, reply: string[]): SubmittedJob | JobValidationError | TenantQuotaError {
+  private settle(prepared: PreparedSubmission, reply: SubmitReply): SubmittedJob | JobValidationError | TenantQuotaError {
     const { jobId, tenant, now } = prepared;
     switch (reply[0]) {
       case 'created':
         this.events.emit({ kind: 'submitted', jobId, jobType: prepared.jobType });
-        return { jobId, submittedAt: new Date(now), status: reply[1] as JobStatus };
+        return { jobId, submittedAt: new Date(now), status: reply[1] };
       case 'exists':
-        return { jobId, submittedAt: new Date(Number(reply[2])), status: reply[1] as JobStatus, existing: true };
+        return { jobId, submittedAt: new Date(Number(reply[2])), status: reply[1], existing: true };
       case 'quota':
         return new TenantQuotaError(tenant, Number(reply[1]), prepared.quota ?? 0);
       default:
@@ -331,7 +330,7 @@ export class QueueService implements OnModuleInit {
   ): Promise<{ view: JobView; returned: StoredResult | null } | null> {
     const tenant = scriptTenant(scope);
     if (!UUID.test(jobId) || tenant === null) return null;
-    const reply = (await this.guard(() => this.redis.riptideJobViews(tenant, compact ? '1' : '0', jobId))) as ViewReply;
+    const reply = await this.guard(() => this.redis.riptideJobViews(tenant, compact ? '1' : '0', jobId));
     const [row] = decodeRows(reply, 0);
     return row?.view ? { view: row.view, returned: row.returned } : null;
   }
@@ -352,7 +351,7 @@ export class QueueService implements OnModuleInit {
     const byType = this.keys.listIndex(tenant || '*', '*', query.jobType ?? '*');
     if (!query.search && (query.status === undefined || query.jobType === undefined)) {
       const index = query.status === undefined ? byType : byStatus;
-      const reply = (await this.guard(() => this.redis.riptideListPage(index, offset, limit, tenant))) as ViewReply;
+      const reply = await this.guard(() => this.redis.riptideListPage(index, offset, limit, tenant));
       const jobs = decodeRows(reply, 1).flatMap((row) => (row.view ? [row.view] : []));
       return { jobs, total: Number(reply[0]), limit, offset };
     }
@@ -361,7 +360,7 @@ export class QueueService implements OnModuleInit {
     const pageIds: string[] = [];
     let total = 0;
     for (let start = 0; start >= 0; ) {
-      const reply = (await this.guard(() => this.redis.riptideScanChunk(walked, also, start, SCAN_CHUNK_SIZE, needle))) as (string | number)[];
+      const reply = await this.guard(() => this.redis.riptideScanChunk(walked, also, start, SCAN_CHUNK_SIZE, needle));
       start = Number(reply[0]);
       for (const id of reply.slice(1)) {
         if (total >= offset && pageIds.length < limit) pageIds.push(String(id));
@@ -369,7 +368,7 @@ export class QueueService implements OnModuleInit {
       }
     }
     if (!pageIds.length) return { jobs: [], total, limit, offset };
-    const reply = (await this.guard(() => this.redis.riptideJobViews(tenant, '1', ...pageIds))) as ViewReply;
+    const reply = await this.guard(() => this.redis.riptideJobViews(tenant, '1', ...pageIds));
     const jobs = decodeRows(reply, 0).flatMap((row) => (row.view ? [row.view] : []));
     return { jobs, total, limit, offset };
   }
@@ -439,7 +438,7 @@ export class QueueService implements OnModuleInit {
     const tenant = scriptTenant(scope);
     if (!UUID.test(jobId) || tenant === null) throw new JobNotFoundError(jobId);
     const k = this.keys;
-    const outcome = (await this.guard(() =>
+    const outcome = await this.guard(() =>
       this.redis.riptideCancel(
         k.job(jobId),
         k.bull('wait'),
@@ -454,7 +453,7 @@ export class QueueService implements OnModuleInit {
         k.cancelChannel,
         tenant,
       ),
-    )) as string;
+    );
     if (outcome === 'missing') throw new JobNotFoundError(jobId);
     // Finished first, or (`unknown`) in none of bull's lists: the answer is the status it has.
     if (outcome === 'completed' || outcome === 'failed' || outcome === 'unknown') {
@@ -479,7 +478,7 @@ export class QueueService implements OnModuleInit {
     if (before.status !== 'Failed' && before.status !== 'DeadLetter' && before.status !== 'Cancelled')
       throw new JobStateConflictError(jobId, before.status, QueueMessages.cannotReplay(jobId, before.status));
     const k = this.keys;
-    const outcome = (await this.guard(() =>
+    const outcome = await this.guard(() =>
       this.redis.riptideReplay(
         k.job(jobId),
         k.bull('failed'),
@@ -490,7 +489,7 @@ export class QueueService implements OnModuleInit {
         jobId,
         tenant,
       ),
-    )) as string;
+    );
     if (outcome === 'missing') throw new JobNotFoundError(jobId);
     const after = await this.getJob(jobId, scope);
     if (outcome !== 'replayed') throw new JobStateConflictError(jobId, after.status, QueueMessages.cannotReplay(jobId, after.status));
@@ -556,7 +555,7 @@ export class QueueService implements OnModuleInit {
   async reconcileIndexes(batch = RECONCILE_BATCH): Promise<{ changed: number; dropped: number }> {
     const k = this.keys;
     const cursor = (await this.guard(() => this.redis.get(k.reconcileCursor))) ?? '0';
-    const [next, changed, dropped] = (await this.guard(() => this.redis.riptideReconcileStep(cursor, batch))) as [string, number, number];
+    const [next, changed, dropped] = await this.guard(() => this.redis.riptideReconcileStep(cursor, batch));
     await this.guard(() => this.redis.set(k.reconcileCursor, next));
     return { changed, dropped };
   }
@@ -574,7 +573,7 @@ export class QueueService implements OnModuleInit {
     let changed = 0;
     do {
       const from = cursor;
-      const reply = (await this.guard(() => this.redis.riptideReconcileStep(from, RECONCILE_BATCH))) as [string, number, number];
+      const reply = await this.guard(() => this.redis.riptideReconcileStep(from, RECONCILE_BATCH));
       cursor = reply[0];
       changed += reply[1];
     } while (cursor !== '0');

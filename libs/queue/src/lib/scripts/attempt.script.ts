@@ -1,3 +1,4 @@
+import { RecordedOutcome } from '../model/job-status.util';
 import { composeWithBullScripts } from './bull-hooks.script';
 
 /*
@@ -97,12 +98,24 @@ return {outcome, reply}
 `;
 
 export interface AttemptScript {
-  name: AttemptScriptName;
+  name: keyof AttemptScripts;
   numberOfKeys: number;
   lua: string;
 }
 
-export type AttemptScriptName = 'riptideClaimAttempt' | 'riptideAttemptProgress' | 'riptideCompleteAttempt' | 'riptideFailAttempt';
+type Arg = string | number | Buffer;
+
+/** bull's moveToFinished (or moveToDelayed) reply, as the attempt scripts pass it on. */
+type BullReply = unknown;
+
+/** The attempt scripts as commands on an ioredis client: keys and arguments as documented above each script. */
+export interface AttemptScripts {
+  riptideClaimAttempt(job: string, token: string, workerId: string): Promise<'ok' | 'cancelled' | 'lost'>;
+  /** 1, or 0 when the lock is not ours. */
+  riptideAttemptProgress(job: string, progressChannel: string, token: string, progress: string, event: string): Promise<0 | 1>;
+  riptideCompleteAttempt(...keysAndArgs: Arg[]): Promise<['lost'] | ['completed' | 'cancelled', BullReply]>;
+  riptideFailAttempt(...keysAndArgs: Arg[]): Promise<['lost'] | [RecordedOutcome | 'retrying', BullReply]>;
+}
 
 /** The fenced attempt scripts for the queue whose key base is `base`. */
 export function attemptScripts(base: string): AttemptScript[] {

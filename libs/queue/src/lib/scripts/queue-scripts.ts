@@ -1,8 +1,9 @@
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { defineRoutedScript } from '../redis/cluster-routing.util';
+import { JobStatus } from '../model/job.interface';
 import { QueueKeys } from '../redis/queue-keys';
-import { AttemptScriptName, attemptScripts } from './attempt.script';
+import { AttemptScripts, attemptScripts } from './attempt.script';
 import { hookedBullScripts } from './bull-hooks.script';
 import { jobIndexLibrary } from './job-index.script';
 
@@ -259,17 +260,39 @@ export const QUEUE_SCRIPTS = {
   riptideReplay: { numberOfKeys: 6, lua: REPLAY },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
   riptideReconcileStep: { numberOfKeys: 1, lua: RECONCILE_STEP, routed: true },
-} as const;
+} as const satisfies Record<keyof QueueScripts, { numberOfKeys: number; lua: string; routed?: true }>;
 
-export type QueueScriptName = keyof typeof QUEUE_SCRIPTS;
+type Arg = string | number | Buffer;
 
-type ScriptCall<R> = (...args: (string | number | Buffer)[]) => R;
+/** One job's view row and the rows of a listing: VIEW_ROW's fields, flat (nil is null). */
+export type ViewReply = (string | number | null)[];
+
+/** The submission script's answer (SUBMIT). */
+export type SubmitReply = ['created', JobStatus] | ['exists', JobStatus, string] | ['quota', number] | ['taken'];
+
+/** What the cancel script found and did (CANCEL). */
+export type CancelReply = 'missing' | 'completed' | 'failed' | 'cancelled' | 'cancelling' | 'unknown';
+
+/** The queue's scripts as commands on an ioredis client: their keys and arguments as documented above each script. */
+export interface QueueScripts {
+  riptideSubmit(...keysAndArgs: Arg[]): Promise<SubmitReply>;
+  riptideJobViews(tenant: string, compact: '0' | '1', ...jobIds: string[]): Promise<ViewReply>;
+  riptideListPage(index: string, offset: number, limit: number, tenant: string): Promise<ViewReply>;
+  /** {next start or -1, matching ids...} */
+  riptideScanChunk(walked: string, also: string, start: number, size: number, needle: string): Promise<[number, ...string[]]>;
+  riptideCancel(...keysAndArgs: Arg[]): Promise<CancelReply>;
+  riptideReplay(...keysAndArgs: Arg[]): Promise<'missing' | 'not_failed' | 'replayed'>;
+  /** The ids handed back. */
+  riptideHandBackAll(active: string, wait: string, stalled: string, token: string): Promise<string[]>;
+  /** {next cursor ("0" = done), entries moved or indexed, removed jobs dropped} */
+  riptideReconcileStep(cursor: string, count: number): Promise<[string, number, number]>;
+}
 
 /** A Redis client with the queue scripts (and bull's, with the index upkeep) defined on it. */
-export type ScriptedRedis = Redis & { [K in QueueScriptName | AttemptScriptName]: ScriptCall<Promise<unknown>> };
+export type ScriptedRedis = Redis & QueueScripts & AttemptScripts;
 
-/** A MULTI or pipeline of a ScriptedRedis: the scripts can be queued on it too. */
-export type ScriptedPipeline = ChainableCommander & { [K in QueueScriptName]: ScriptCall<ScriptedPipeline> };
+/** A MULTI or pipeline of a ScriptedRedis: the submission script can be queued on it too. */
+export type ScriptedPipeline = ChainableCommander & { riptideSubmit(...keysAndArgs: Arg[]): ScriptedPipeline };
 
 /**
  * Defines the queue scripts on a connection for the queue of `keys`, and bull's job-moving

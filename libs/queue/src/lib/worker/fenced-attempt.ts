@@ -64,7 +64,7 @@ export class FencedAttempt {
    * `lost`: the lock is already another worker's, nothing was written.
    */
   async claim(workerId: string): Promise<'ok' | 'cancelled' | 'lost'> {
-    return (await this.options.client.riptideClaimAttempt(this.options.keys.job(this.jobId), this.token, workerId)) as 'ok' | 'cancelled' | 'lost';
+    return this.options.client.riptideClaimAttempt(this.options.keys.job(this.jobId), this.token, workerId);
   }
 
   /** As bull's job.progress(), written only while the lock is this worker's. Returns whether it was. */
@@ -87,7 +87,7 @@ export class FencedAttempt {
     const completed = bullScripts.moveToFinishedArgs(job, JSON.stringify(returnValue), 'returnvalue', job.opts.removeOnComplete, 'completed', false, notFetch);
     // What the same step needs should a cancel be pending: bull's keys and keep-jobs for failed.
     const failed = bullScripts.moveToFinishedArgs(job, QueueMessages.cancelled, 'failedReason', job.opts.removeOnFail, 'failed', false, true);
-    const reply = (await client.riptideCompleteAttempt(
+    const reply = await client.riptideCompleteAttempt(
       ...completed.slice(0, 9),
       failed[1],
       failed[8],
@@ -98,7 +98,7 @@ export class FencedAttempt {
       QueueMessages.cancelled,
       failed[9 + 5],
       job.attemptsMade + 1,
-    )) as [string, unknown?];
+    );
     if (reply[0] === 'lost') {
       this.options.onEnd({ kind: 'lost' });
       return null;
@@ -128,14 +128,14 @@ export class FencedAttempt {
     }
     job.finishedOn = Date.now();
     const args = bullScripts.moveToFinishedArgs(job, failure.message, 'failedReason', job.opts.removeOnFail, 'failed', false, true);
-    const reply = (await client.riptideFailAttempt(
+    const reply = await client.riptideFailAttempt(
       ...args,
       JSON.stringify(stacktrace),
       attemptsMade,
       outcome ?? '',
       delayedScore,
       QueueMessages.cancelled,
-    )) as [string, unknown?];
+    );
     if (reply[0] === 'lost') {
       this.options.onEnd({ kind: 'lost' });
       return null;
@@ -144,7 +144,7 @@ export class FencedAttempt {
     job.attemptsMade = attemptsMade;
     job.stacktrace = stacktrace;
     job.failedReason = failure.message;
-    this.options.onEnd({ kind: reply[0] as RecordedOutcome | 'retrying', error: failure });
+    this.options.onEnd({ kind: reply[0], error: failure });
     return null;
   }
 }

@@ -131,7 +131,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private async handBackAll(queue: Bull.Queue): Promise<string[]> {
     const token = (queue as unknown as { token: string }).token;
     const k = this.keys;
-    return (await this.client!.riptideHandBackAll(k.bull('active'), k.bull('wait'), k.bull('stalled'), token)) as string[];
+    return this.client!.riptideHandBackAll(k.bull('active'), k.bull('wait'), k.bull('stalled'), token);
   }
 
   private abort(jobId: string, reason: Error): void {
