@@ -299,6 +299,19 @@ describe('The served OpenAPI document against real answers of every route (boote
       await api('get', `/workers/jobs/${id}`, 200);
       await api('get', `/workers/jobs/${id}/result`, 200);
     }
+    // `data` admits any JSON (a custom handler's result); crawl results are held to their own schemas.
+    contract.checkComponent(
+      'CrawlResultDoc',
+      (await api('get', `/workers/jobs/${crawled}/result`, 200)).body.data,
+      'single_crawl result',
+    );
+    const batchResult = (await api('get', `/workers/jobs/${batched}/result`, 200)).body.data;
+    contract.checkComponent('BatchCrawlResponseDoc', batchResult, 'batch_crawl result');
+    expect(batchResult.results[1]).toMatchObject({
+      status: 404,
+      error: expect.any(String),
+      error_code: 'http_status',
+    });
     for (const path of [`/workers/jobs/${crawled}`, `/workers/jobs/${crawled}/result`]) {
       await api('get', path, 401, { key: null });
       await api('get', path, 403, { key: keys.metrics });

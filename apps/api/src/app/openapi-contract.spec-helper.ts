@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import OpenAPIBackend, { type Document, type Operation } from 'openapi-backend';
+import type { ValidationContext } from 'openapi-backend/validation';
 
 /** One answer of the API as a client saw it. */
 export interface Answer {
@@ -82,11 +83,13 @@ export class OpenApiContract {
   private constructor(
     private readonly api: OpenAPIBackend,
     readonly document: Document,
+    private readonly closed: Document,
   ) {}
 
   static async load(document: Document): Promise<OpenApiContract> {
+    const closed = closeObjectSchemas(document) as Document;
     const api = new OpenAPIBackend({
-      definition: closeObjectSchemas(document) as Document,
+      definition: structuredClone(closed),
       strict: true,
       validate: true,
       customizeAjv: (ajv) => {
@@ -97,7 +100,23 @@ export class OpenApiContract {
       },
     });
     await api.init();
-    return new OpenApiContract(api, document);
+    return new OpenApiContract(api, document, closed);
+  }
+
+  /**
+   * Checks a value against one named schema of the document: where an answer's schema must admit
+   * anything (a custom job's result), the built-in shapes are still held to theirs.
+   */
+  checkComponent(name: string, value: unknown, label: string): void {
+    const ajv = this.api.validator.getAjv('responseValidator' as ValidationContext);
+    const validate = ajv.compile({
+      $ref: `#/components/schemas/${name}`,
+      components: this.closed.components,
+    });
+    if (!validate(value))
+      this.problems.push(
+        `${label} as ${name}: ${JSON.stringify(validate.errors?.map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`))}`,
+      );
   }
 
   /** `METHOD /path/{param}` of every operation, with the statuses it documents. */

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { BatchCrawlResponseDoc, CrawlResultDoc } from './crawl-result.docs';
 import { JobResultView, JobView, QueueCounts, SubmittedJob } from '@riptide/queue';
 import { EXAMPLE_JOB_ID, EXAMPLE_TIME } from '../docs/api-docs.decorators';
 import { ANY_JSON, ANY_JSON_OR_NULL, NullableDateTime, NullableString, WIRE_JOB_TYPE } from '../docs/schema.util';
@@ -77,12 +78,11 @@ export class JobResultResponseDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE_JOB_ID }) job_id!: string;
   @ApiProperty({ example: true, description: 'Whether the job completed' }) success!: boolean;
   @ApiProperty({
-    ...ANY_JSON_OR_NULL,
-    example: { url: 'https://example.com/', final_url: 'https://example.com/', status: 200, from_cache: false, processing_time_ms: 388, document: { title: 'Example Domain' }, error: null },
+    anyOf: [{ $ref: getSchemaPath(CrawlResultDoc) }, { $ref: getSchemaPath(BatchCrawlResponseDoc) }, ...ANY_JSON_OR_NULL.oneOf],
+    example: { url: 'https://example.com/', final_url: 'https://example.com/', status: 200, from_cache: false, processing_time_ms: 388, document: { title: 'Example Domain' }, error: null, error_code: null },
     description:
-      'What the job produced: a CrawlResult `{url, final_url, status, from_cache, processing_time_ms, document, error, error_code}` for single_crawl, ' +
-      'a BatchCrawlResponse `{total_urls, successful, failed, from_cache, results}` for batch_crawl, the extracted document for pdf_extraction, ' +
-      'the handler\'s own JSON for custom jobs; null when the job failed. A failed fetch has a message in `error` and a stable `error_code` string.',
+      'What the job produced: a CrawlResultDoc for single_crawl, a BatchCrawlResponseDoc for batch_crawl, the extracted document for pdf_extraction, ' +
+      "the handler's own JSON for custom jobs; null when the job failed. A failed URL has a message in `error` and a stable `error_code`.",
   })
   data!: unknown;
   @NullableString('Why the job failed; null when it completed', null) error!: string | null;

@@ -10,6 +10,7 @@ import { submissionFromWire } from '../submissions/submission-wire.util';
 import { BulkSubmitDto, BulkSubmitResponseDto } from './bulk-submit.dto';
 import { CancelJobResponseDto, JobListResponseDto, JobResultResponseDto, JobStatusResponseDto, ReplayJobResponseDto, SubmitJobResponseDto } from './job-responses.dto';
 import { JOB_TYPE_DOCS } from './job-type.docs';
+import { BatchCrawlResponseDoc, CrawlResultDoc } from './crawl-result.docs';
 import { toWireName } from './job-type.wire';
 import { ListJobsQueryDto } from './list-jobs-query.dto';
 import { SubmitJobDto } from './submit-job.dto';
@@ -22,7 +23,7 @@ registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
 
 
 @ApiTags('jobs')
-@ApiExtraModels(...JOB_TYPE_DOCS, SubmitJobDto)
+@ApiExtraModels(...JOB_TYPE_DOCS, SubmitJobDto, CrawlResultDoc, BatchCrawlResponseDoc)
 @ApiStoreUnavailable()
 @Controller('workers/jobs')
 export class JobsController {
