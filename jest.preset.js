@@ -25,10 +25,10 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
-  // linkedom's parser dependencies and @fastify/static's content-disposition ship as ES modules only. Node loads them through require(esm);
-  // jest's module system cannot, so they are compiled to CommonJS for tests.
+  // linkedom's parser dependencies, @fastify/static's content-disposition and openapi-backend's $ref parser ship as ES
+  // modules only. Node loads them through require(esm); jest's module system cannot, so they are compiled to CommonJS for tests.
   transformIgnorePatterns: [
-    '/node_modules/(?!(linkedom/node_modules/)?(content-disposition|boolbase|css-select|css-what|cssomnom|dom-serializer|domelementtype|domhandler|domutils|entities|html-escaper|htmlparser2|nth-check|uhyphen)/)',
+    '/node_modules/(?!(linkedom/node_modules/)?(@apidevtools/json-schema-ref-parser|content-disposition|boolbase|css-select|css-what|cssomnom|dom-serializer|domelementtype|domhandler|domutils|entities|html-escaper|htmlparser2|nth-check|uhyphen)/)',
   ],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
   globalSetup: path.join(__dirname, 'tools/testing/jest-global-setup.ts'),

@@ -21,3 +21,5 @@ export { ApiKeyLimitError } from './lib/errors/api-key-limit.error';
 export { AuthOptionsError } from './lib/errors/auth-options.error';
 export { SubmissionRateLimiter } from './lib/submission-rate-limiter.service';
 export type { RateLimitDecision } from './lib/submission-rate-limiter.service';
+export { ErrorResponseDto, errorExample } from './lib/docs/error-response.dto';
+export { ApiErrorResponse } from './lib/docs/api-error-response.decorator';

@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { hostOfHostHeader, isLoopbackHost } from '@riptide/host';
+import { AuthMessages } from '@riptide/auth';
 import { errorBody } from '@riptide/workers-api';
 
-const REFUSAL = errorBody(
-  403,
-  'In local mode only loopback names (localhost, 127.0.0.1, [::1]) are served; set RIPTIDE_ADMIN_KEY to serve other names',
-);
+const REFUSAL = errorBody(403, AuthMessages.nonLoopbackHost);
 
 /**
  * Local mode answers only requests addressed to this machine by name. A page on another site

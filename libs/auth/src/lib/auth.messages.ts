@@ -6,6 +6,7 @@ export const AuthMessages = {
   keyMissing: 'An API key is required: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"',
   keyInvalid: 'The API key is not valid (unknown or revoked)',
   scopeMissing: (scope: string) => `This API key lacks the scope ${scope}`,
+  nonLoopbackHost: 'In local mode only loopback names (localhost, 127.0.0.1, [::1]) are served; set RIPTIDE_ADMIN_KEY to serve other names',
   keyNotFound: (id: string) => `API key ${id} not found`,
   tooManyKeys: (max: number) => `At most ${max} API keys may exist at once; revoke one first`,
   nameInvalid: 'name must be a non-empty string of at most 200 characters',

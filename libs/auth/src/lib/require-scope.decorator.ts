@@ -1,20 +1,11 @@
 import { ExecutionContext, SetMetadata, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
-import { ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { API_KEY_SECURITY, AUTH_REQUIREMENT, BEARER_SECURITY, Scope } from './auth.constants';
 import { ApiKeyGuard, AuthRequirement } from './auth.guard';
 import { AuthMessages } from './auth.messages';
+import { ApiErrorResponse } from './docs/api-error-response.decorator';
 import { Principal } from './principal.interface';
 import { principalOf } from './request-principal.util';
-
-const errorSchema = (statusCode: number, error: string, message: string) => ({
-  type: 'object',
-  required: ['statusCode', 'error', 'message'],
-  properties: {
-    statusCode: { type: 'integer', example: statusCode },
-    error: { type: 'string', example: error },
-    message: { type: 'string', example: message },
-  },
-});
 
 const security = () => [ApiSecurity(BEARER_SECURITY), ApiSecurity(API_KEY_SECURITY)];
 
@@ -28,8 +19,14 @@ export function RequireScope(scope: Scope): MethodDecorator & ClassDecorator {
     UseGuards(ApiKeyGuard),
     ...security(),
     ApiExtension('x-required-scope', scope),
-    ApiUnauthorizedResponse({ description: 'No key, or an unknown or revoked key', schema: errorSchema(401, 'Unauthorized', AuthMessages.keyMissing) }),
-    ApiForbiddenResponse({ description: `The key lacks the scope ${scope}`, schema: errorSchema(403, 'Forbidden', AuthMessages.scopeMissing(scope)) }),
+    ApiErrorResponse(401, 'No key, or an unknown or revoked key (with `WWW-Authenticate: Bearer`)', {
+      key_missing: AuthMessages.keyMissing,
+      key_invalid: AuthMessages.keyInvalid,
+    }),
+    ApiErrorResponse(403, `The key lacks the scope ${scope}; in local mode, a Host that is not a loopback name`, {
+      scope_missing: AuthMessages.scopeMissing(scope),
+      non_loopback_host: AuthMessages.nonLoopbackHost,
+    }),
   );
 }
 
@@ -42,7 +39,8 @@ export function OptionalAuth(): MethodDecorator & ClassDecorator {
     SetMetadata(AUTH_REQUIREMENT, { optional: true } satisfies AuthRequirement),
     UseGuards(ApiKeyGuard),
     ...security(),
-    ApiUnauthorizedResponse({ description: 'An unknown or revoked key was given', schema: errorSchema(401, 'Unauthorized', AuthMessages.keyInvalid) }),
+    ApiErrorResponse(401, 'An unknown or revoked key was given (with `WWW-Authenticate: Bearer`)', { key_invalid: AuthMessages.keyInvalid }),
+    ApiErrorResponse(403, 'In local mode, a Host that is not a loopback name', { non_loopback_host: AuthMessages.nonLoopbackHost }),
   );
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Req, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HEALTH_DOWN_EXAMPLE, HEALTH_UP_EXAMPLE, HealthResponseDto } from './health-response.dto';
 import { OptionalAuth } from '@riptide/auth';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { EventLoopHealthIndicator } from './event-loop.health';
@@ -27,6 +28,8 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: Redis, queue progress, worker pool and scheduler', description: 'No key needed; details beyond each status need metrics:read.' })
+  @ApiResponse({ status: 200, type: HealthResponseDto, description: 'Every indicator is up', example: HEALTH_UP_EXAMPLE })
+  @ApiResponse({ status: 503, type: HealthResponseDto, description: 'An indicator is down', example: HEALTH_DOWN_EXAMPLE })
   async readiness(@Req() request: object): Promise<HealthCheckResult> {
     return healthForCaller(request, await this.health.check([
       () => this.redis.isHealthy('redis'),
@@ -39,6 +42,8 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the event loop is not blocked', description: 'No key needed; details beyond each status need metrics:read.' })
+  @ApiResponse({ status: 200, type: HealthResponseDto, description: 'The event loop answers in time', example: { status: 'ok', info: { event_loop: { status: 'up' } }, error: {}, details: { event_loop: { status: 'up' } } } })
+  @ApiResponse({ status: 503, type: HealthResponseDto, description: 'The event loop lags', example: { status: 'error', info: {}, error: { event_loop: { status: 'down' } }, details: { event_loop: { status: 'down' } } } })
   async liveness(@Req() request: object): Promise<HealthCheckResult> {
     return healthForCaller(request, await this.health.check([() => this.eventLoop.isHealthy('event_loop')]));
   }

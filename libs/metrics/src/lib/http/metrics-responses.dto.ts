@@ -61,7 +61,7 @@ export class MetricsResponseDto {
   @ApiProperty() total_workers!: number;
   @ApiProperty() healthy_workers!: number;
   @ApiProperty({ description: 'Seconds since the answering process started' }) uptime_seconds!: number;
-  @ApiProperty() timestamp!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z', description: 'When the snapshot was taken' }) timestamp!: string;
 
   static from(m: MetricsSnapshot): MetricsResponseDto {
     return {
@@ -90,8 +90,8 @@ export class MetricsResponseDto {
 }
 
 export class WorkerDto {
-  @ApiProperty() worker_id!: string;
-  @ApiProperty() host!: string;
+  @ApiProperty({ example: 'worker-1.example:4182:3f9a' }) worker_id!: string;
+  @ApiProperty({ example: 'worker-1.example' }) host!: string;
   @ApiProperty() pid!: number;
   @ApiProperty() concurrency!: number;
   @ApiProperty({ type: [String] }) running_job_ids!: string[];
@@ -99,9 +99,9 @@ export class WorkerDto {
   @ApiProperty() jobs_failed!: number;
   @ApiProperty() is_running!: boolean;
   @ApiProperty() healthy!: boolean;
-  @ApiProperty() started_at!: string;
-  @ApiProperty() last_heartbeat!: string;
-  @ApiProperty({ type: String, nullable: true }) last_job_started_at!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z' }) started_at!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z' }) last_heartbeat!: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'null before its first job' }) last_job_started_at!: string | null;
 
   static from(w: RegisteredWorker): WorkerDto {
     return {

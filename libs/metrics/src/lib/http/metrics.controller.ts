@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '@riptide/auth';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, RequireScope } from '@riptide/auth';
+import { QueueUnavailableError } from '@riptide/queue';
 import { MetricsService } from '../metrics.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';
@@ -17,16 +18,16 @@ export class MetricsController {
 
   @Get('metrics')
   @ApiOperation({ summary: 'Job counters, latency percentiles, queue sizes and workers across all processes' })
-  @ApiOkResponse({ type: MetricsResponseDto })
-  @ApiServiceUnavailableResponse({ description: 'Redis is not reachable' })
+  @ApiOkResponse({ type: MetricsResponseDto, description: 'The snapshot, aggregated from every process through Redis' })
+  @ApiErrorResponse(503, 'Redis is not reachable', { unreachable: new QueueUnavailableError().message })
   async snapshot(): Promise<MetricsResponseDto> {
     return MetricsResponseDto.from(await this.metrics.snapshot());
   }
 
   @Get('stats/workers')
   @ApiOperation({ summary: 'Every live worker process (by heartbeat) and their totals' })
-  @ApiOkResponse({ type: WorkerPoolResponseDto })
-  @ApiServiceUnavailableResponse({ description: 'Redis is not reachable' })
+  @ApiOkResponse({ type: WorkerPoolResponseDto, description: 'The worker processes with a live heartbeat' })
+  @ApiErrorResponse(503, 'Redis is not reachable', { unreachable: new QueueUnavailableError().message })
   async workers(): Promise<WorkerPoolResponseDto> {
     return WorkerPoolResponseDto.from(await this.registry.snapshot());
   }

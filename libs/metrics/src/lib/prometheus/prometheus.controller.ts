@@ -15,7 +15,11 @@ export class PrometheusController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Prometheus text exposition: job counters and latency histograms across all processes, queue and worker gauges, process metrics' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4',
+    schema: { type: 'string' },
+    example: '# HELP riptide_jobs_completed_total Jobs that completed.\n# TYPE riptide_jobs_completed_total counter\nriptide_jobs_completed_total{job_type="single_crawl"} 1520\n',
+  })
   metrics(): Promise<string> {
     return this.prometheus.metrics();
   }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_SECURITY, BEARER_SECURITY } from '@riptide/auth';
+import { addMissingExamples } from '../docs/openapi-examples.util';
 
 interface FastifyLike {
   hasContentTypeParser(type: string): boolean;
@@ -29,6 +30,6 @@ export function setupWorkersApiDocs(app: INestApplication, path = 'docs', versio
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (`rt_…`) or the admin key' }, BEARER_SECURITY)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, in a header of its own' }, API_KEY_SECURITY)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = addMissingExamples(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup(path, app, document, { jsonDocumentUrl: `${path}-json`, swaggerOptions: { persistAuthorization: true } });
 }

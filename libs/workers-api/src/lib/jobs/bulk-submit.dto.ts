@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject } from 'class-validator';
-import { ErrorResponseDto } from './job-responses.dto';
+import { ErrorResponseDto } from '@riptide/auth';
+import { EXAMPLE_JOB_ID } from '../docs/api-docs.decorators';
 import { SubmitJobDto } from './submit-job.dto';
 
 /** Most jobs in one bulk submission (SPEC §7). */
@@ -18,15 +19,23 @@ export class BulkSubmitDto {
 
 /** One item's outcome, at its index in the request. */
 export class BulkItemResultDto {
-  @ApiProperty({ description: 'Position of the item in the request' }) index!: number;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Present when submitted' }) job_id?: string;
-  @ApiPropertyOptional({ enum: ['submitted'] }) status?: 'submitted';
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Position of the item in the request' }) index!: number;
+  @ApiPropertyOptional({ format: 'uuid', example: EXAMPLE_JOB_ID, description: 'Present when submitted' }) job_id?: string;
+  @ApiPropertyOptional({ enum: ['submitted'], example: 'submitted', description: 'Present when submitted' }) status?: 'submitted';
   @ApiPropertyOptional({ type: ErrorResponseDto, description: 'Present when refused: 400 invalid, 403 not allowed, 429 over the rate limit or quota' })
   error?: ErrorResponseDto;
 }
 
 export class BulkSubmitResponseDto {
-  @ApiProperty() submitted!: number;
-  @ApiProperty() failed!: number;
-  @ApiProperty({ type: [BulkItemResultDto], description: 'In input order' }) jobs!: BulkItemResultDto[];
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Items submitted' }) submitted!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Items refused' }) failed!: number;
+  @ApiProperty({
+    type: [BulkItemResultDto],
+    description: 'In input order',
+    example: [
+      { index: 0, job_id: EXAMPLE_JOB_ID, status: 'submitted' },
+      { index: 1, error: { statusCode: 400, error: 'Bad Request', message: ['job_type.url must use http or https'] } },
+    ],
+  })
+  jobs!: BulkItemResultDto[];
 }

@@ -2,9 +2,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
+import { anyCasePattern } from '../docs/schema.util';
 
 export class ListJobsQueryDto extends TenantQueryDto {
-  @ApiPropertyOptional({ description: 'Any case; also dead_letter, retry, delayed', example: 'pending' })
+  @ApiPropertyOptional({
+    pattern: anyCasePattern(['Pending', 'Delayed', 'Processing', 'Retrying', 'Retry', 'Completed', 'Failed', 'DeadLetter', 'Dead_Letter', 'Cancelled', 'Canceled']),
+    description: 'A status, in any case; also dead_letter, retry and canceled',
+    example: 'pending',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^(pending|delayed|processing|retrying|retry|completed|failed|deadletter|dead_letter|cancelled|canceled)$/i, {
@@ -12,7 +17,11 @@ export class ListJobsQueryDto extends TenantQueryDto {
   })
   status?: string;
 
-  @ApiPropertyOptional({ description: 'batch_crawl, single_crawl, pdf_extraction, maintenance, custom or custom:<job_name>' })
+  @ApiPropertyOptional({
+    pattern: '^(batch_crawl|single_crawl|pdf_extraction|maintenance|custom(:[A-Za-z0-9_.:-]{1,128})?)$',
+    description: 'batch_crawl, single_crawl, pdf_extraction, maintenance, custom or custom:<job_name>',
+    example: 'custom:send_report',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^(batch_crawl|single_crawl|pdf_extraction|maintenance|custom(:[A-Za-z0-9_.:-]{1,128})?)$/, {
@@ -20,13 +29,13 @@ export class ListJobsQueryDto extends TenantQueryDto {
   })
   job_type?: string;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive substring of job id, worker id, metadata keys and string values' })
+  @ApiPropertyOptional({ maxLength: 200, example: 'news', description: 'Case-insensitive substring of job id, worker id, metadata keys and string values' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   search?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -34,7 +43,7 @@ export class ListJobsQueryDto extends TenantQueryDto {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000000, default: 0, description: 'Matches skipped before this page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyLimitError, ApiKeyNotFoundError, ApiKeyService, ApiKeyValidationError, RequireScope, Scope } from '@riptide/auth';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiKeyLimitError, ApiKeyNotFoundError, ApiKeyService, ApiKeyValidationError, AuthMessages, RequireScope, Scope } from '@riptide/auth';
 import { parsePriority } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
-import { ErrorResponseDto } from '../jobs/job-responses.dto';
-import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './api-key.dto';
+import { ApiJsonBody, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
+import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, EXAMPLE_KEY_ID, KEY_EXAMPLES } from './api-key.dto';
+
+const KEY_ID_PARAM = { name: 'id', description: 'The id POST /admin/keys answered', example: EXAMPLE_KEY_ID };
+const KEY_NOT_FOUND = AuthMessages.keyNotFound(EXAMPLE_KEY_ID);
 
 registerDomainError(ApiKeyNotFoundError, HttpStatus.NOT_FOUND);
 registerDomainError(ApiKeyValidationError, HttpStatus.BAD_REQUEST);
@@ -12,7 +15,7 @@ registerDomainError(ApiKeyLimitError, HttpStatus.CONFLICT);
 
 /** Key management (SPEC §6): admin only. Secrets are shown once, at creation. */
 @ApiTags('keys')
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
+@ApiStoreUnavailable()
 @RequireScope('admin')
 @Controller('admin/keys')
 export class ApiKeysController {
@@ -21,9 +24,12 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key for a tenant; the answer holds its secret, shown only this once' })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid name, tenant, scopes or limits (every problem listed)' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Too many keys' })
+  @ApiJsonBody(CreateApiKeyDto, KEY_EXAMPLES)
+  @ApiOk(201, CreatedApiKeyResponseDto, 'The new key, with its secret in `key`')
+  @ApiErrorResponse(400, 'Invalid name, tenant, scopes or limits (every problem listed)', {
+    invalid: [AuthMessages.tenantInvalid, 'scopes must each be one of: jobs:write, jobs:read, schedules:write, schedules:read, metrics:read, admin'],
+  })
+  @ApiErrorResponse(409, 'Too many keys', { too_many: AuthMessages.tooManyKeys(10000) })
   async create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
     const created = await this.keys.create({
       name: body.name,
@@ -40,15 +46,16 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'Every API key, oldest first (never a secret)' })
-  @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  @ApiOk(200, [ApiKeyResponseDto], 'Every key, oldest first')
   async list(): Promise<ApiKeyResponseDto[]> {
     return (await this.keys.list()).map((record) => ApiKeyResponseDto.from(record));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One API key (never its secret)' })
-  @ApiOkResponse({ type: ApiKeyResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiParam(KEY_ID_PARAM)
+  @ApiOk(200, ApiKeyResponseDto, 'The key, without its secret')
+  @ApiErrorResponse(404, 'Unknown or revoked key', { unknown: KEY_NOT_FOUND })
   async get(@Param('id') id: string): Promise<ApiKeyResponseDto> {
     return ApiKeyResponseDto.from(await this.keys.get(id));
   }
@@ -56,8 +63,9 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key: every process refuses it within a second' })
-  @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiParam(KEY_ID_PARAM)
+  @ApiResponse({ status: 204, description: 'Revoked; no body' })
+  @ApiErrorResponse(404, 'Unknown or already revoked key', { unknown: KEY_NOT_FOUND })
   async revoke(@Param('id') id: string): Promise<void> {
     await this.keys.revoke(id);
   }

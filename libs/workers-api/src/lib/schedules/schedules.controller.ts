@@ -1,19 +1,6 @@
 import { Body, Controller, Delete, ForbiddenException, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiHeader,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiErrorResponse, CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { JobPriority, JobTypeName, JobValidationError, JsonObject, parsePriority } from '@riptide/queue';
 import {
   OverlapPolicy,
@@ -29,7 +16,9 @@ import {
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
 import { SubmissionGate } from '../submissions/submission-gate.service';
 import { registerDomainError } from '../errors/api-exception.filter';
-import { ErrorResponseDto } from '../jobs/job-responses.dto';
+import { ApiInvalidQuery, ApiJsonBody, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
+import { IDEMPOTENCY_ERRORS, SUBMIT_FORBIDDEN, SUBMIT_TOO_MANY } from '../jobs/jobs.docs';
+import { CREATE_EXAMPLES, SCHEDULE_ID_PARAM, SCHEDULE_INVALID, SCHEDULE_NOT_FOUND, UPDATE_EXAMPLES } from './schedules.docs';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
 import { retryConfigFromWire } from '../jobs/retry-config.wire';
@@ -48,7 +37,7 @@ registerDomainError(TenantScheduleQuotaError, HttpStatus.CONFLICT);
 
 @ApiTags('schedules')
 @ApiExtraModels(...JOB_TYPE_DOCS)
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
+@ApiStoreUnavailable()
 @Controller('workers/schedule')
 export class SchedulesController {
   constructor(
@@ -72,10 +61,14 @@ export class SchedulesController {
       'The schedule and every job it fires belong to the tenant of the key. Maintenance templates need the admin scope. With an `Idempotency-Key`, a repeat gets the first answer and creates nothing.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters; the same key with another body is a 422' })
-  @ApiOkResponse({ type: ScheduleResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid cron expression, time zone or job template (every problem listed)' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: "SCHEDULER_MAX_SCHEDULES or the tenant's schedules quota reached" })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The Idempotency-Key was used with another body' })
+  @ApiJsonBody(CreateScheduleDto, CREATE_EXAMPLES)
+  @ApiOk(200, ScheduleResponseDto, 'The new schedule, with its first slot in next_execution_at')
+  @ApiErrorResponse(400, 'Invalid cron expression, time zone or job template, or an invalid Idempotency-Key (every problem listed)', SCHEDULE_INVALID)
+  @ApiErrorResponse(403, "A maintenance template without the admin scope, or a priority above the key's max_priority", SUBMIT_FORBIDDEN)
+  @ApiErrorResponse(409, "SCHEDULER_MAX_SCHEDULES or the tenant's schedules quota reached", {
+    tenant_quota: new TenantScheduleQuotaError('acme', 100).message,
+  })
+  @IDEMPOTENCY_ERRORS()
   async create(
     @Body() body: CreateScheduleDto,
     @CurrentPrincipal() caller: Principal,
@@ -97,7 +90,8 @@ export class SchedulesController {
   @Get()
   @RequireScope('schedules:read')
   @ApiOperation({ summary: "List schedules, oldest first: the caller's tenant's; an admin's every tenant's, or one with `tenant`" })
-  @ApiOkResponse({ type: [ScheduleResponseDto] })
+  @ApiOk(200, [ScheduleResponseDto], 'The schedules, oldest first')
+  @ApiInvalidQuery({ tenant: ['tenant must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit'] })
   async list(@Query() query: TenantQueryDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto[]> {
     return (await this.scheduler.list(tenantScopeOf(caller, query.tenant))).map((schedule) => ScheduleResponseDto.from(schedule));
   }
@@ -105,8 +99,9 @@ export class SchedulesController {
   @Get(':id')
   @RequireScope('schedules:read')
   @ApiOperation({ summary: 'One schedule, read fresh' })
-  @ApiOkResponse({ type: ScheduleResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: "Unknown schedule (another tenant's answers the same)" })
+  @ApiParam(SCHEDULE_ID_PARAM)
+  @ApiOk(200, ScheduleResponseDto, 'The schedule as it is now')
+  @ApiErrorResponse(404, "Unknown schedule (another tenant's answers the same)", { unknown: SCHEDULE_NOT_FOUND })
   async get(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
     return ScheduleResponseDto.from(await this.scheduler.get(id, tenantScopeOf(caller)));
   }
@@ -114,9 +109,12 @@ export class SchedulesController {
   @Patch(':id')
   @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Change a schedule; a new cron, time zone or enabling restarts its slots from now' })
-  @ApiOkResponse({ type: ScheduleResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiParam(SCHEDULE_ID_PARAM)
+  @ApiJsonBody(UpdateScheduleDto, UPDATE_EXAMPLES)
+  @ApiOk(200, ScheduleResponseDto, 'The schedule after the change')
+  @ApiErrorResponse(400, 'An invalid field, or a change that leaves the schedule invalid (every problem listed)', SCHEDULE_INVALID)
+  @ApiErrorResponse(403, "A maintenance template without the admin scope, or a priority above the key's max_priority", SUBMIT_FORBIDDEN)
+  @ApiErrorResponse(404, "Unknown schedule (another tenant's answers the same)", { unknown: SCHEDULE_NOT_FOUND })
   async update(@Param('id') id: string, @Body() body: UpdateScheduleDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
     const change: ScheduleUpdate = changeFromWire(body);
     if (body.name !== undefined) change.name = body.name;
@@ -134,9 +132,10 @@ export class SchedulesController {
   @HttpCode(200)
   @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Run the schedule\'s job now (counted as an execution)' })
-  @ApiOkResponse({ type: TriggerScheduleResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: "Over the key's rate limit (a trigger submits a job)" })
+  @ApiParam(SCHEDULE_ID_PARAM)
+  @ApiOk(200, TriggerScheduleResponseDto, 'The job submitted now')
+  @ApiErrorResponse(404, "Unknown schedule (another tenant's answers the same)", { unknown: SCHEDULE_NOT_FOUND })
+  @ApiErrorResponse(429, "Over the key's rate limit (with `Retry-After`): a trigger submits a job", { rate_limited: SUBMIT_TOO_MANY.rate_limited })
   async trigger(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @Res({ passthrough: true }) reply: ReplyHeaders): Promise<TriggerScheduleResponseDto> {
     await this.gate.takeRate(caller, reply, 1);
     const { jobId } = await this.scheduler.trigger(id, tenantScopeOf(caller));
@@ -147,8 +146,9 @@ export class SchedulesController {
   @HttpCode(204)
   @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Delete a schedule; it never fires again' })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiParam(SCHEDULE_ID_PARAM)
+  @ApiResponse({ status: 204, description: 'Deleted; no body' })
+  @ApiErrorResponse(404, "Unknown schedule (another tenant's answers the same)", { unknown: SCHEDULE_NOT_FOUND })
   async remove(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<void> {
     await this.scheduler.remove(id, tenantScopeOf(caller));
   }

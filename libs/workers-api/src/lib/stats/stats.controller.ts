@@ -1,6 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiInvalidQuery, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
+import { TENANT_FILTER_MESSAGE } from '../tenancy/tenant-query.dto';
 import { QueueService } from '@riptide/queue';
 import { QueueStatsResponseDto } from '../jobs/job-responses.dto';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
@@ -13,7 +15,9 @@ export class StatsController {
   @Get('queue')
   @RequireScope('jobs:read')
   @ApiOperation({ summary: "Job counts by status: the caller's tenant's jobs; an admin's across every tenant, or one with `tenant`" })
-  @ApiOkResponse({ type: QueueStatsResponseDto })
+  @ApiOk(200, QueueStatsResponseDto, 'How many jobs are in each status')
+  @ApiInvalidQuery({ tenant: [TENANT_FILTER_MESSAGE] })
+  @ApiStoreUnavailable()
   async queueStats(@Query() query: TenantQueryDto, @CurrentPrincipal() caller: Principal): Promise<QueueStatsResponseDto> {
     return QueueStatsResponseDto.from(await this.queue.counts(tenantScopeOf(caller, query.tenant)));
   }
