@@ -9,7 +9,9 @@ export {
   RUNNING_STATUSES,
 } from './lib/scheduler.constants';
 export { SchedulerMessages } from './lib/scheduler.messages';
-export { SchedulerService, effectiveRetryConfig } from './lib/scheduler.service';
+export { SchedulerService } from './lib/scheduler.service';
+export { effectiveRetryConfig } from './lib/schedule-codec.util';
+export { SlotFirer } from './lib/slot-firer.service';
 export type { ScheduleCreateOptions } from './lib/scheduler.service';
 export { ScheduleRunner, OVERDUE_UNHEALTHY_MS } from './lib/schedule-runner.service';
 export type { SchedulerHealth } from './lib/schedule-runner.service';

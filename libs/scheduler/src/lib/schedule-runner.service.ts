@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ResolvedSchedulerOptions } from './scheduler-options.interface';
 import { RESOLVED_SCHEDULER_OPTIONS } from './scheduler.constants';
 import { SchedulerService } from './scheduler.service';
+import { SlotFirer } from './slot-firer.service';
 
 /** How often claims left behind by a dead process are looked for. */
 const RECOVERY_EVERY_MS = 1000;
@@ -18,7 +19,7 @@ export interface SchedulerHealth {
 
 /**
  * The fire loop of a process where `enabled` is true. Every such process runs it; the atomic
- * claim in SchedulerService makes sure each slot fires once however many do. The loop wakes at
+ * claim in SlotFirer makes sure each slot fires once however many do. The loop wakes at
  * the earliest due slot (or every `tickMs` to notice schedules created elsewhere).
  */
 @Injectable()
@@ -34,6 +35,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
   constructor(
     @Inject(RESOLVED_SCHEDULER_OPTIONS) private readonly options: ResolvedSchedulerOptions,
     private readonly scheduler: SchedulerService,
+    private readonly firer: SlotFirer,
   ) {}
 
   /** True while this process fires schedules. */
@@ -73,13 +75,13 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async loop(): Promise<void> {
-    await this.scheduler.reconcile().catch((error: unknown) => this.warn('reconcile', error));
+    await this.firer.reconcile().catch((error: unknown) => this.warn('reconcile', error));
     while (!this.stopped) {
       try {
-        await this.scheduler.fireDue();
+        await this.firer.fireDue();
         if (Date.now() - this.lastRecovery >= RECOVERY_EVERY_MS) {
           this.lastRecovery = Date.now();
-          await this.scheduler.recoverClaims();
+          await this.firer.recoverClaims();
         }
       } catch (error) {
         this.warn('fire', error);
@@ -91,7 +93,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
 
   private async pause(): Promise<number> {
     try {
-      const earliest = await this.scheduler.earliestDue();
+      const earliest = await this.firer.earliestDue();
       if (earliest === null) return this.options.tickMs;
       return Math.min(this.options.tickMs, Math.max(MIN_PAUSE_MS, earliest - Date.now()));
     } catch {

@@ -12,6 +12,7 @@ import { SCHEDULER_REDIS } from './scheduler.constants';
 import { SchedulerModule } from './scheduler.module';
 import { SchedulerService } from './scheduler.service';
 import { ScheduleRunner } from './schedule-runner.service';
+import { SlotFirer } from './slot-firer.service';
 
 const url = testRedisUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -194,8 +195,8 @@ describe('SchedulerModule (real Redis)', () => {
     await redis.hset(k.schedule(created.id), 'enabled', '0');
     await sleep(250);
 
-    expect(await scheduler.recoverClaims()).toBe(2);
-    expect(await scheduler.recoverClaims()).toBe(0);
+    expect(await app.get(SlotFirer).recoverClaims()).toBe(2);
+    expect(await app.get(SlotFirer).recoverClaims()).toBe(0);
     const fires = await scheduler.fires(created.id);
     expect(fires.map((f) => [f.slot!.getTime(), f.executionCount]).sort()).toEqual([
       [lost.slot, lost.count],

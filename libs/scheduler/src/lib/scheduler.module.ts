@@ -7,6 +7,7 @@ import { ResolvedSchedulerOptions, SchedulerModuleOptions } from './scheduler-op
 import { RESOLVED_SCHEDULER_OPTIONS, SCHEDULER_REDIS, SCHEDULER_RUNNER_REDIS } from './scheduler.constants';
 import { ConfigurableSchedulerModule, SCHEDULER_OPTIONS_TOKEN } from './scheduler.module-definition';
 import { SchedulerService } from './scheduler.service';
+import { SlotFirer } from './slot-firer.service';
 
 /**
  * Cron schedules stored in Redis. Every process gets the CRUD API (SchedulerService); processes
@@ -33,9 +34,10 @@ import { SchedulerService } from './scheduler.service';
         options.enabled ? defineSchedulerScripts(createRedis(options.redisUrl, 'worker', 'riptide-scheduler-runner')) : null,
     },
     SchedulerService,
+    SlotFirer,
     ScheduleRunner,
   ],
-  exports: [RESOLVED_SCHEDULER_OPTIONS, SchedulerService, ScheduleRunner],
+  exports: [RESOLVED_SCHEDULER_OPTIONS, SchedulerService, SlotFirer, ScheduleRunner],
 })
 export class SchedulerModule extends ConfigurableSchedulerModule implements OnApplicationShutdown {
   constructor(
