@@ -56,6 +56,7 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
       worker_id: expect.stringContaining(`:${process.pid}:`),
       retry_count: 0,
       last_error: null,
+      last_error_code: null,
       processing_time_ms: expect.any(Number),
       metadata: { team: 'news' },
       job_type: { type: 'single_crawl', url: site.url('/article'), options: null },

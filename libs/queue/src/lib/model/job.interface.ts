@@ -144,6 +144,10 @@ export interface JobView {
   attemptsMade: number;
   maxAttempts: number;
   lastError: string | null;
+  /** Stable code of the last failure, when its error declared one (JobFailureDetails). */
+  lastErrorCode: string | null;
+  /** Data the last failure kept (a failed batch's per-URL outcomes); null for most failures. */
+  failureData: JsonValue | null;
   processingTimeMs: number | null;
   nextRetryAt: Date | null;
   progress: JsonValue;
@@ -159,6 +163,8 @@ export interface JobResultView {
   success: boolean;
   data: unknown;
   error: string | null;
+  /** Stable code of the failure (null on success, or when the error declared none). */
+  errorCode: string | null;
   processingTimeMs: number;
   workerId: string | null;
   completedAt: Date;

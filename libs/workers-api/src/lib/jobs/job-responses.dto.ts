@@ -26,6 +26,8 @@ export class JobStatusResponseDto {
   @ApiProperty({ nullable: true }) worker_id!: string | null;
   @ApiProperty() retry_count!: number;
   @ApiProperty({ nullable: true }) last_error!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Stable code of the last failure (dns, connect, timeout, all_urls_failed, …)', example: 'dns' })
+  last_error_code!: string | null;
   @ApiProperty({ nullable: true }) processing_time_ms!: number | null;
   @ApiProperty({ type: Object }) metadata!: object;
   @ApiProperty({ type: Object, description: 'The job_type as submitted (pdf_data summarised as pdf_data_bytes)' }) job_type!: object;
@@ -47,6 +49,7 @@ export class JobStatusResponseDto {
       worker_id: view.workerId,
       retry_count: view.retryCount,
       last_error: view.lastError,
+      last_error_code: view.lastErrorCode,
       processing_time_ms: view.processingTimeMs,
       metadata: view.metadata,
       job_type: jobTypeToWire(view.jobType),
@@ -72,6 +75,8 @@ export class JobResultResponseDto {
   @ApiProperty() success!: boolean;
   @ApiProperty({ nullable: true, description: 'What the job produced (CrawlResult, BatchCrawlResponse, …)' }) data!: unknown;
   @ApiProperty({ nullable: true }) error!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Stable code of the failure (dns, connect, tls, timeout, robots_disallowed, all_urls_failed, …)', example: 'dns' })
+  error_code!: string | null;
   @ApiProperty() processing_time_ms!: number;
   @ApiProperty({ nullable: true }) worker_id!: string | null;
   @ApiProperty({ format: 'date-time' }) completed_at!: string;
@@ -80,10 +85,11 @@ export class JobResultResponseDto {
     return {
       job_id: result.jobId,
       success: result.success,
-      // Built-in results are the SPEC's shapes (CrawlResult, BatchCrawlResponse) in wire names;
-      // a custom handler's result is returned exactly as it produced it.
+      // Built-in results are the SPEC's shapes (CrawlResult, BatchCrawlResponse) in wire names, also
+      // when a failed batch keeps its outcomes; a custom handler's data is returned exactly as it was.
       data: result.jobType === 'custom' ? result.data : snakeCaseKeys(result.data),
       error: result.error,
+      error_code: result.errorCode,
       processing_time_ms: result.processingTimeMs,
       worker_id: result.workerId,
       completed_at: result.completedAt.toISOString(),
