@@ -116,14 +116,27 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     await until(after.body.job_id, 'Completed');
   });
 
-  it('runs maintenance tasks and fails unknown ones listing the valid task types', async () => {
+  it('runs maintenance tasks and refuses unknown ones at submission, listing the valid task types', async () => {
     const health = await submit({ job_type: { type: 'maintenance', task_type: 'health_check' } }).expect(200);
     await until(health.body.job_id, 'Completed');
     const { body: result } = await http().get(`/workers/jobs/${health.body.job_id}/result`).expect(200);
     expect(result.data).toMatchObject({ status: 'ok', redis_latency_ms: expect.any(Number), queue: expect.objectContaining({ pending: expect.any(Number) }) });
-    const unknown = await submit({ job_type: { type: 'maintenance', task_type: 'defrag' } }).expect(200);
-    const failed = await until(unknown.body.job_id, 'Failed');
-    expect(failed.last_error).toBe('Unknown maintenance task_type "defrag"; valid task types: cleanup, health_check');
+    const refusal = {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['job_type.task_type must be one of the maintenance tasks: cleanup, health_check'],
+    };
+    expect((await submit({ job_type: { type: 'maintenance', task_type: 'defrag' } }).expect(400)).body).toEqual(refusal);
+    const bulk = await http()
+      .post('/workers/jobs/bulk')
+      .send({ jobs: [{ job_type: { type: 'maintenance', task_type: 'defrag' } }, { job_type: { type: 'maintenance', task_type: 'cleanup' } }] })
+      .expect(200);
+    expect(bulk.body).toEqual({ submitted: 1, failed: 1, jobs: [{ index: 0, error: refusal }, { index: 1, job_id: expect.stringMatching(UUID), status: 'submitted' }] });
+    const schedule = await http()
+      .post('/workers/schedule')
+      .send({ name: 'defrag nightly', cron_expression: '@daily', job_template: { type: 'maintenance', task_type: 'defrag' } })
+      .expect(400);
+    expect(schedule.body).toEqual({ ...refusal, message: ['job_template.task_type must be one of the maintenance tasks: cleanup, health_check'] });
   });
 
   it('answers every error with {statusCode, error, message}', async () => {
