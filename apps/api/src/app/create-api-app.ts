@@ -34,8 +34,12 @@ export async function createApiApp(config: HostConfig, redisUrl: string, logDest
     requestIdHeader: false,
     genReqId: requestId,
   });
-  // Boot messages wait in a buffer and go out through pino (JSON at LOG_LEVEL) once it exists.
-  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api', logger), adapter, { bufferLogs: true });
+  // Boot messages wait in a buffer and go out through pino (JSON at LOG_LEVEL) once it exists. No Nest
+  // body parsers: Fastify's JSON parser is the only one, so a form or text body is a 415.
+  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api', logger), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.flushLogs(); // from here on, every line goes out as it is written (init() alone would keep buffering)
   const fastify = app.getHttpAdapter().getInstance();

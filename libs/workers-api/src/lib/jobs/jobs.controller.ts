@@ -15,6 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { JobValidationError, QueueService, TenantQuotaError, parseStatus } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
+import { AcceptsJson } from '../http/accepts-json.decorator';
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
 import { BulkSubmission } from '../submissions/bulk-submission.service';
 import { SubmissionGate } from '../submissions/submission-gate.service';
@@ -46,6 +47,7 @@ export class JobsController {
   @Post()
   @HttpCode(200)
   @RequireScope('jobs:write')
+  @AcceptsJson()
   @ApiOperation({
     summary: 'Submit a job',
     description:
@@ -78,6 +80,7 @@ export class JobsController {
   @Post('bulk')
   @HttpCode(200)
   @RequireScope('jobs:write')
+  @AcceptsJson()
   @ApiOperation({
     summary: 'Submit up to 1000 jobs at once',
     description:

@@ -5,6 +5,7 @@ import { parsePriority } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { ErrorResponseDto } from '../jobs/job-responses.dto';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './api-key.dto';
+import { AcceptsJson } from '../http/accepts-json.decorator';
 
 registerDomainError(ApiKeyNotFoundError, HttpStatus.NOT_FOUND);
 registerDomainError(ApiKeyValidationError, HttpStatus.BAD_REQUEST);
@@ -20,6 +21,7 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @AcceptsJson()
   @ApiOperation({ summary: 'Create an API key for a tenant; the answer holds its secret, shown only this once' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid name, tenant, scopes or limits (every problem listed)' })

@@ -29,6 +29,7 @@ import {
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
 import { SubmissionGate } from '../submissions/submission-gate.service';
 import { registerDomainError } from '../errors/api-exception.filter';
+import { AcceptsJson } from '../http/accepts-json.decorator';
 import { ErrorResponseDto } from '../jobs/job-responses.dto';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
@@ -66,6 +67,7 @@ export class SchedulesController {
   @Post()
   @HttpCode(200)
   @RequireScope('schedules:write')
+  @AcceptsJson()
   @ApiOperation({
     summary: 'Create a cron schedule',
     description:
@@ -113,6 +115,7 @@ export class SchedulesController {
 
   @Patch(':id')
   @RequireScope('schedules:write')
+  @AcceptsJson()
   @ApiOperation({ summary: 'Change a schedule; a new cron, time zone or enabling restarts its slots from now' })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
