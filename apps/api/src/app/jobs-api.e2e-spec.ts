@@ -154,7 +154,13 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     expect((await submit({ job_type: { type: 'batch_crawl', urls: [], surprise: 1 }, priority: 'urgent', timeout_secs: 0, extra: true })).body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: ['property extra should not exist', 'priority must be one of: Low, Normal, High, Critical'],
+      message: [
+        'property extra should not exist',
+        'priority must be one of: Low, Normal, High, Critical',
+        'job_type.surprise is not allowed',
+        'job_type.urls must be an array of 1 to 5 URLs',
+        'timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
+      ],
     });
     expect((await submit({ job_type: { type: 'batch_crawl', urls: Array(6).fill(site.url('/')), surprise: 1 }, timeout_secs: 0 })).body).toEqual({
       statusCode: 400,
@@ -168,7 +174,7 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     const missing = '3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11';
     expect((await http().get(`/workers/jobs/${missing}`).expect(404)).body).toEqual({ statusCode: 404, error: 'Not Found', message: `Job ${missing} not found` });
     expect((await http().get('/workers/jobs/not-a-uuid').expect(404)).body.message).toBe('Job not-a-uuid not found');
-    expect((await http().get('/workers/jobs?limit=501').expect(400)).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['limit must not be greater than 500'] });
+    expect((await http().get('/workers/jobs?limit=501').expect(400)).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['limit must be an integer from 1 to 500'] });
     expect((await http().get('/workers/jobs?status=sleeping').expect(400)).body.message).toEqual([
       'status must be one of: Pending, Delayed, Processing, Retrying, Completed, Failed, DeadLetter, Cancelled',
     ]);

@@ -79,4 +79,71 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
       expect(retry).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'Job 3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11 not found' } });
     });
   });
+
+  describe('every problem in one answer', () => {
+    const invalid = (message: string[]) => ({ statusCode: 400, error: 'Bad Request', message });
+
+    it('lists a bad priority, a missing URL, an unknown field and an out-of-range timeout together', async () => {
+      const body = { job_type: { type: 'single_crawl', options: { cache_mode: 'sometimes' } }, priority: 'urgent', timeout_secs: 0, colour: 'red' };
+      expect((await http().post('/workers/jobs').send(body).expect(400)).body).toEqual(
+        invalid([
+          'property colour should not exist',
+          'priority must be one of: Low, Normal, High, Critical',
+          'job_type.url must be a non-empty string',
+          'job_type.options.cache_mode must be one of: read_through, bypass, refresh, cache_only',
+          'timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
+        ]),
+      );
+    });
+
+    it('reports a field of the wrong type once, by the shape check, not again by the rules', async () => {
+      const body = { job_type: { type: 'batch_crawl', urls: ['ftp://example.com/'] }, timeout_secs: 'soon', retry_config: { max_attempts: 'many', backoff_multiplier: 0.5 } };
+      expect((await http().post('/workers/jobs').send(body).expect(400)).body).toEqual(
+        invalid([
+          'retry_config.max_attempts must be an integer number',
+          'timeout_secs must be an integer number',
+          'job_type.urls[0] must use http or https',
+          'retry_config.backoff_multiplier must be a number from 1 to 100',
+        ]),
+      );
+    });
+
+    it('lists a missing job_type with the other problems, and refuses a body that is not an object', async () => {
+      expect((await http().post('/workers/jobs').send({ priority: 'someday' }).expect(400)).body).toEqual(
+        invalid(['job_type should not be null or undefined', 'job_type must be an object', 'priority must be one of: Low, Normal, High, Critical']),
+      );
+      expect((await http().post('/workers/jobs').send([]).expect(400)).body.statusCode).toBe(400);
+    });
+
+    it('answers each bulk item with all its problems', async () => {
+      const body = { jobs: [{ job_type: { type: 'custom', job_name: 'has space' }, priority: 'urgent' }] };
+      expect((await http().post('/workers/jobs/bulk').send(body).expect(200)).body).toEqual({
+        submitted: 0,
+        failed: 1,
+        jobs: [{ index: 0, error: invalid(['priority must be one of: Low, Normal, High, Critical', 'job_type.job_name must be 1-128 characters of letters, digits, _ . : -']) }],
+      });
+    });
+
+    it("lists a schedule's own problems with its template's", async () => {
+      const body = { name: 'nightly', cron_expression: 'every night', priority: 'urgent', job_template: { type: 'single_crawl', url: 'mailto:x@example.com', depth: 3 } };
+      expect((await http().post('/workers/schedule').send(body).expect(400)).body).toEqual(
+        invalid([
+          'priority must be one of: Low, Normal, High, Critical',
+          'job_template.depth is not allowed',
+          expect.stringMatching(/^cron_expression /),
+          'job_template.url must use http or https',
+        ]),
+      );
+      const patch = await http().patch('/workers/schedule/3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11').send({ enabled: 'yes', job_template: { type: 'custom', job_name: 'x', extra: 1 } });
+      expect(patch.body).toEqual(invalid(['enabled must be a boolean value', 'job_template.extra is not allowed']));
+    });
+
+    it('answers a bad limit or offset with one message giving the range', async () => {
+      for (const limit of ['abc', '0', '501', '2.5'])
+        expect((await http().get(`/workers/jobs?limit=${limit}`).expect(400)).body).toEqual(invalid(['limit must be an integer from 1 to 500']));
+      expect((await http().get('/workers/jobs?limit=abc&offset=-1').expect(400)).body).toEqual(
+        invalid(['limit must be an integer from 1 to 500', 'offset must be an integer from 0 to 1000000']),
+      );
+    });
+  });
 });

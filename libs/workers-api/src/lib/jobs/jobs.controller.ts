@@ -2,6 +2,7 @@ import { Body, Controller, Delete, ForbiddenException, Get, Headers, HttpCode, H
 import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiExtraModels,
   ApiHeader,
@@ -19,7 +20,8 @@ import { AcceptsJson } from '../http/accepts-json.decorator';
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
 import { BulkSubmission } from '../submissions/bulk-submission.service';
 import { SubmissionGate } from '../submissions/submission-gate.service';
-import { submissionFromWire } from '../submissions/submission-wire.util';
+import { readSubmission } from '../submissions/submission-wire.util';
+import { createValidationPipe } from '../http/validation.pipe';
 import { BulkSubmitDto, BulkSubmitResponseDto } from './bulk-submit.dto';
 import { ErrorResponseDto, CancelJobResponseDto, JobListResponseDto, JobResultResponseDto, JobStatusResponseDto, ReplayJobResponseDto, SubmitJobResponseDto } from './job-responses.dto';
 import { JOB_TYPE_DOCS } from './job-type.docs';
@@ -37,6 +39,8 @@ registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
 @Controller('workers/jobs')
 export class JobsController {
+  private readonly pipe = createValidationPipe();
+
   constructor(
     private readonly queue: QueueService,
     private readonly gate: SubmissionGate,
@@ -54,23 +58,24 @@ export class JobsController {
       'The job belongs to the tenant of the key. Maintenance jobs need the admin scope. With an `Idempotency-Key`, a repeat within IDEMPOTENCY_TTL_SECS gets the first answer (`Idempotent-Replayed: true`) and creates nothing.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters; the same key with another body is a 422' })
+  @ApiBody({ type: SubmitJobDto })
   @ApiOkResponse({ type: SubmitJobResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed JSON or invalid job (every problem listed)' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The Idempotency-Key was used with another body' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: "Over the key's rate limit (Retry-After) or the tenant's unfinished-jobs quota" })
   async submit(
-    @Body() body: SubmitJobDto,
+    // Read here, not by the validation pipe, so that the body's shape and the job's rules are
+    // checked together and every problem is in one answer (see readSubmission).
+    @Body() body: unknown,
     @CurrentPrincipal() caller: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: ReplyHeaders,
   ): Promise<SubmitJobResponseDto> {
-    const { submission, problems } = submissionFromWire(body, caller.tenant);
+    const { dto, submission, problems } = await readSubmission(this.pipe, this.queue, body, caller.tenant);
     const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
     if (refusal) throw new ForbiddenException(refusal);
-    // submit() validates the rest itself; only wire-level problems need merging here, so that the
-    // caller still gets every problem in one answer without the happy path validating twice.
-    if (problems.length) throw new JobValidationError([...problems, ...this.queue.validate(submission, toWireName)]);
-    return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/jobs', body }, reply, async (idFor) => {
+    if (problems.length) throw new JobValidationError(problems);
+    return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/jobs', body: dto }, reply, async (idFor) => {
       await this.gate.takeRate(caller, reply, 1);
       const submitted = await this.queue.submit(submission, toWireName, { jobId: idFor(0), maxActiveJobs: this.gate.maxActiveJobs(caller) });
       return SubmitJobResponseDto.from(submitted);

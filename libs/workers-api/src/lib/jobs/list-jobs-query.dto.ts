@@ -2,6 +2,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
+import { WorkersApiMessages } from '../workers-api.messages';
+
+// One message whatever is wrong (not a number, a fraction, out of range): the range says it all.
+const LIMIT_MESSAGE = { message: WorkersApiMessages.integerInRange('limit', 1, 500) };
+const OFFSET_MESSAGE = { message: WorkersApiMessages.integerInRange('offset', 0, 1000000) };
 
 export class ListJobsQueryDto extends TenantQueryDto {
   @ApiPropertyOptional({ description: 'Any case; also dead_letter, retry, delayed', example: 'pending' })
@@ -29,16 +34,16 @@ export class ListJobsQueryDto extends TenantQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsInt(LIMIT_MESSAGE)
+  @Min(1, LIMIT_MESSAGE)
+  @Max(500, LIMIT_MESSAGE)
   limit?: number;
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1000000)
+  @IsInt(OFFSET_MESSAGE)
+  @Min(0, OFFSET_MESSAGE)
+  @Max(1000000, OFFSET_MESSAGE)
   offset?: number;
 }

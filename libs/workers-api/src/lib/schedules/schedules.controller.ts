@@ -2,6 +2,7 @@ import { Body, Controller, Delete, ForbiddenException, Get, Headers, HttpCode, H
 import { CurrentPrincipal, Principal, RequireScope, tenantScopeOf } from '@riptide/auth';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiExtraModels,
   ApiNoContentResponse,
@@ -30,6 +31,7 @@ import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
 import { SubmissionGate } from '../submissions/submission-gate.service';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { AcceptsJson } from '../http/accepts-json.decorator';
+import { createValidationPipe, withoutFaultyFields } from '../http/validation.pipe';
 import { ErrorResponseDto } from '../jobs/job-responses.dto';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
@@ -52,6 +54,8 @@ registerDomainError(TenantScheduleQuotaError, HttpStatus.CONFLICT);
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
 @Controller('workers/schedule')
 export class SchedulesController {
+  private readonly pipe = createValidationPipe();
+
   constructor(
     private readonly scheduler: SchedulerService,
     private readonly gate: SubmissionGate,
@@ -74,21 +78,26 @@ export class SchedulesController {
       'The schedule and every job it fires belong to the tenant of the key. Maintenance templates need the admin scope. With an `Idempotency-Key`, a repeat gets the first answer and creates nothing.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters; the same key with another body is a 422' })
+  @ApiBody({ type: CreateScheduleDto })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid cron expression, time zone or job template (every problem listed)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: "SCHEDULER_MAX_SCHEDULES or the tenant's schedules quota reached" })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The Idempotency-Key was used with another body' })
   async create(
-    @Body() body: CreateScheduleDto,
+    // Read here, not by the validation pipe, so that the body's shape, its template and the
+    // schedule's rules are checked together and every problem is in one answer.
+    @Body() raw: unknown,
     @CurrentPrincipal() caller: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: ReplyHeaders,
   ): Promise<ScheduleResponseDto> {
+    const checked = await this.pipe.check(CreateScheduleDto, raw);
+    const body = checked.value;
     const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
     const input: ScheduleInput = { ...changeFromWire(body), tenant: caller.tenant, name: body.name, cronExpression: body.cron_expression, jobTemplate: jobType };
     this.assertAllowed(caller, jobType?.type, input.priority);
-    const all = [...problems, ...(problems.length ? [] : this.scheduler.validate(input, toWireName))];
-    if (all.length) throw new JobValidationError(all);
+    const all = [...checked.problems, ...withoutFaultyFields([...problems, ...this.scheduler.validate(input, toWireName)], checked.faulty)];
+    if (all.length) throw new JobValidationError([...new Set(all)]);
     return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/schedule', body }, reply, async (idFor) =>
       ScheduleResponseDto.from(
         await withWireProblems(() => this.scheduler.create(input, toWireName, { id: idFor(0), maxSchedulesOfTenant: this.gate.maxSchedules(caller) })),
@@ -117,18 +126,25 @@ export class SchedulesController {
   @RequireScope('schedules:write')
   @AcceptsJson()
   @ApiOperation({ summary: 'Change a schedule; a new cron, time zone or enabling restarts its slots from now' })
+  @ApiBody({ type: UpdateScheduleDto })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async update(@Param('id') id: string, @Body() body: UpdateScheduleDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
+  async update(@Param('id') id: string, @Body() raw: unknown, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
+    // The body's shape and its template's fields in one answer; the rules of the schedule as
+    // changed are the service's, which merges the change over the stored schedule first.
+    const checked = await this.pipe.check(UpdateScheduleDto, raw);
+    const body = checked.value;
     const change: ScheduleUpdate = changeFromWire(body);
     if (body.name !== undefined) change.name = body.name;
     if (body.cron_expression !== undefined) change.cronExpression = body.cron_expression;
+    const problems = [...checked.problems];
     if (body.job_template !== undefined) {
-      const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
-      if (problems.length) throw new JobValidationError(problems);
-      change.jobTemplate = jobType;
+      const template = jobTypeFromWire(body.job_template, 'job_template');
+      problems.push(...template.problems);
+      change.jobTemplate = template.jobType;
     }
+    if (problems.length) throw new JobValidationError(problems);
     this.assertAllowed(caller, change.jobTemplate?.type, change.priority);
     return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.update(id, change, toWireName, tenantScopeOf(caller))));
   }
