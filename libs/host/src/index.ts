@@ -15,5 +15,5 @@ export type { ShutdownBudget, ShutdownLogger } from './lib/graceful-shutdown';
 export { createRootModule } from './lib/root-module.factory';
 export type { HostRole } from './lib/root-module.factory';
 export { loadHostConfigOrExit, resolveHostRedisOrExit } from './lib/bootstrap.util';
-export { createHostLogger, hostLoggerModule } from './lib/host-logger.util';
+export { createHostLogger, hostLoggerModule, useHostLoggerFromStart } from './lib/host-logger.util';
 export { isLoopbackHost, hostOfHostHeader } from './lib/loopback.util';

@@ -38,6 +38,8 @@ export { RedisOutOfMemoryError } from './lib/errors/redis-out-of-memory.error';
 export { RedisCannotPersistError } from './lib/errors/redis-cannot-persist.error';
 export { NonRetryableJobError } from './lib/errors/non-retryable-job.error';
 export { RetryLaterError } from './lib/errors/retry-later.error';
+export { RetryableJobError } from './lib/errors/retryable-job.error';
+export type { JobFailureDetails } from './lib/errors/job-failure-details.interface';
 export { JobTimeoutError } from './lib/errors/job-timeout.error';
 export { JobCancelledError } from './lib/errors/job-cancelled.error';
 export { HandlerRegistryError } from './lib/errors/handler-registry.error';

@@ -6,7 +6,7 @@ import { mountQueueDashboard } from '@riptide/metrics';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
 import { refuseNonLoopbackHosts } from './loopback-host.hook';
 import { RequestOutcomeLog } from './request-log.controller';
@@ -21,10 +21,16 @@ function requestId(request: IncomingMessage): string {
 
 /**
  * Builds the HTTP host on Fastify (Express costs about two thirds of submit throughput).
- * `logDestination` replaces stdout for the JSON log lines (tests read them).
+ * `logDestination` replaces stdout for the JSON log lines (tests read them); `hostLogger` is the
+ * process's pino instance when the host made one before (see useHostLoggerFromStart).
  */
-export async function createApiApp(config: HostConfig, redisUrl: string, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
-  const logger = createHostLogger(config, logDestination);
+export async function createApiApp(
+  config: HostConfig,
+  redisUrl: string,
+  logDestination?: DestinationStream,
+  hostLogger?: PinoLogger,
+): Promise<NestFastifyApplication> {
+  const logger = hostLogger ?? createHostLogger(config, logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // One line per finished request, levelled by outcome, instead of Fastify's two info lines.
@@ -34,8 +40,12 @@ export async function createApiApp(config: HostConfig, redisUrl: string, logDest
     requestIdHeader: false,
     genReqId: requestId,
   });
-  // Boot messages wait in a buffer and go out through pino (JSON at LOG_LEVEL) once it exists.
-  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api', logger), adapter, { bufferLogs: true });
+  // Boot messages wait in a buffer and go out through pino (JSON at LOG_LEVEL) once it exists. No Nest
+  // body parsers: Fastify's JSON parser is the only one, so a form or text body is a 415.
+  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api', logger), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.flushLogs(); // from here on, every line goes out as it is written (init() alone would keep buffering)
   const fastify = app.getHttpAdapter().getInstance();

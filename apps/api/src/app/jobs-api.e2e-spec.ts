@@ -56,6 +56,7 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
       worker_id: expect.stringContaining(`:${process.pid}:`),
       retry_count: 0,
       last_error: null,
+      last_error_code: null,
       processing_time_ms: expect.any(Number),
       metadata: { team: 'news' },
       job_type: { type: 'single_crawl', url: site.url('/article'), options: null },
@@ -115,14 +116,27 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     await until(after.body.job_id, 'Completed');
   });
 
-  it('runs maintenance tasks and fails unknown ones listing the valid task types', async () => {
+  it('runs maintenance tasks and refuses unknown ones at submission, listing the valid task types', async () => {
     const health = await submit({ job_type: { type: 'maintenance', task_type: 'health_check' } }).expect(200);
     await until(health.body.job_id, 'Completed');
     const { body: result } = await http().get(`/workers/jobs/${health.body.job_id}/result`).expect(200);
     expect(result.data).toMatchObject({ status: 'ok', redis_latency_ms: expect.any(Number), queue: expect.objectContaining({ pending: expect.any(Number) }) });
-    const unknown = await submit({ job_type: { type: 'maintenance', task_type: 'defrag' } }).expect(200);
-    const failed = await until(unknown.body.job_id, 'Failed');
-    expect(failed.last_error).toBe('Unknown maintenance task_type "defrag"; valid task types: cleanup, health_check');
+    const refusal = {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['job_type.task_type must be one of the maintenance tasks: cleanup, health_check'],
+    };
+    expect((await submit({ job_type: { type: 'maintenance', task_type: 'defrag' } }).expect(400)).body).toEqual(refusal);
+    const bulk = await http()
+      .post('/workers/jobs/bulk')
+      .send({ jobs: [{ job_type: { type: 'maintenance', task_type: 'defrag' } }, { job_type: { type: 'maintenance', task_type: 'cleanup' } }] })
+      .expect(200);
+    expect(bulk.body).toEqual({ submitted: 1, failed: 1, jobs: [{ index: 0, error: refusal }, { index: 1, job_id: expect.stringMatching(UUID), status: 'submitted' }] });
+    const schedule = await http()
+      .post('/workers/schedule')
+      .send({ name: 'defrag nightly', cron_expression: '@daily', job_template: { type: 'maintenance', task_type: 'defrag' } })
+      .expect(400);
+    expect(schedule.body).toEqual({ ...refusal, message: ['job_template.task_type must be one of the maintenance tasks: cleanup, health_check'] });
   });
 
   it('answers every error with {statusCode, error, message}', async () => {
@@ -140,7 +154,13 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     expect((await submit({ job_type: { type: 'batch_crawl', urls: [], surprise: 1 }, priority: 'urgent', timeout_secs: 0, extra: true })).body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: ['property extra should not exist', 'priority must be one of: Low, Normal, High, Critical'],
+      message: [
+        'property extra should not exist',
+        'priority must be one of: Low, Normal, High, Critical',
+        'job_type.surprise is not allowed',
+        'job_type.urls must be an array of 1 to 5 URLs',
+        'timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
+      ],
     });
     expect((await submit({ job_type: { type: 'batch_crawl', urls: Array(6).fill(site.url('/')), surprise: 1 }, timeout_secs: 0 })).body).toEqual({
       statusCode: 400,
@@ -154,7 +174,7 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     const missing = '3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11';
     expect((await http().get(`/workers/jobs/${missing}`).expect(404)).body).toEqual({ statusCode: 404, error: 'Not Found', message: `Job ${missing} not found` });
     expect((await http().get('/workers/jobs/not-a-uuid').expect(404)).body.message).toBe('Job not-a-uuid not found');
-    expect((await http().get('/workers/jobs?limit=501').expect(400)).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['limit must not be greater than 500'] });
+    expect((await http().get('/workers/jobs?limit=501').expect(400)).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['limit must be an integer from 1 to 500'] });
     expect((await http().get('/workers/jobs?status=sleeping').expect(400)).body.message).toEqual([
       'status must be one of: Pending, Delayed, Processing, Retrying, Completed, Failed, DeadLetter, Cancelled',
     ]);
@@ -200,9 +220,9 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
       cancelled: 0,
       total: expect.any(Number),
     });
-    // Failed jobs so far: the PDF spec's two, the unknown maintenance task and the replayed job.
-    expect(stats.body.failed).toBe(4);
-    expect((await http().get('/workers/jobs?status=failed').expect(200)).body.total).toBe(4);
+    // Failed jobs so far: the PDF spec's two and the replayed job (an unknown maintenance task is refused at submission).
+    expect(stats.body.failed).toBe(3);
+    expect((await http().get('/workers/jobs?status=failed').expect(200)).body.total).toBe(3);
   });
 
   it('serves Swagger UI and an OpenAPI document covering the job endpoints', async () => {

@@ -240,6 +240,11 @@ describe('The served OpenAPI document against real answers of every route (boote
       key: keys.writer,
       raw: { type: 'text/plain', data: 'job_type=single_crawl' },
     });
+    // curl's default for -d: a form, not JSON.
+    await api('post', '/workers/jobs', 415, {
+      key: keys.writer,
+      raw: { type: 'application/x-www-form-urlencoded', data: 'job_type=single_crawl' },
+    });
     const idempotencyKey = { 'Idempotency-Key': `k-${randomUUID()}` };
     await api('post', '/workers/jobs', 200, {
       key: keys.writer,

@@ -110,12 +110,12 @@ describe('Across real processes', () => {
   it("waits out a long Retry-After inside a batch while the job has time for it, and fails that URL when it has not", async () => {
     const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }));
     workers.push(worker);
-    const batch = async (url: string, timeoutSecs: number) => {
+    const batch = async (url: string, timeoutSecs: number, status = 'Completed') => {
       const { body } = await http()
         .post('/workers/jobs')
-        .send({ job_type: { type: 'batch_crawl', urls: [url], options: { cache_mode: 'bypass' } }, timeout_secs: timeoutSecs })
+        .send({ job_type: { type: 'batch_crawl', urls: [url], options: { cache_mode: 'bypass' } }, timeout_secs: timeoutSecs, retry_config: { max_attempts: 1 } })
         .expect(200);
-      await until(body.job_id, (s) => s.status === 'Completed', 'Completed');
+      await until(body.job_id, (s) => s.status === status, status);
       return (await http().get(`/workers/jobs/${body.job_id}/result`).expect(200)).body.data;
     };
     // The first request of /retry-once?… is refused with Retry-After 2 s; the batch has 600 s.
@@ -124,8 +124,9 @@ describe('Across real processes', () => {
     expect(waited.results[0].processing_time_ms).toBeGreaterThanOrEqual(2000);
     const [refused, served] = site.requestsTo('/retry-once');
     expect(served.at - refused.at).toBeGreaterThanOrEqual(2000);
-    // Retry-After 120 s does not fit in a 60 s job: the URL fails at once instead of the whole job timing out.
-    const failed = await batch(site.url('/retry-once?retry-after=120&id=b'), 60);
+    // Retry-After 120 s does not fit in a 60 s job: the URL fails at once instead of the whole job timing
+    // out; with no URL done, the batch fails (its one attempt spent), keeping the outcome as its data.
+    const failed = await batch(site.url('/retry-once?retry-after=120&id=b'), 60, 'DeadLetter');
     expect(failed).toMatchObject({ successful: 0, failed: 1 });
     expect(failed.results[0].error).toContain('429');
     expect(site.requestsTo('/retry-once')).toHaveLength(3);

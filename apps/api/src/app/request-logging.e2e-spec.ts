@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { bootApi, testEnv } from './test-app.util';
@@ -8,11 +9,14 @@ const redisUrl = testRedisUrl();
 type LogLine = Record<string, unknown> & { level: number; msg?: string };
 
 /** Boots the API with its JSON log lines captured in memory. */
-async function bootLogging(level: string): Promise<{ app: NestFastifyApplication; lines: LogLine[]; prefix: string }> {
+async function bootLogging(level: string, workers = 0): Promise<{ app: NestFastifyApplication; lines: LogLine[]; prefix: string }> {
   const lines: LogLine[] = [];
   const destination = { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) };
   const prefix = uniquePrefix('log');
-  const app = await bootApi(redisUrl, testEnv(prefix, { LOG_LEVEL: level, WORKER_POOL_SIZE: '0' }), destination);
+  // nestjs-pino keeps the first pino instance of the process for every Nest Logger: each app of this
+  // file gets its own, as each host process has.
+  __resetOutOfContextForTests();
+  const app = await bootApi(redisUrl, testEnv(prefix, { LOG_LEVEL: level, WORKER_POOL_SIZE: String(workers) }), destination);
   return { app, lines, prefix };
 }
 
@@ -45,7 +49,34 @@ describe('Request logging (booted host, JSON lines)', () => {
       expect.objectContaining({ level: 20, reqId: 'trace-submit-1', req: { method: 'POST', url: '/workers/jobs' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }),
       expect.objectContaining({ level: 40, reqId: generatedId, res: { statusCode: 404 } }),
     ]);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg: 'job submitted', jobId: submitted.body.job_id, jobType: 'custom' }));
+    const jobId = submitted.body.job_id as string;
+    expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg: `job ${jobId} (custom) submitted`, event: 'submitted', jobId, jobType: 'custom' }));
+  });
+
+  it('at info: each job writes one line when it ends (id, type, status, duration), its steps stay at debug', async () => {
+    const { app, lines, prefix } = await bootLogging('info', 1);
+    booted.push({ app, prefix });
+    const http = () => request(app.getHttpServer());
+    const submitted = await http().post('/workers/jobs').send({ job_type: { type: 'maintenance', task_type: 'health_check' } }).expect(200);
+    const jobId = submitted.body.job_id as string;
+    await waitFor(() => lines.filter((line) => line['jobId'] === jobId), (found) => found.length >= 1, { what: "the job's line" });
+    // Give a second line, were there one, the time to be written.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(lines.filter((line) => line['jobId'] === jobId)).toEqual([
+      {
+        level: 30,
+        time: expect.any(Number),
+        pid: process.pid,
+        hostname: expect.any(String),
+        context: 'Jobs',
+        msg: expect.stringMatching(new RegExp(`^job ${jobId} \\(maintenance\\) Completed in \\d+ ms$`)),
+        event: 'completed',
+        jobId,
+        jobType: 'maintenance',
+        status: 'Completed',
+        durationMs: expect.any(Number),
+      },
+    ]);
   });
 
   it('at info: successful requests write nothing, client errors still warn with their reqId', async () => {

@@ -3,18 +3,30 @@ import type { Redis } from 'ioredis';
 /** How a failed crawl should be treated by whoever runs it (queue retries, batch outcomes). */
 export type RetryClass = 'retryable' | 'non-retryable' | 'cancelled' | 'timed-out';
 
-/** Stable machine-readable failure codes. */
+/**
+ * Stable machine-readable failure codes, by real cause; the wire's `error_code`. Fixed where the
+ * failure is raised, never derived from message text.
+ */
 export type CrawlErrorCode =
   | 'invalid_url'
   | 'ssrf_blocked'
   | 'too_many_redirects'
   | 'timeout'
   | 'cancelled'
+  /** The host name did not resolve. */
+  | 'dns'
+  /** The connection was refused, reset or closed, or the host was unreachable. */
+  | 'connect'
+  /** The TLS handshake failed or the certificate was not accepted. */
+  | 'tls'
+  /** The server did not answer with valid HTTP. */
+  | 'protocol'
+  /** Any other connection failure. */
   | 'network'
-  | 'response_too_large'
+  | 'too_large'
   | 'unsupported_encoding'
   | 'unsupported_content_type'
-  | 'robots_blocked'
+  | 'robots_disallowed'
   | 'robots_unavailable'
   | 'http_status'
   | 'cache_miss'

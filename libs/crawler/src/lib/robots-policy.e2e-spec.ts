@@ -22,7 +22,7 @@ describe('robots.txt', () => {
     site.setRobots('User-agent: *\nDisallow: /private\nAllow: /private/open\n');
     const crawler = ctx.crawler();
     const blocked = await crawler.crawl(site.url('/private/page'));
-    expect(blocked.error).toMatchObject({ code: 'robots_blocked', retryClass: 'non-retryable' });
+    expect(blocked.error).toMatchObject({ code: 'robots_disallowed', retryClass: 'non-retryable' });
     expect(blocked.error?.message).toBe('Blocked by robots.txt');
     expect(site.requestsTo('/private/page')).toHaveLength(0);
     const open = await crawler.crawl(site.url('/private/open'));
@@ -35,7 +35,7 @@ describe('robots.txt', () => {
       'User-agent: RipTideWorkers\nDisallow: /article\n\nUser-agent: *\nDisallow: /\n',
     );
     const crawler = ctx.crawler();
-    expect((await crawler.crawl(site.url('/article'))).error?.code).toBe('robots_blocked');
+    expect((await crawler.crawl(site.url('/article'))).error?.code).toBe('robots_disallowed');
     expect((await crawler.crawl(site.url('/plain.txt'))).error).toBeNull();
   });
 
@@ -102,7 +102,7 @@ describe('robots.txt', () => {
     site.setRobots('User-agent: *\nDisallow: /\n');
     const other = ctx.crawler();
     expect((await other.crawl(site.url('/article'), { cacheMode: 'bypass' })).error).toBeNull();
-    expect((await other.crawl(site.url('/private/x'))).error?.code).toBe('robots_blocked');
+    expect((await other.crawl(site.url('/private/x'))).error?.code).toBe('robots_disallowed');
     expect(site.requestsTo('/robots.txt')).toHaveLength(1);
     const keys = await ctx.redis.keys(`${ctx.keyPrefix}robots:*`);
     expect(keys).toHaveLength(1);

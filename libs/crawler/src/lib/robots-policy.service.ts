@@ -10,7 +10,10 @@ import {
   ROBOTS_MAX_BYTES,
 } from './crawler.constants';
 import { HTTP_STATUS, ROBOTS_FETCH_FAILED } from './crawler.messages';
+import type { NetworkFailure } from './crawler.interface';
 import { CrawlError } from './errors/crawl.error';
+import { CrawlTimeoutError } from './errors/crawl-timeout.error';
+import { NetworkError } from './errors/network.error';
 import { RobotsBlockedError } from './errors/robots-blocked.error';
 import { RobotsUnavailableError } from './errors/robots-unavailable.error';
 import { SsrfBlockedError } from './errors/ssrf-blocked.error';
@@ -26,7 +29,13 @@ type RobotsEntry =
    * `reason` is an HTTP status or a crawl error's message, which callers see. Entries cached by
    * earlier versions carry a raw `detail` instead, which is never shown.
    */
-  | { kind: 'unavailable'; reason?: string };
+  | { kind: 'unavailable'; reason?: string }
+  /**
+   * The host could not be reached at all (DNS, connection, TLS, a connect timeout): that is the
+   * page's own failure, not a robots.txt verdict, and the page gets the same error.
+   */
+  | { kind: 'unreachable'; failure: NetworkFailure }
+  | { kind: 'connect_timeout'; timeoutMs: number };
 
 type Robots = ReturnType<typeof robotsParser>;
 
@@ -66,7 +75,8 @@ const MEMO_MAX_ENTRIES = 1_000;
 
 /**
  * robots.txt per RFC 9309, parsed by robots-parser (longest match, Allow wins ties, wildcards):
- * 2xx → the rules; 4xx → no restrictions; 429, 5xx or unreachable → complete disallow. Results
+ * 2xx → the rules; 4xx → no restrictions; 429, 5xx or no answer in time → complete disallow; a
+ * host that cannot be reached (DNS, connection, TLS) → the page fails with that error. Results
  * are shared by all processes through Redis for up to 24 h.
  */
 export class RobotsPolicy {
@@ -87,10 +97,16 @@ export class RobotsPolicy {
     });
   }
 
-  /** Resolves when `url` may be fetched; throws {@link RobotsBlockedError} or {@link RobotsUnavailableError} otherwise. */
+  /**
+   * Resolves when `url` may be fetched; throws {@link RobotsBlockedError} or
+   * {@link RobotsUnavailableError} otherwise, or the {@link NetworkError} (or connect
+   * {@link CrawlTimeoutError}) of a host that cannot be reached at all.
+   */
   async check(url: URL, signal: AbortSignal): Promise<RobotsVerdict> {
     if (url.pathname === '/robots.txt') return { crawlDelayMs: 0 };
     const parsed = await this.rulesFor(url.origin, signal);
+    if (parsed.entry.kind === 'unreachable') throw new NetworkError(parsed.entry.failure);
+    if (parsed.entry.kind === 'connect_timeout') throw new CrawlTimeoutError('connect', parsed.entry.timeoutMs);
     if (parsed.entry.kind === 'unavailable') {
       throw new RobotsUnavailableError(parsed.entry.reason ?? ROBOTS_FETCH_FAILED);
     }
@@ -136,7 +152,7 @@ export class RobotsPolicy {
     } else {
       entry = await this.fetchRobots(origin, signal);
       const ttl =
-        entry.kind === 'unavailable'
+        entry.kind !== 'rules' && entry.kind !== 'allow-all'
           ? (this.options.errorCacheTtlSecs ?? DEFAULT_ROBOTS_ERROR_CACHE_TTL_SECS)
           : this.cacheTtlSecs;
       // Not kept in a full Redis (or beyond the budget): the rules still apply to this crawl.
@@ -186,6 +202,10 @@ export class RobotsPolicy {
       // §2.3.1.2: after too many redirects the file may be treated as unavailable (no rules).
       if (crawlError instanceof TooManyRedirectsError)
         return { kind: 'allow-all', detail: crawlError.message };
+      // A host that cannot be reached says nothing about its rules: the page fails the same way.
+      if (crawlError instanceof NetworkError) return { kind: 'unreachable', failure: crawlError.failure };
+      if (crawlError instanceof CrawlTimeoutError && crawlError.phase === 'connect')
+        return { kind: 'connect_timeout', timeoutMs: crawlError.timeoutMs };
       // A crawl error's message is already fit to show; anything else is not.
       return { kind: 'unavailable', reason: crawlError?.message ?? ROBOTS_FETCH_FAILED };
     }

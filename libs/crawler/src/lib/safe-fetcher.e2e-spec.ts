@@ -91,7 +91,7 @@ describe('fetching (real HTTP against the fixture site)', () => {
       const started = Date.now();
       const result = await ctx.crawler().crawl(site.url(path), { maxBytes: 1024 * 1024 });
       expect(result.error).toMatchObject({
-        code: 'response_too_large',
+        code: 'too_large',
         retryClass: 'non-retryable',
       });
       // 32 MiB would have been inflated without the cap; far less than that was held.
@@ -103,9 +103,9 @@ describe('fetching (real HTTP against the fixture site)', () => {
   it('caps plain bodies, and refuses a too-large Content-Length before reading', async () => {
     const crawler = ctx.crawler();
     const plain = await crawler.crawl(site.url('/large?bytes=3000000'), { maxBytes: 1_000_000 });
-    expect(plain.error?.code).toBe('response_too_large');
+    expect(plain.error?.code).toBe('too_large');
     const declared = await crawler.crawl(site.url('/declared-large'), { maxBytes: 1_000_000 });
-    expect(declared.error?.code).toBe('response_too_large');
+    expect(declared.error?.code).toBe('too_large');
   });
 
   it('times out a connection that is never set up (a TLS handshake that never answers)', async () => {
@@ -178,7 +178,7 @@ describe('fetching (real HTTP against the fixture site)', () => {
     await closed.close();
     const result = await ctx.crawler().crawl(url, { respectRobots: false });
     expect(result.error).toMatchObject({
-      code: 'network',
+      code: 'connect',
       retryClass: 'retryable',
       message: 'Network error: the connection was refused',
     });
@@ -187,16 +187,34 @@ describe('fetching (real HTTP against the fixture site)', () => {
     expect(ipAddressesIn(result.error?.message ?? '')).toEqual([]);
   });
 
-  it('reports a refused robots.txt fetch the same way inside its robots_unavailable message', async () => {
+  it('reports a refused robots.txt fetch as the refused connection of the page, not as a robots block', async () => {
     const closed = await startFixtureSite();
     const url = closed.url('/article');
     await closed.close();
     const result = await ctx.crawler().crawl(url);
-    expect(result.error).toMatchObject({
-      code: 'robots_unavailable',
+    expect(result.error).toEqual({
+      code: 'connect',
       retryClass: 'retryable',
-      message:
-        'Blocked by robots.txt: it could not be fetched (Network error: the connection was refused), so the whole site is treated as disallowed',
+      message: 'Network error: the connection was refused',
+      retryAfterMs: null,
+    });
+    // Remembered like any robots.txt outcome: the next URL of the host fails the same way.
+    expect((await ctx.crawler().crawl(closed.url('/other'))).error?.code).toBe('connect');
+  });
+
+  it('reports an offline crawl (robots.txt host does not resolve) as a DNS failure of the page', async () => {
+    const crawler = ctx.crawler({
+      lookup: async (hostname) => {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      },
+    });
+    const result = await crawler.crawl('http://offline-robots.example/page');
+    expect(result).toMatchObject({ finalUrl: null, status: null, document: null });
+    expect(result.error).toEqual({
+      code: 'dns',
+      retryClass: 'retryable',
+      message: 'Network error: the host name could not be resolved',
+      retryAfterMs: null,
     });
   });
 
@@ -210,7 +228,7 @@ describe('fetching (real HTTP against the fixture site)', () => {
     });
     const result = await crawler.crawl('http://no-such-host.example/', { respectRobots: false });
     expect(result.error).toMatchObject({
-      code: 'network',
+      code: 'dns',
       retryClass: 'retryable',
       message: 'Network error: the host name could not be resolved',
     });
@@ -225,7 +243,7 @@ describe('fetching (real HTTP against the fixture site)', () => {
       .crawler()
       .crawl(site.url('/article').replace(/^http:/, 'https:'), { respectRobots: false });
     expect(result.error).toMatchObject({
-      code: 'network',
+      code: 'tls',
       retryClass: 'retryable',
       message: 'Network error: the TLS handshake failed',
     });

@@ -129,7 +129,7 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
     await submit(custom('flaky', { failures: 1 }, { tenant: 'b', retryConfig: { ...fast, maxAttempts: 3 } }));
     const queuedCancel = await submit(custom('echo', {}, { tenant: 'a', scheduledAt: new Date(Date.now() + 3600_000) }));
     const soon = await submit(custom('echo', {}, { tenant: 'b', scheduledAt: new Date(Date.now() + 1500) }));
-    await submit({ jobType: { type: 'maintenance', taskType: 'noop' } });
+    await submit({ jobType: { type: 'maintenance', taskType: 'cleanup' } });
     await producer.cancel(queuedCancel);
     await expectExact(producer, ids, (c) => c.pending === 5 && c.delayed === 1 && c.cancelled === 1);
 

@@ -26,6 +26,7 @@ export const QueueMessages = {
   jobIdNotUuid: 'must be a UUID',
   jobIdTaken: 'is already the id of another job',
   integerUpToCeiling: (min: number, max: number, setting: string) => `must be an integer from ${min} to ${max} (${setting})`,
+  unknownMaintenanceTask: (known: readonly string[]) => `must be one of the maintenance tasks: ${known.join(', ')}`,
   aboveCeiling: (max: number, setting: string) => `must be at most ${max} (${setting})`,
   robotsOverrideRefused: (setting: string) => `may be false only where ${setting}=true`,
   redisOutOfMemory: 'Redis is out of memory',

@@ -3,7 +3,7 @@ import { CrawlError } from './crawl.error';
 
 /** The decoded body passed the byte cap (large page or decompression bomb). */
 export class ResponseTooLargeError extends CrawlError {
-  readonly code = 'response_too_large' as const;
+  readonly code = 'too_large' as const;
   readonly retryClass = 'non-retryable' as const;
 
   constructor(readonly maxBytes: number) {

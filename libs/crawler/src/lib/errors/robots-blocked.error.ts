@@ -3,7 +3,7 @@ import { CrawlError } from './crawl.error';
 
 /** robots.txt disallows the URL for our User-Agent; never retried. */
 export class RobotsBlockedError extends CrawlError {
-  readonly code = 'robots_blocked' as const;
+  readonly code = 'robots_disallowed' as const;
   readonly retryClass = 'non-retryable' as const;
 
   constructor() {

@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { JobEvent, JobEvents } from '@riptide/queue';
+import { jobLogLine } from './job-log-line.util';
 
 /**
- * One structured log entry per job event of this process, carrying `jobId` and `jobType` as
- * fields (with a JSON logger such as nestjs-pino they become searchable keys). Routine events
- * are debug; failures warn.
+ * The job log of this process: one line per job when it ends (see jobLogLine), its earlier steps at
+ * debug. With a JSON logger such as nestjs-pino, `jobId`, `jobType`, `status` and `durationMs` are
+ * searchable fields; with Nest's console logger each entry is a single line.
  */
 @Injectable()
 export class JobEventLogger implements OnModuleInit, OnModuleDestroy {
@@ -22,19 +23,7 @@ export class JobEventLogger implements OnModuleInit, OnModuleDestroy {
   }
 
   private write(event: JobEvent): void {
-    const { kind, ...fields } = event;
-    const entry = { msg: `job ${kind}`, event: kind, ...fields };
-    switch (kind) {
-      case 'failed':
-      case 'dead_letter':
-        this.logger.warn(entry);
-        break;
-      case 'retrying':
-      case 'cancelled':
-        this.logger.log(entry);
-        break;
-      default:
-        this.logger.debug(entry);
-    }
+    const { level, entry } = jobLogLine(event);
+    this.logger[level](entry);
   }
 }

@@ -1,5 +1,6 @@
 import { CrawlOptions as EngineCrawlOptions, CrawlResult } from '@riptide/crawler';
-import { CrawlOptions, JobCancelledError, NonRetryableJobError, RetryLaterError } from '@riptide/queue';
+import { CrawlOptions, JobCancelledError, JsonValue, NonRetryableJobError, RetryLaterError, RetryableJobError } from '@riptide/queue';
+import { ProcessorsMessages } from '../processors.messages';
 
 /** A per-URL outcome as stored in the job result (wire names are applied by the API). */
 export interface CrawlOutcome {
@@ -47,8 +48,44 @@ export function toOutcome(result: CrawlResult, options: CrawlOptions | undefined
 export function throwForFailure(result: CrawlResult): void {
   const failure = result.error;
   if (!failure) return;
-  if (failure.retryClass === 'non-retryable') throw new NonRetryableJobError(failure.message);
+  const details = { errorCode: failure.code };
+  if (failure.retryClass === 'non-retryable') throw new NonRetryableJobError(failure.message, details);
   if (failure.retryClass === 'cancelled') throw new JobCancelledError();
-  if (failure.retryAfterMs !== null) throw new RetryLaterError(failure.message, failure.retryAfterMs);
-  throw new Error(failure.message);
+  if (failure.retryAfterMs !== null) throw new RetryLaterError(failure.message, failure.retryAfterMs, details);
+  throw new RetryableJobError(failure.message, details);
+}
+
+/** What a batch job records: the `BatchCrawlResponse` of SPEC §4, results in input order. */
+export interface BatchCrawlOutcome {
+  totalUrls: number;
+  successful: number;
+  failed: number;
+  fromCache: number;
+  results: CrawlOutcome[];
+}
+
+/**
+ * A batch in which no URL succeeded fails as a job, keeping its outcomes as the failure's data
+ * (the result's `data`, as on success). It is retried when any URL's failure may pass (a network
+ * error, a 5xx, a timeout; after the longest Retry-After any server asked for) and fails at once
+ * when none can. Its code is the one every URL failed
+ * with, when they agree (`dns` for an offline crawl), else `all_urls_failed`.
+ */
+export function throwForFailedBatch(outcome: BatchCrawlOutcome, failures: CrawlResult['error'][]): void {
+  if (outcome.successful > 0 || outcome.totalUrls === 0) return;
+  const codes = new Set(outcome.results.map((result) => result.errorCode));
+  const messages = new Set(outcome.results.map((result) => result.error));
+  const [code] = codes;
+  const [message] = messages;
+  const details = {
+    errorCode: codes.size === 1 && code ? code : 'all_urls_failed',
+    data: outcome as unknown as JsonValue,
+  };
+  const text = ProcessorsMessages.batchFailed(outcome.totalUrls, messages.size === 1 && message ? message : null);
+  const retryable = failures.some((failure) => failure !== null && failure.retryClass !== 'non-retryable');
+  if (!retryable) throw new NonRetryableJobError(text, details);
+  // Servers that asked for a wait (Retry-After) get it before the batch runs again.
+  const waits = failures.map((failure) => failure?.retryAfterMs ?? 0);
+  const retryAfterMs = Math.max(0, ...waits);
+  throw retryAfterMs > 0 ? new RetryLaterError(text, retryAfterMs, details) : new RetryableJobError(text, details);
 }

@@ -18,16 +18,7 @@ import { BATCH_RETRY_AFTER_MAX_RETRIES, CRAWLER, DEFAULT_MAX_CONCURRENCY } from 
 import { ProcessorsModuleOptions } from '../processors-options.interface';
 import { PROCESSORS_OPTIONS_TOKEN } from '../processors.module-definition';
 import { ProcessorsMessages } from '../processors.messages';
-import { CrawlOutcome, throwForFailure, toEngineOptions, toOutcome } from './crawl-result.mapper';
-
-/** `BatchCrawlResponse` of SPEC §4; results in input order. */
-export interface BatchCrawlOutcome {
-  totalUrls: number;
-  successful: number;
-  failed: number;
-  fromCache: number;
-  results: CrawlOutcome[];
-}
+import { BatchCrawlOutcome, CrawlOutcome, throwForFailedBatch, throwForFailure, toEngineOptions, toOutcome } from './crawl-result.mapper';
 
 /** Runs single_crawl, batch_crawl and pdf_extraction jobs on the crawler engine. */
 @Injectable()
@@ -51,13 +42,17 @@ export class CrawlProcessor {
     return toOutcome(result, job.options);
   }
 
-  /** Per-URL failures are data in the result; the job completes once every URL has an outcome. */
+  /**
+   * Per-URL failures are data in the result; the job completes once every URL has an outcome and
+   * at least one succeeded. A batch where every URL failed fails (see throwForFailedBatch).
+   */
   @JobHandler('batch_crawl')
   async batch(job: BatchCrawlJob, context: JobContext): Promise<BatchCrawlOutcome> {
     const total = job.urls.length;
     const concurrency = Math.max(1, Math.min(job.options?.concurrency ?? this.maxConcurrency, this.maxConcurrency, total));
     const engineOptions = toEngineOptions(job.options);
     const results: CrawlOutcome[] = new Array(total);
+    const failures: CrawlResult['error'][] = new Array(total);
     let next = 0;
     let completed = 0;
     const runLane = async () => {
@@ -65,6 +60,7 @@ export class CrawlProcessor {
         const index = next++;
         const result = await this.crawlWithinDeadline(job.urls[index], engineOptions, context);
         results[index] = toOutcome(result, job.options);
+        failures[index] = result.error;
         completed++;
         await context.reportProgress({ completed, total, percent: Math.floor((completed / total) * 100) });
       }
@@ -73,13 +69,15 @@ export class CrawlProcessor {
     // Timeout or cancel: the attempt fails with the signal's reason, not a half-filled result.
     if (context.signal.aborted) throw context.signal.reason;
     const successful = results.filter((r) => r.error === null).length;
-    return {
+    const outcome: BatchCrawlOutcome = {
       totalUrls: total,
       successful,
       failed: total - successful,
       fromCache: results.filter((r) => r.fromCache).length,
       results,
     };
+    throwForFailedBatch(outcome, failures);
+    return outcome;
   }
 
   /**
@@ -108,7 +106,7 @@ export class CrawlProcessor {
       const result = await this.crawler.crawl(job.url, { maxBytes: job.options?.maxBytes, timeoutMs: job.options?.timeoutMs }, context.signal);
       throwForFailure(result);
       const contentType = result.document?.contentType ?? 'unknown';
-      if (contentType !== 'application/pdf') throw new NonRetryableJobError(ProcessorsMessages.notPdf(contentType));
+      if (contentType !== 'application/pdf') throw new NonRetryableJobError(ProcessorsMessages.notPdf(contentType), { errorCode: 'not_pdf' });
       return toOutcome(result, undefined);
     }
     const started = performance.now();
@@ -125,7 +123,7 @@ export class CrawlProcessor {
         errorCode: null,
       };
     } catch (error) {
-      if (error instanceof CrawlError && error.retryClass === 'non-retryable') throw new NonRetryableJobError(error.message);
+      if (error instanceof CrawlError && error.retryClass === 'non-retryable') throw new NonRetryableJobError(error.message, { errorCode: error.code });
       throw error;
     }
   }

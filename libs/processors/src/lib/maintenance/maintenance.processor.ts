@@ -1,13 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JobContext, JobHandler, MaintenanceJob, NonRetryableJobError, QueueService, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import {
+  JobContext,
+  JobHandler,
+  MaintenanceJob,
+  MaintenanceTaskType,
+  NonRetryableJobError,
+  QueueService,
+  RESOLVED_QUEUE_OPTIONS,
+  ResolvedQueueOptions,
+} from '@riptide/queue';
 import { ProcessorsMessages } from '../processors.messages';
 
 type Task = (job: MaintenanceJob, context: JobContext) => Promise<unknown>;
 
-/** Maintenance jobs: `health_check` and `cleanup`; anything else fails and lists the valid ones. */
+/**
+ * Maintenance jobs: `health_check` and `cleanup` (MAINTENANCE_TASK_TYPES, which submission checks);
+ * a job stored before a task was withdrawn fails and lists the valid ones.
+ */
 @Injectable()
 export class MaintenanceProcessor {
-  private readonly tasks: Record<string, Task> = {
+  private readonly tasks: Record<MaintenanceTaskType, Task> = {
     health_check: () => this.healthCheck(),
     cleanup: (job) => this.cleanup(job),
   };
@@ -19,8 +31,8 @@ export class MaintenanceProcessor {
 
   @JobHandler('maintenance')
   async run(job: MaintenanceJob, context: JobContext): Promise<unknown> {
-    const task = this.tasks[job.taskType];
-    if (!task) throw new NonRetryableJobError(ProcessorsMessages.unknownTask(job.taskType, Object.keys(this.tasks).sort()));
+    const task = Object.hasOwn(this.tasks, job.taskType) ? this.tasks[job.taskType as MaintenanceTaskType] : undefined;
+    if (!task) throw new NonRetryableJobError(ProcessorsMessages.unknownTask(job.taskType, Object.keys(this.tasks).sort()), { errorCode: 'unknown_task' });
     return task(job, context);
   }
 

@@ -1,4 +1,5 @@
 import type { JobOptions } from 'bull';
+import { decodeJobFailure } from './job-failure.util';
 import { BullPlace, RecordedOutcome, deriveStatus } from './job-status.util';
 import { fromBullPriority, toBullPriority } from './job-priority.util';
 import { JobRecord, JobSubmission, JobType, JobView, JsonObject, JsonValue, RetryConfig } from './job.interface';
@@ -134,6 +135,7 @@ export function decodeJobView(jobId: string, reply: (string | null)[]): JobView 
   const [place, delayScore, data, timestamp, processedOn, finishedOn, attempts, failedReason, progress, worker, outcome, priority, returnvalue] =
     reply;
   const { record } = JSON.parse(data ?? '{}') as StoredJobData;
+  const failure = decodeJobFailure(failedReason);
   const attemptsMade = Number(attempts ?? 0);
   const status = deriveStatus(place as BullPlace, attemptsMade, (outcome as RecordedOutcome) || null);
   const finished = status === 'Completed' || status === 'Failed' || status === 'DeadLetter' || status === 'Cancelled';
@@ -158,7 +160,9 @@ export function decodeJobView(jobId: string, reply: (string | null)[]): JobView 
     retryCount: finished && status !== 'Completed' && status !== 'Cancelled' ? Math.max(0, attemptsMade - 1) : attemptsMade,
     attemptsMade,
     maxAttempts: retryConfig.maxAttempts,
-    lastError: failedReason || null,
+    lastError: failure?.message ?? null,
+    lastErrorCode: failure?.errorCode ?? null,
+    failureData: failure?.data ?? null,
     processingTimeMs,
     nextRetryAt: status === 'Retrying' && delayScore ? new Date(Math.floor(Number(delayScore) / 0x1000)) : null,
     progress: parseProgress(progress),

@@ -85,3 +85,16 @@ describe('validateJobSubmission: operator ceilings', () => {
     ]);
   });
 });
+
+describe('validateJobSubmission: maintenance task_type', () => {
+  const job = (taskType: unknown) => ({ jobType: { type: 'maintenance' as const, taskType: taskType as string } });
+
+  it('accepts the known tasks', () => {
+    for (const taskType of ['cleanup', 'health_check']) expect(validateJobSubmission(job(taskType), DEFAULT_JOB_LIMITS)).toEqual([]);
+  });
+
+  it('refuses any other, naming the known ones', () => {
+    for (const taskType of ['defrag', 'toString', '', 42, undefined])
+      expect(validateJobSubmission(job(taskType), DEFAULT_JOB_LIMITS)).toEqual(['jobType.taskType must be one of the maintenance tasks: cleanup, health_check']);
+  });
+});

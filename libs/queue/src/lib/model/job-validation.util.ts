@@ -1,4 +1,4 @@
-import { CACHE_MODES, JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, OUTPUT_FORMATS } from './job.interface';
+import { CACHE_MODES, JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, MAINTENANCE_TASK_TYPES, OUTPUT_FORMATS } from './job.interface';
 import { CEILING_SETTINGS, JobLimits } from './job-limits.interface';
 import { QueueMessages } from '../queue.messages';
 import { isValidTenant } from './tenant.util';
@@ -101,8 +101,8 @@ export function validateJobSubmission(
         break;
       }
       case 'maintenance': {
-        if (typeof jobType['taskType'] !== 'string' || !JOB_NAME_PATTERN.test(jobType['taskType']))
-          add('jobType.taskType', 'must be 1-128 characters of letters, digits, _ . : -');
+        if (!MAINTENANCE_TASK_TYPES.includes(jobType['taskType'] as never))
+          add('jobType.taskType', QueueMessages.unknownMaintenanceTask(MAINTENANCE_TASK_TYPES));
         const parameters = jobType['parameters'];
         if (parameters !== undefined && parameters !== null) {
           if (!isObject(parameters)) add('jobType.parameters', 'must be an object');

@@ -27,6 +27,13 @@ export type JobTypeName = (typeof JOB_TYPE_NAMES)[number];
 /** The built-in job types whose handlers a worker process must have. */
 export const BUILT_IN_JOB_TYPES: readonly JobTypeName[] = ['batch_crawl', 'single_crawl', 'pdf_extraction', 'maintenance'];
 
+/**
+ * The maintenance tasks the built-in handler runs. A `maintenance` job naming another is refused at
+ * submission, as is a schedule whose template does, instead of failing when a worker takes it.
+ */
+export const MAINTENANCE_TASK_TYPES = ['cleanup', 'health_check'] as const;
+export type MaintenanceTaskType = (typeof MAINTENANCE_TASK_TYPES)[number];
+
 export const CACHE_MODES = ['read_through', 'bypass', 'refresh', 'cache_only'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
 export const OUTPUT_FORMATS = ['document', 'markdown', 'text'] as const;
@@ -144,6 +151,10 @@ export interface JobView {
   attemptsMade: number;
   maxAttempts: number;
   lastError: string | null;
+  /** Stable code of the last failure, when its error declared one (JobFailureDetails). */
+  lastErrorCode: string | null;
+  /** Data the last failure kept (a failed batch's per-URL outcomes); null for most failures. */
+  failureData: JsonValue | null;
   processingTimeMs: number | null;
   nextRetryAt: Date | null;
   progress: JsonValue;
@@ -159,6 +170,8 @@ export interface JobResultView {
   success: boolean;
   data: unknown;
   error: string | null;
+  /** Stable code of the failure (null on success, or when the error declared none). */
+  errorCode: string | null;
   processingTimeMs: number;
   workerId: string | null;
   completedAt: Date;

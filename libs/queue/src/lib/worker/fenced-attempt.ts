@@ -4,6 +4,7 @@ import type Bull from 'bull';
 import backoffs from 'bull/lib/backoffs';
 import bullScripts from 'bull/lib/scripts';
 import { RecordedOutcome } from '../model/job-status.util';
+import { encodeJobFailure } from '../model/job-failure.util';
 import { JsonValue } from '../model/job.interface';
 import { QueueMessages } from '../queue.messages';
 import { QueueKeys } from '../redis/queue-keys';
@@ -127,7 +128,9 @@ export class FencedAttempt {
       else delayedScore = bullScripts.moveToDelayedArgs(queue, this.jobId, Date.now() + Math.max(1, delay ?? 0), false)[4];
     }
     job.finishedOn = Date.now();
-    const args = bullScripts.moveToFinishedArgs(job, failure.message, 'failedReason', job.opts.removeOnFail, 'failed', false, true);
+    // The message, with the code and data the error declares (a batch's per-URL outcomes) beside it.
+    const failedReason = encodeJobFailure(failure);
+    const args = bullScripts.moveToFinishedArgs(job, failedReason, 'failedReason', job.opts.removeOnFail, 'failed', false, true);
     const reply = await client.riptideFailAttempt(
       ...args,
       JSON.stringify(stacktrace),
@@ -143,7 +146,7 @@ export class FencedAttempt {
     throwOnBullError(reply[1], this.jobId);
     job.attemptsMade = attemptsMade;
     job.stacktrace = stacktrace;
-    job.failedReason = failure.message;
+    job.failedReason = failedReason;
     this.options.onEnd({ kind: reply[0], error: failure });
     return null;
   }

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import {
@@ -10,6 +10,7 @@ import {
   RedisCannotPersistError,
   RedisOutOfMemoryError,
 } from '@riptide/queue';
+import { WorkersApiMessages } from '../workers-api.messages';
 
 /** The one error body of the API: `{statusCode, error, message}`; never a stack or an address. */
 export interface ApiErrorBody {
@@ -40,8 +41,12 @@ export function registerDomainError(type: new (...args: never[]) => Error, statu
   if (!DOMAIN_STATUS.some(([known]) => known === type)) DOMAIN_STATUS.push([type, status]);
 }
 
-/** Maps any thrown value to the API's error body. */
-export function toErrorBody(exception: unknown): ApiErrorBody {
+/**
+ * Maps any thrown value to the API's error body. `contentType` (the request's header) lets a 415
+ * raised by the HTTP server itself name what was sent.
+ */
+export function toErrorBody(exception: unknown, contentType?: string): ApiErrorBody {
+  if (isServerMediaTypeRefusal(exception)) return errorBody(HttpStatus.UNSUPPORTED_MEDIA_TYPE, WorkersApiMessages.unsupportedMediaType(contentType));
   if (exception instanceof JobValidationError) return errorBody(400, exception.problems);
   for (const [type, status] of DOMAIN_STATUS) if (exception instanceof type) return errorBody(status, (exception as Error).message);
   if (exception instanceof HttpException) {
@@ -54,6 +59,16 @@ export function toErrorBody(exception: unknown): ApiErrorBody {
   const statusCode = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return errorBody(statusCode, (exception as Error).message);
   return errorBody(500, 'Internal server error');
+}
+
+/**
+ * A 415 of the HTTP server's body parsing (Fastify's, which Nest hands on as an HttpException), whose
+ * text says only "Unsupported Media Type"; the API's own 415s already name the accepted type.
+ */
+function isServerMediaTypeRefusal(exception: unknown): boolean {
+  if (exception instanceof UnsupportedMediaTypeException) return false;
+  const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
+  return status === HttpStatus.UNSUPPORTED_MEDIA_TYPE;
 }
 
 const STORE_STATES = [QueueUnavailableError, RedisOutOfMemoryError, RedisCannotPersistError];
@@ -69,7 +84,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const body = toErrorBody(exception);
+    const contentType = http.getRequest<{ headers?: Record<string, unknown> }>().headers?.['content-type'];
+    const body = toErrorBody(exception, typeof contentType === 'string' ? contentType : undefined);
     if (exception instanceof RedisCannotPersistError && Date.now() - this.cannotPersistLoggedAt >= CANNOT_PERSIST_LOG_EVERY_MS) {
       this.cannotPersistLoggedAt = Date.now();
       this.logger.error(`${exception.message}: submissions get 503 until the Redis data folder has space (or is writable) again`);

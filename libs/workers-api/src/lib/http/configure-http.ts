@@ -11,7 +11,9 @@ interface FastifyLike {
 /**
  * Bodies are JSON only: any other content type is refused with 415 by Fastify itself. Fastify's own
  * errors (malformed JSON, 415, 413) reach clients in the API's error shape through Nest, which installs
- * Fastify's error handler at init and hands every error to the global ApiExceptionFilter.
+ * Fastify's error handler at init and hands every error to the global ApiExceptionFilter. The
+ * application must be created with `bodyParser: false`, or Nest adds a form parser at init (and a
+ * form body would reach validation instead of being refused); Fastify's own JSON parser remains.
  */
 export function useApiErrorShapeForFastify(app: INestApplication): void {
   const instance = app.getHttpAdapter().getInstance() as Partial<FastifyLike>;

@@ -31,6 +31,8 @@ export class JobStatusResponseDto {
   @NullableString('The worker of the latest attempt; null before the first', WORKER_ID) worker_id!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Attempts that failed and were retried' }) retry_count!: number;
   @NullableString('Why the latest attempt failed; null if none did', null) last_error!: string | null;
+  @NullableString('Stable code of the latest failure (dns, connect, tls, timeout, robots_disallowed, all_urls_failed, …); null if none did', null)
+  last_error_code!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, nullable: true, example: 412, description: 'Duration of the finished job; null until it finishes' })
   processing_time_ms!: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { team: 'news' }, description: 'As submitted' }) metadata!: object;
@@ -54,6 +56,7 @@ export class JobStatusResponseDto {
       worker_id: view.workerId,
       retry_count: view.retryCount,
       last_error: view.lastError,
+      last_error_code: view.lastErrorCode,
       processing_time_ms: view.processingTimeMs,
       metadata: view.metadata,
       job_type: jobTypeToWire(view.jobType),
@@ -82,10 +85,12 @@ export class JobResultResponseDto {
     example: { url: 'https://example.com/', final_url: 'https://example.com/', status: 200, from_cache: false, processing_time_ms: 388, document: { title: 'Example Domain' }, error: null, error_code: null },
     description:
       'What the job produced: a CrawlResultDoc for single_crawl, a BatchCrawlResponseDoc for batch_crawl, the extracted document for pdf_extraction, ' +
-      "the handler's own JSON for custom jobs; null when the job failed. A failed URL has a message in `error` and a stable `error_code`.",
+      "the handler's own JSON for custom jobs; null when the job failed, except a failed batch_crawl, which keeps its per-URL outcomes. A failed URL has a message in `error` and a stable `error_code`.",
   })
   data!: unknown;
   @NullableString('Why the job failed; null when it completed', null) error!: string | null;
+  @NullableString('Stable code of the failure (dns, connect, tls, timeout, robots_disallowed, all_urls_failed, …); null when it completed', null)
+  error_code!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, example: 412 }) processing_time_ms!: number;
   @NullableString('The worker that finished the job', WORKER_ID) worker_id!: string | null;
   @ApiProperty({ format: 'date-time', example: EXAMPLE_TIME }) completed_at!: string;
@@ -94,10 +99,11 @@ export class JobResultResponseDto {
     return {
       job_id: result.jobId,
       success: result.success,
-      // Built-in results are the SPEC's shapes (CrawlResult, BatchCrawlResponse) in wire names;
-      // a custom handler's result is returned exactly as it produced it.
+      // Built-in results are the SPEC's shapes (CrawlResult, BatchCrawlResponse) in wire names, also
+      // when a failed batch keeps its outcomes; a custom handler's data is returned exactly as it was.
       data: result.jobType === 'custom' ? result.data : snakeCaseKeys(result.data),
       error: result.error,
+      error_code: result.errorCode,
       processing_time_ms: result.processingTimeMs,
       worker_id: result.workerId,
       completed_at: result.completedAt.toISOString(),

@@ -3,10 +3,12 @@ import { ApiErrorResponse, CurrentPrincipal, Principal, RequireScope, tenantScop
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { JobValidationError, QueueService, TenantQuotaError, parseStatus } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
+import { AcceptsJson } from '../http/accepts-json.decorator';
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service';
 import { BulkSubmission } from '../submissions/bulk-submission.service';
 import { SubmissionGate } from '../submissions/submission-gate.service';
-import { submissionFromWire } from '../submissions/submission-wire.util';
+import { readSubmission } from '../submissions/submission-wire.util';
+import { createValidationPipe } from '../http/validation.pipe';
 import { BulkSubmitDto, BulkSubmitResponseDto } from './bulk-submit.dto';
 import { CancelJobResponseDto, JobListResponseDto, JobResultResponseDto, JobStatusResponseDto, ReplayJobResponseDto, SubmitJobResponseDto } from './job-responses.dto';
 import { JOB_TYPE_DOCS } from './job-type.docs';
@@ -27,6 +29,8 @@ registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
 @ApiStoreUnavailable()
 @Controller('workers/jobs')
 export class JobsController {
+  private readonly pipe = createValidationPipe();
+
   constructor(
     private readonly queue: QueueService,
     private readonly gate: SubmissionGate,
@@ -37,6 +41,7 @@ export class JobsController {
   @Post()
   @HttpCode(200)
   @RequireScope('jobs:write')
+  @AcceptsJson()
   @ApiOperation({
     summary: 'Submit a job',
     description:
@@ -50,18 +55,18 @@ export class JobsController {
   @IDEMPOTENCY_ERRORS()
   @ApiErrorResponse(429, "Over the key's rate limit (with `Retry-After`) or the tenant's unfinished-jobs quota", SUBMIT_TOO_MANY)
   async submit(
-    @Body() body: SubmitJobDto,
+    // Read here, not by the validation pipe, so that the body's shape and the job's rules are
+    // checked together and every problem is in one answer (see readSubmission).
+    @Body() body: unknown,
     @CurrentPrincipal() caller: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: ReplyHeaders,
   ): Promise<SubmitJobResponseDto> {
-    const { submission, problems } = submissionFromWire(body, caller.tenant);
+    const { dto, submission, problems } = await readSubmission(this.pipe, this.queue, body, caller.tenant);
     const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
     if (refusal) throw new ForbiddenException(refusal);
-    // submit() validates the rest itself; only wire-level problems need merging here, so that the
-    // caller still gets every problem in one answer without the happy path validating twice.
-    if (problems.length) throw new JobValidationError([...problems, ...this.queue.validate(submission, toWireName)]);
-    return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/jobs', body }, reply, async (idFor) => {
+    if (problems.length) throw new JobValidationError(problems);
+    return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/jobs', body: dto }, reply, async (idFor) => {
       await this.gate.takeRate(caller, reply, 1);
       const submitted = await this.queue.submit(submission, toWireName, { jobId: idFor(0), maxActiveJobs: this.gate.maxActiveJobs(caller) });
       return SubmitJobResponseDto.from(submitted);
@@ -71,6 +76,7 @@ export class JobsController {
   @Post('bulk')
   @HttpCode(200)
   @RequireScope('jobs:write')
+  @AcceptsJson()
   @ApiOperation({
     summary: 'Submit up to 1000 jobs at once',
     description:

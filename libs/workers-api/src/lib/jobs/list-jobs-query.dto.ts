@@ -3,6 +3,11 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
 import { anyCasePattern } from '../docs/schema.util';
+import { WorkersApiMessages } from '../workers-api.messages';
+
+// One message whatever is wrong (not a number, a fraction, out of range): the range says it all.
+const LIMIT_MESSAGE = { message: WorkersApiMessages.integerInRange('limit', 1, 500) };
+const OFFSET_MESSAGE = { message: WorkersApiMessages.integerInRange('offset', 0, 1000000) };
 
 export class ListJobsQueryDto extends TenantQueryDto {
   @ApiPropertyOptional({
@@ -38,16 +43,16 @@ export class ListJobsQueryDto extends TenantQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsInt(LIMIT_MESSAGE)
+  @Min(1, LIMIT_MESSAGE)
+  @Max(500, LIMIT_MESSAGE)
   limit?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000000, default: 0, description: 'Matches skipped before this page' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1000000)
+  @IsInt(OFFSET_MESSAGE)
+  @Min(0, OFFSET_MESSAGE)
+  @Max(1000000, OFFSET_MESSAGE)
   offset?: number;
 }

@@ -4,6 +4,7 @@ import { ApiErrorResponse, ApiKeyLimitError, ApiKeyNotFoundError, ApiKeyService,
 import { parsePriority } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { ApiJsonBody, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
+import { AcceptsJson } from '../http/accepts-json.decorator';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, EXAMPLE_KEY_ID, KEY_EXAMPLES } from './api-key.dto';
 
 const KEY_ID_PARAM = { name: 'id', description: 'The id POST /admin/keys answered', example: EXAMPLE_KEY_ID };
@@ -23,6 +24,7 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @AcceptsJson()
   @ApiOperation({ summary: 'Create an API key for a tenant; the answer holds its secret, shown only this once' })
   @ApiJsonBody(CreateApiKeyDto, KEY_EXAMPLES)
   @ApiOk(201, CreatedApiKeyResponseDto, 'The new key, with its secret in `key`')

@@ -19,6 +19,8 @@ import { registerDomainError } from '../errors/api-exception.filter';
 import { ApiInvalidQuery, ApiJsonBody, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
 import { IDEMPOTENCY_ERRORS, SUBMIT_FORBIDDEN, SUBMIT_TOO_MANY } from '../jobs/jobs.docs';
 import { CREATE_EXAMPLES, SCHEDULE_ID_PARAM, SCHEDULE_INVALID, SCHEDULE_NOT_FOUND, UPDATE_EXAMPLES } from './schedules.docs';
+import { AcceptsJson } from '../http/accepts-json.decorator';
+import { createValidationPipe, withoutFaultyFields } from '../http/validation.pipe';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
 import { retryConfigFromWire } from '../jobs/retry-config.wire';
@@ -40,6 +42,8 @@ registerDomainError(TenantScheduleQuotaError, HttpStatus.CONFLICT);
 @ApiStoreUnavailable()
 @Controller('workers/schedule')
 export class SchedulesController {
+  private readonly pipe = createValidationPipe();
+
   constructor(
     private readonly scheduler: SchedulerService,
     private readonly gate: SubmissionGate,
@@ -55,6 +59,7 @@ export class SchedulesController {
   @Post()
   @HttpCode(200)
   @RequireScope('schedules:write')
+  @AcceptsJson()
   @ApiOperation({
     summary: 'Create a cron schedule',
     description:
@@ -70,16 +75,20 @@ export class SchedulesController {
   })
   @IDEMPOTENCY_ERRORS()
   async create(
-    @Body() body: CreateScheduleDto,
+    // Read here, not by the validation pipe, so that the body's shape, its template and the
+    // schedule's rules are checked together and every problem is in one answer.
+    @Body() raw: unknown,
     @CurrentPrincipal() caller: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: ReplyHeaders,
   ): Promise<ScheduleResponseDto> {
+    const checked = await this.pipe.check(CreateScheduleDto, raw);
+    const body = checked.value;
     const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
     const input: ScheduleInput = { ...changeFromWire(body), tenant: caller.tenant, name: body.name, cronExpression: body.cron_expression, jobTemplate: jobType };
     this.assertAllowed(caller, jobType?.type, input.priority);
-    const all = [...problems, ...(problems.length ? [] : this.scheduler.validate(input, toWireName))];
-    if (all.length) throw new JobValidationError(all);
+    const all = [...checked.problems, ...withoutFaultyFields([...problems, ...this.scheduler.validate(input, toWireName)], checked.faulty)];
+    if (all.length) throw new JobValidationError([...new Set(all)]);
     return this.idempotency.run({ tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/schedule', body }, reply, async (idFor) =>
       ScheduleResponseDto.from(
         await withWireProblems(() => this.scheduler.create(input, toWireName, { id: idFor(0), maxSchedulesOfTenant: this.gate.maxSchedules(caller) })),
@@ -108,6 +117,7 @@ export class SchedulesController {
 
   @Patch(':id')
   @RequireScope('schedules:write')
+  @AcceptsJson()
   @ApiOperation({ summary: 'Change a schedule; a new cron, time zone or enabling restarts its slots from now' })
   @ApiParam(SCHEDULE_ID_PARAM)
   @ApiJsonBody(UpdateScheduleDto, UPDATE_EXAMPLES)
@@ -115,15 +125,21 @@ export class SchedulesController {
   @ApiErrorResponse(400, 'An invalid field, or a change that leaves the schedule invalid (every problem listed)', SCHEDULE_INVALID)
   @ApiErrorResponse(403, "A maintenance template without the admin scope, or a priority above the key's max_priority", SUBMIT_FORBIDDEN)
   @ApiErrorResponse(404, "Unknown schedule (another tenant's answers the same)", { unknown: SCHEDULE_NOT_FOUND })
-  async update(@Param('id') id: string, @Body() body: UpdateScheduleDto, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
+  async update(@Param('id') id: string, @Body() raw: unknown, @CurrentPrincipal() caller: Principal): Promise<ScheduleResponseDto> {
+    // The body's shape and its template's fields in one answer; the rules of the schedule as
+    // changed are the service's, which merges the change over the stored schedule first.
+    const checked = await this.pipe.check(UpdateScheduleDto, raw);
+    const body = checked.value;
     const change: ScheduleUpdate = changeFromWire(body);
     if (body.name !== undefined) change.name = body.name;
     if (body.cron_expression !== undefined) change.cronExpression = body.cron_expression;
+    const problems = [...checked.problems];
     if (body.job_template !== undefined) {
-      const { jobType, problems } = jobTypeFromWire(body.job_template, 'job_template');
-      if (problems.length) throw new JobValidationError(problems);
-      change.jobTemplate = jobType;
+      const template = jobTypeFromWire(body.job_template, 'job_template');
+      problems.push(...template.problems);
+      change.jobTemplate = template.jobType;
     }
+    if (problems.length) throw new JobValidationError(problems);
     this.assertAllowed(caller, change.jobTemplate?.type, change.priority);
     return ScheduleResponseDto.from(await withWireProblems(() => this.scheduler.update(id, change, toWireName, tenantScopeOf(caller))));
   }

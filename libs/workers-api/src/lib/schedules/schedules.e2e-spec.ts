@@ -110,7 +110,15 @@ describe('Schedule endpoints (Fastify, real Redis)', () => {
       .post('/workers/schedule')
       .send({ name: 'x', cron_expression: '61 * * * *', timezone: 'Mars/Olympus', job_template: { type: 'single_crawl', url: 'https://example.com', extra: 1 } })
       .expect(400);
-    expect(bad.body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['job_template.extra is not allowed'] });
+    expect(bad.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: [
+        'job_template.extra is not allowed',
+        'timezone "Mars/Olympus" is not a known IANA time zone (for example "UTC", "Europe/Berlin", "America/New_York")',
+        'cron_expression is invalid: Constraint error, got value 61 expected range 0-59',
+      ],
+    });
 
     const cron = await http()
       .post('/workers/schedule')

@@ -1,13 +1,12 @@
-import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ForbiddenException, HttpStatus, Injectable } from '@nestjs/common';
 import { Principal } from '@riptide/auth';
 import { JobSubmission, JobValidationError, QueueService } from '@riptide/queue';
 import { ApiErrorBody, errorBody, toErrorBody } from '../errors/api-exception.filter';
 import { createValidationPipe } from '../http/validation.pipe';
 import { toWireName } from '../jobs/job-type.wire';
-import { SubmitJobDto } from '../jobs/submit-job.dto';
 import type { BulkItemResultDto, BulkSubmitResponseDto } from '../jobs/bulk-submit.dto';
 import { SubmissionGate } from './submission-gate.service';
-import { submissionFromWire } from './submission-wire.util';
+import { readSubmission } from './submission-wire.util';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
 
 
@@ -57,17 +56,11 @@ export class BulkSubmission {
 
   /** One item, as POST /workers/jobs would check it: a submission, or the error it would answer. */
   private async check(item: Record<string, unknown>, caller: Principal): Promise<{ submission: JobSubmission } | { error: ApiErrorBody }> {
-    let dto: SubmitJobDto;
-    try {
-      dto = (await this.pipe.transform(item, { type: 'body', metatype: SubmitJobDto })) as SubmitJobDto;
-    } catch (exception) {
-      return { error: itemError(exception instanceof HttpException ? exception : new JobValidationError([String(exception)])) };
-    }
-    const { submission, problems } = submissionFromWire(dto, caller.tenant);
+    const { submission, problems } = await readSubmission(this.pipe, this.queue, item, caller.tenant);
     const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
     if (refusal) return { error: itemError(new ForbiddenException(refusal)) };
-    // Wire-level problems are listed with the rest at once; otherwise submitBulk validates each item itself.
-    if (problems.length) return { error: itemError(new JobValidationError([...problems, ...this.queue.validate(submission, toWireName)])) };
+    // Every problem of the item at once; an item without any left is checked by submitBulk itself.
+    if (problems.length) return { error: itemError(new JobValidationError(problems)) };
     return { submission };
   }
 }

@@ -1,7 +1,8 @@
-import { JobSubmission, parsePriority } from '@riptide/queue';
-import { jobTypeFromWire } from '../jobs/job-type.wire';
+import { JobSubmission, QueueService, parsePriority } from '@riptide/queue';
+import { ApiValidationPipe, withoutFaultyFields } from '../http/validation.pipe';
+import { jobTypeFromWire, toWireName } from '../jobs/job-type.wire';
 import { retryConfigFromWire } from '../jobs/retry-config.wire';
-import type { SubmitJobDto } from '../jobs/submit-job.dto';
+import { SubmitJobDto } from '../jobs/submit-job.dto';
 
 /**
  * A validated submission body, wire → domain, for a tenant. `problems` are the wire-level ones
@@ -19,4 +20,28 @@ export function submissionFromWire(body: SubmitJobDto, tenant: string): { submis
     metadata: body.metadata as JobSubmission['metadata'],
   };
   return { submission, problems };
+}
+
+/** A submission body read by {@link readSubmission}. */
+export interface ReadSubmission {
+  /** The body as its DTO (for idempotency), without the fields that had problems. */
+  dto: SubmitJobDto;
+  submission: JobSubmission;
+  /** Every problem of the body; empty when only the queue's own check is left. */
+  problems: string[];
+}
+
+/**
+ * Reads a submission body with every problem in one answer: its shape (SubmitJobDto), the fields
+ * of its job_type, and then, when either found something, the queue's rules for the rest, so a
+ * bad priority no longer hides a missing URL. A body with neither is left to `QueueService.submit`,
+ * which checks the rules itself and lists every problem, so the happy path validates once.
+ */
+export async function readSubmission(pipe: ApiValidationPipe, queue: QueueService, body: unknown, tenant: string): Promise<ReadSubmission> {
+  const checked = await pipe.check(SubmitJobDto, body);
+  const { submission, problems: wire } = submissionFromWire(checked.value, tenant);
+  const found = [...checked.problems, ...withoutFaultyFields(wire, checked.faulty)];
+  if (!found.length) return { dto: checked.value, submission, problems: [] };
+  const rules = withoutFaultyFields(queue.validate(submission, toWireName), checked.faulty);
+  return { dto: checked.value, submission, problems: [...new Set([...found, ...rules])] };
 }

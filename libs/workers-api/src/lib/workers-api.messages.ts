@@ -1,0 +1,10 @@
+/** User-facing text of the HTTP API; kept here so wording is reviewed in one place. */
+export const WorkersApiMessages = {
+  /** `received` is the request's Content-Type header, or undefined when it sent none. */
+  unsupportedMediaType: (received: string | undefined) =>
+    received === undefined || received.trim() === ''
+      ? 'The request has no Content-Type: send the body as JSON with Content-Type: application/json'
+      : `Content-Type ${JSON.stringify(received.slice(0, 100))} is not accepted: send the body as JSON with Content-Type: application/json`,
+  /** One message for every way a paging parameter can be wrong (not a number, a fraction, out of range). */
+  integerInRange: (field: string, min: number, max: number) => `${field} must be an integer from ${min} to ${max}`,
+} as const;
