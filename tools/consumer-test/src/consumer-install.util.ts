@@ -89,8 +89,11 @@ export async function prepareConsumerApp(spec: ConsumerAppSpec): Promise<Consume
   mkdirSync(join(dir, 'src/readme'), { recursive: true });
   for (const source of spec.sources) cpSync(join(FIXTURE, 'src', source), join(dir, 'src', source));
   if (spec.readmes) {
-    for (const lib of spec.libraries) {
-      for (const example of readmeExamples(lib, join(WORKSPACE, 'libs', lib, 'README.md'))) {
+    const readmes = spec.libraries.map((lib) => [lib, join(WORKSPACE, 'libs', lib, 'README.md')]);
+    // The workspace README's "Use the libraries" section, as well.
+    readmes.push(['root', join(WORKSPACE, 'README.md')]);
+    for (const [name, path] of readmes) {
+      for (const example of readmeExamples(name, path)) {
         writeFileSync(join(dir, 'src/readme', `${example.name}.ts`), example.source);
       }
     }
