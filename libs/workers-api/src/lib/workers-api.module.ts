@@ -1,7 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ApiExceptionFilter } from './errors/api-exception.filter';
-import { createValidationPipe } from './http/validation.pipe';
 import { JobsController } from './jobs/jobs.controller';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotentRequests } from './idempotency/idempotent-requests.service';
@@ -14,14 +11,15 @@ import { StatsController } from './stats/stats.controller';
 
 /**
  * The REST API of SPEC §3 and the key management of §6. Needs QueueModule, SchedulerModule and AuthModule
- * (global) in the application; every route is guarded by its scope. Brings its own
- * validation pipe and the exception filter that gives every error the same JSON shape.
+ * (global) in the application; every route is guarded by its scope. Its controllers carry their own
+ * validation pipe and the exception filter that gives every error the same JSON shape; nothing is
+ * installed globally, so the application's own routes answer as they would without it. A host that
+ * wants the same error shape for unknown routes and body-parser errors installs ApiExceptionFilter
+ * globally itself.
  */
 @Module({
   controllers: [JobsController, StatsController, SchedulesController, ApiKeysController],
   providers: [
-    { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_FILTER, useClass: ApiExceptionFilter },
     IdempotencyStore,
     IdempotentRequests,
     SubmissionGate,

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OptionalAuth } from '@riptide/auth';
+import { UseApiContract } from '@riptide/workers-api';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { EventLoopHealthIndicator } from './event-loop.health';
 import { HealthCheckFailureFilter } from './health-check-failure.filter';
@@ -12,7 +13,7 @@ import { WorkerPoolHealthIndicator } from './worker-pool.health';
 
 @ApiTags('health')
 @Controller('health')
-@UseFilters(HealthCheckFailureFilter)
+@UseApiContract()
 @OptionalAuth()
 export class HealthController {
   constructor(
@@ -26,6 +27,8 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  // On the method, so that it sees Terminus' 503 before the class's catch-all error filter.
+  @UseFilters(HealthCheckFailureFilter)
   @ApiOperation({ summary: 'Readiness: Redis, queue progress, worker pool and scheduler', description: 'No key needed; details beyond each status need metrics:read.' })
   async readiness(@Req() request: object): Promise<HealthCheckResult> {
     return healthForCaller(request, await this.health.check([
@@ -38,6 +41,7 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
+  @UseFilters(HealthCheckFailureFilter)
   @ApiOperation({ summary: 'Liveness: the event loop is not blocked', description: 'No key needed; details beyond each status need metrics:read.' })
   async liveness(@Req() request: object): Promise<HealthCheckResult> {
     return healthForCaller(request, await this.health.check([() => this.eventLoop.isHealthy('event_loop')]));

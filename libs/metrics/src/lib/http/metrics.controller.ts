@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@riptide/auth';
+import { UseApiContract } from '@riptide/workers-api';
 import { MetricsService } from '../metrics.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';
@@ -9,6 +10,7 @@ import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './me
 @ApiExtraModels(JobTypeStatsDto)
 @RequireScope('metrics:read')
 @Controller('workers')
+@UseApiContract()
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,

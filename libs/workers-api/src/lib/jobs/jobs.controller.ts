@@ -26,6 +26,7 @@ import { toWireName } from './job-type.wire';
 import { ListJobsQueryDto } from './list-jobs-query.dto';
 import { SubmitJobDto } from './submit-job.dto';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 // A tenant at its unfinished-jobs quota may submit again once some finish: a 429, like the rate limit.
 registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
@@ -35,6 +36,7 @@ registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
 @ApiExtraModels(...JOB_TYPE_DOCS, SubmitJobDto)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
 @Controller('workers/jobs')
+@UseApiContract()
 export class JobsController {
   constructor(
     private readonly queue: QueueService,

@@ -5,6 +5,7 @@ import { parsePriority } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { ErrorResponseDto } from '../jobs/job-responses.dto';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './api-key.dto';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 registerDomainError(ApiKeyNotFoundError, HttpStatus.NOT_FOUND);
 registerDomainError(ApiKeyValidationError, HttpStatus.BAD_REQUEST);
@@ -15,6 +16,7 @@ registerDomainError(ApiKeyLimitError, HttpStatus.CONFLICT);
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis unreachable' })
 @RequireScope('admin')
 @Controller('admin/keys')
+@UseApiContract()
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 

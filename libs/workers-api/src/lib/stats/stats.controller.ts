@@ -4,9 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { QueueService } from '@riptide/queue';
 import { QueueStatsResponseDto } from '../jobs/job-responses.dto';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 @ApiTags('stats')
 @Controller('workers/stats')
+@UseApiContract()
 export class StatsController {
   constructor(private readonly queue: QueueService) {}
 
