@@ -24,6 +24,8 @@ export interface ConsumerApp {
   dir: string;
   /** Each peer's version as installed: the low end of the ranges the installed libraries declare. */
   lowEnd: Record<string, string>;
+  /** The files of each packed tarball, by package name. */
+  packed: Record<string, string[]>;
   install: CommandResult;
   compile: CommandResult;
 }
@@ -48,9 +50,11 @@ export async function prepareConsumerApp(spec: ConsumerAppSpec): Promise<Consume
     JSON.parse(readFileSync(join(WORKSPACE, 'dist/libs', lib, 'package.json'), 'utf8')),
   );
   const lowEnd = lowEndOfPeers(manifests);
+  const packed: Record<string, string[]> = {};
   const failed = (output: string): ConsumerApp => ({
     dir,
     lowEnd,
+    packed,
     install: { code: 1, output },
     compile: { code: 1, output: 'not installed' },
   });
@@ -67,14 +71,21 @@ export async function prepareConsumerApp(spec: ConsumerAppSpec): Promise<Consume
     dir,
   );
   if (pack.code !== 0) return failed(`npm pack failed:\n${pack.output}`);
+  for (const [i, lib] of spec.libraries.entries()) {
+    const listing = await run(
+      'tar',
+      ['-tzf', `tarballs/${tarballOf(lib, manifests[i].version)}`],
+      dir,
+    );
+    packed[manifests[i].name] = listing.output.split('\n').filter(Boolean);
+  }
 
   const dependencies: Record<string, string> = { ...APP_DEPENDENCIES, ...lowEnd };
   // An HTTP application on Nest's default (Express) platform, at the version of its core.
   if (lowEnd['@nestjs/core']) dependencies['@nestjs/platform-express'] = lowEnd['@nestjs/core'];
   spec.libraries.forEach(
     (lib, i) =>
-      (dependencies[manifests[i].name] =
-        `file:tarballs/riptide-${lib}-${manifests[i].version}.tgz`),
+      (dependencies[manifests[i].name] = `file:tarballs/${tarballOf(lib, manifests[i].version)}`),
   );
   const manifest = {
     name: 'consumer-service',
@@ -101,13 +112,18 @@ export async function prepareConsumerApp(spec: ConsumerAppSpec): Promise<Consume
 
   const install = await run('npm', ['install', ...NPM_FLAGS], dir);
   if (install.code !== 0)
-    return { dir, lowEnd, install, compile: { code: 1, output: 'not installed' } };
+    return { dir, lowEnd, packed, install, compile: { code: 1, output: 'not installed' } };
   const compile = await run(
     process.execPath,
     [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
     dir,
   );
-  return { dir, lowEnd, install, compile };
+  return { dir, lowEnd, packed, install, compile };
+}
+
+/** The file name `npm pack` gives a library's tarball. */
+function tarballOf(lib: string, version: string): string {
+  return `riptide-${lib}-${version}.tgz`;
 }
 
 /** The version of a package as installed in the application. */

@@ -111,6 +111,14 @@ describe('every library in another Nest service', () => {
 
   afterAll(() => rmSync(app.dir, { recursive: true, force: true }));
 
+  it('packs no test code: no spec, e2e or test-only file in any tarball', () => {
+    const testFiles = Object.values(app.packed)
+      .flat()
+      .filter((file) => /(\.spec|\.e2e-spec|\.e2e-child|\.spec-helper)\.|\/e2e\//.test(file));
+    expect(Object.keys(app.packed)).toHaveLength(ALL_LIBRARIES.length);
+    expect(testFiles).toEqual([]);
+  });
+
   it('installs with every peer at the low end of its range', () => {
     expectInstalledAtLowEnd(app);
   });
