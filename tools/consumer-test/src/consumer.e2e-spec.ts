@@ -76,7 +76,7 @@ describe('@riptide/queue alone in another Nest service', () => {
     expect(loaded).toEqual({ code: 0, output: '' });
   });
 
-  it('runs a custom job to Completed with only QueueModule and one handler', async () => {
+  it('runs custom jobs to Completed, one after a retry, with only QueueModule and one handler', async () => {
     const process_ = startApp('dist/queue-only.main.js', app.dir, {
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: `consumer-q-${process.pid}`,
@@ -84,9 +84,15 @@ describe('@riptide/queue alone in another Nest service', () => {
     running.push(process_);
     const [line] = await process_.waitForLine(/^\{.*\}$/, 30_000);
     expect(JSON.parse(line)).toEqual({
-      status: 'Completed',
-      lastError: null,
-      result: { greeting: 'hello ada', attempt: 1 },
+      jobs: [
+        { status: 'Completed', lastError: null, result: { greeting: 'hello ada', attempt: 1 } },
+        {
+          status: 'Completed',
+          lastError: 'first attempt fails',
+          result: { greeting: 'hello bob', attempt: 2 },
+        },
+      ],
+      counts: { completed: 2, total: 2 },
     });
   }, 40_000);
 });
