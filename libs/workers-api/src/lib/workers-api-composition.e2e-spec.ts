@@ -5,9 +5,8 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AuthModule } from '@riptide/auth';
 import { QueueModule } from '@riptide/queue';
-import { SchedulerModule } from '@riptide/scheduler';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '@riptide/testing';
-import { WorkersApiModule } from '../index';
+import { WorkersApiModule, WorkersApiOptions } from '../index';
 
 const redisUrl = testRedisUrl();
 const UUID = /^[0-9a-f-]{36}$/;
@@ -48,14 +47,16 @@ class OwnNotFoundFilter implements ExceptionFilter {
   }
 }
 
-/** A host-like application: its own controller and 404 filter beside the library's module. */
-async function bootHost(prefix: string): Promise<NestFastifyApplication> {
+/**
+ * A host-like application: its own controller and 404 filter beside the library's module, and no
+ * SchedulerModule.
+ */
+async function bootHost(prefix: string, options?: WorkersApiOptions): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       QueueModule.forRoot({ isGlobal: true, redisUrl, prefix, worker: { poolSize: 0 } }),
-      SchedulerModule.forRoot({ isGlobal: true, redisUrl, prefix, enabled: false }),
       AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl, prefix }),
-      WorkersApiModule,
+      options ? WorkersApiModule.forRoot(options) : WorkersApiModule,
     ],
     controllers: [OrdersController],
     // Installed the usual Nest way, as a global provider of the application's own module.
@@ -110,5 +111,45 @@ describe('WorkersApiModule inside another application', () => {
     expect(submitted.body).toEqual({ job_id: expect.stringMatching(UUID), status: 'submitted', message: 'Job submitted successfully', submitted_at: expect.any(String) });
     const status = await http().get(`/workers/jobs/${submitted.body.job_id as string}`).expect(200);
     expect(status.body).toMatchObject({ job_id: submitted.body.job_id, status: 'Pending', priority: 'High' });
+  });
+});
+
+describe('WorkersApiModule without SchedulerModule', () => {
+  let app: NestFastifyApplication;
+  let prefix: string;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    prefix = uniquePrefix('compose-nosched');
+    app = await bootHost(prefix, { idempotencyTtlSecs: 60 });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await deleteKeysWithPrefix(redisUrl, prefix);
+  });
+
+  it('serves the job, stats and key routes', async () => {
+    const job = { job_type: { type: 'single_crawl', url: 'https://example.com/' } };
+    const submitted = await http().post('/workers/jobs').set('Idempotency-Key', 'first').send(job).expect(200);
+    const replayed = await http().post('/workers/jobs').set('Idempotency-Key', 'first').send(job).expect(200);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toEqual(submitted.body);
+    const bulk = await http().post('/workers/jobs/bulk').send({ jobs: [job, job] }).expect(200);
+    expect(bulk.body).toMatchObject({ submitted: 2, failed: 0 });
+    const listed = await http().get('/workers/jobs').expect(200);
+    expect(listed.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
+    const stats = await http().get('/workers/stats/queue').expect(200);
+    expect(stats.body).toMatchObject({ pending: 3, total: 3 });
+    const key = await http().post('/admin/keys').send({ name: 'ci', tenant: 'shop', scopes: ['jobs:read'] }).expect(201);
+    expect(key.body).toMatchObject({ name: 'ci', tenant: 'shop', scopes: ['jobs:read'], key: expect.stringMatching(/^rt_/) });
+    const keys = await http().get('/admin/keys').expect(200);
+    expect(keys.body).toEqual([expect.objectContaining({ id: key.body.id, name: 'ci' })]);
+  });
+
+  it('serves no schedule routes: they are unknown paths of the application', async () => {
+    const answer = await http().get('/workers/schedule').expect(404);
+    expect(answer.body).toEqual({ ok: false, reason: 'not here', detail: expect.stringContaining('/workers/schedule') });
+    await http().post('/workers/schedule').send({ name: 'n', cron_expression: '0 3 * * *', job_template: { type: 'single_crawl', url: 'https://example.com/' } }).expect(404);
   });
 });

@@ -26,7 +26,7 @@ describe('Schedule endpoints (Fastify, real Redis)', () => {
         QueueModule.forRoot({ isGlobal: true, redisUrl, prefix, worker: { poolSize: 0 } }),
         SchedulerModule.forRoot({ isGlobal: true, redisUrl, prefix, maxSchedules: 3, minIntervalSecs: 1, enabled: true }),
         AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl, prefix }),
-        WorkersApiModule,
+        WorkersApiModule.forRoot({ schedules: true }),
       ],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
