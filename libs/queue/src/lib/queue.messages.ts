@@ -19,7 +19,9 @@ export const QueueMessages = {
   missingHandlers: (types: string[]) =>
     `No job handler registered for built-in job type(s): ${types.join(', ')}. Import the module that provides them (ProcessorsModule) or set the worker pool size to 0.`,
   duplicateHandler: (key: string, first: string, second: string) =>
-    `Two handlers registered for ${key}: ${first} and ${second}`,
+    `Two handlers registered for ${key}: ${first} and ${second}; keep one`,
+  stackedHandler: (key: string, source: string) =>
+    `Two handler decorators for ${key} on one method, ${source}; keep one`,
   stalledTooOften: 'Job stalled more than the allowed number of times (its worker stopped)',
   tenantQuota: (tenant: string, unfinished: number, quota: number) =>
     `Tenant ${tenant} has ${unfinished} unfinished jobs, its quota is ${quota} (TENANT_MAX_ACTIVE_JOBS or the key's max_active_jobs); wait for some to finish`,

@@ -32,8 +32,12 @@ export class JobHandlerRegistry implements OnModuleInit {
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const target = this.reflector.get<JobHandlerTarget | undefined>(JOB_HANDLER_METADATA, fn as () => unknown);
-        if (target) this.register(target, (fn as JobTypeHandler).bind(instance), `${wrapper.name}.${method}`);
+        const targets = this.reflector.get<JobHandlerTarget[] | undefined>(JOB_HANDLER_METADATA, fn as () => unknown) ?? [];
+        const source = `${wrapper.name}.${method}`;
+        const keys = targets.map(keyOf);
+        const stacked = keys.find((key, i) => keys.indexOf(key) !== i);
+        if (stacked) throw new HandlerRegistryError(QueueMessages.stackedHandler(stacked, source));
+        for (const target of targets) this.register(target, (fn as JobTypeHandler).bind(instance), source);
       }
     }
   }
@@ -45,7 +49,7 @@ export class JobHandlerRegistry implements OnModuleInit {
         ? [this.typeHandlers as Map<string, Registered<unknown>>, target.type]
         : [this.customHandlers as Map<string, Registered<unknown>>, target.jobName];
     const existing = map.get(key);
-    if (existing) throw new HandlerRegistryError(QueueMessages.duplicateHandler(key, existing.source, source));
+    if (existing) throw new HandlerRegistryError(QueueMessages.duplicateHandler(keyOf(target), existing.source, source));
     map.set(key, { fn, source });
   }
 
@@ -70,4 +74,9 @@ export class JobHandlerRegistry implements OnModuleInit {
     if (!handler) throw new NonRetryableJobError(QueueMessages.missingHandlers([jobType.type]));
     return handler.fn(jobType, context);
   }
+}
+
+/** How a target is named in messages. */
+function keyOf(target: JobHandlerTarget): string {
+  return target.kind === 'type' ? target.type : `custom:${target.jobName}`;
 }
