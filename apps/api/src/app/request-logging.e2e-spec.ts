@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { bootApi, testEnv } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -12,6 +13,8 @@ async function bootLogging(level: string): Promise<{ app: NestFastifyApplication
   const lines: LogLine[] = [];
   const destination = { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) };
   const prefix = uniquePrefix('log');
+  // The custom type the requests submit: a worker elsewhere handles it.
+  await declareHandledJobTypes(redisUrl, prefix, ['custom:noop']);
   const app = await bootApi(redisUrl, testEnv(prefix, { LOG_LEVEL: level, WORKER_POOL_SIZE: '0' }), destination);
   return { app, lines, prefix };
 }

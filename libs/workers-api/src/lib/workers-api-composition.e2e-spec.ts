@@ -147,6 +147,24 @@ describe('WorkersApiModule without SchedulerModule', () => {
     expect(keys.body).toEqual([expect.objectContaining({ id: key.body.id, name: 'ci' })]);
   });
 
+  it('refuses with 400, naming it, a custom job type that no worker of the queue has registered', async () => {
+    const message = "no worker handles custom job type 'render-invoice'; start a worker with a handler for it";
+    const single = await http().post('/workers/jobs').send({ job_type: { type: 'custom', job_name: 'render-invoice' } }).expect(400);
+    expect(single.body).toEqual({ statusCode: 400, error: 'Bad Request', message: [message] });
+    const bulk = await http()
+      .post('/workers/jobs/bulk')
+      .send({ jobs: [{ job_type: { type: 'custom', job_name: 'render-invoice' } }, { job_type: { type: 'maintenance', task_type: 'health_check' } }] })
+      .expect(200);
+    expect(bulk.body).toEqual({
+      submitted: 1,
+      failed: 1,
+      jobs: [
+        { index: 0, error: { statusCode: 400, error: 'Bad Request', message: [message] } },
+        { index: 1, job_id: expect.stringMatching(UUID), status: 'submitted' },
+      ],
+    });
+  });
+
   it('serves no schedule routes: they are unknown paths of the application', async () => {
     const answer = await http().get('/workers/schedule').expect(404);
     expect(answer.body).toEqual({ ok: false, reason: 'not here', detail: expect.stringContaining('/workers/schedule') });
