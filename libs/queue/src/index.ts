@@ -43,6 +43,7 @@ export type { JobFailureDetails } from './lib/errors/job-failure-details.interfa
 export { JobTimeoutError } from './lib/errors/job-timeout.error';
 export { JobCancelledError } from './lib/errors/job-cancelled.error';
 export { HandlerRegistryError } from './lib/errors/handler-registry.error';
+export { JobHandlerMissingError } from './lib/errors/job-handler-missing.error';
 export { WorkerShutdownError } from './lib/errors/worker-shutdown.error';
 export { JobHandler, CustomJobHandler } from './lib/worker/job-handler.decorator';
 export type {
@@ -53,5 +54,6 @@ export type {
   JobHandlerTarget,
 } from './lib/worker/job-handler.interface';
 export { JobHandlerRegistry } from './lib/worker/job-handler-registry.service';
+export { HandledJobTypes } from './lib/worker/handled-job-types.service';
 export { WorkerRuntime } from './lib/worker/worker-runtime.service';
 export type { WorkerProcessStats } from './lib/worker/worker-runtime.service';

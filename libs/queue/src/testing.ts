@@ -4,6 +4,7 @@ export {
   StandInBuiltInHandlers,
   TestJobHandlersModule,
   TestJobHandlersOptions,
+  declareHandledJobTypes,
   executionLogKey,
   readExecutions,
 } from './testing/test-job-handlers';

@@ -5,6 +5,7 @@ export { ApiExceptionFilter, errorBody, registerDomainError, toErrorBody } from 
 export type { ApiErrorBody } from './lib/errors/api-exception.filter';
 export { setupWorkersApiDocs, useApiErrorShapeForFastify } from './lib/http/configure-http';
 export { createValidationPipe } from './lib/http/validation.pipe';
+export { UseApiContract } from './lib/http/api-contract.decorator';
 export { ErrorResponseDto, QueueStatsResponseDto } from './lib/jobs/job-responses.dto';
 export { jobTypeFromWire, jobTypeToWire, toWireName, BROWSER_ONLY_CRAWL_OPTIONS } from './lib/jobs/job-type.wire';
 export { RetryConfigDto } from './lib/jobs/submit-job.dto';

@@ -9,6 +9,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startBenchRedis } from '../shared/bench-redis';
 import { QueueModule, QueueService } from '@riptide/queue';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { SchedulerModule, SchedulerService } from '@riptide/scheduler';
 
 const SLOTS = Number(process.env['BENCH_SLOTS'] ?? 200);
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const scheduler = app.get(SchedulerService);
   const queue = app.get(QueueService);
   try {
+    // The template's custom type needs a worker that handles it: one is declared, none runs here.
+    await declareHandledJobTypes(redis.url, PREFIX, ['custom:echo']);
     const schedule = await scheduler.create({
       name: 'precision',
       cronExpression: '* * * * * *',

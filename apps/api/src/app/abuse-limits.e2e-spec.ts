@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { findFreePort } from '@riptide/host';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bootApi, spawnApi, testEnv, waitForExit } from './test-app.util';
@@ -29,6 +30,8 @@ describe('Abuse limits: rate limits, quotas, priorities, idempotency, bulk (keys
 
   beforeAll(async () => {
     prefix = uniquePrefix('limits');
+    // The custom types of the jobs and schedules below: a worker elsewhere handles them.
+    await declareHandledJobTypes(redisUrl, prefix, ['custom:noop', 'custom:nightly']);
     // No workers: submitted jobs stay unfinished, which the quota counts.
     const env = testEnv(prefix, { RIPTIDE_ADMIN_KEY: ADMIN_KEY, WORKER_POOL_SIZE: '0', RATE_LIMIT_PER_SEC: '1', RATE_LIMIT_BURST: '5' });
     app = await bootApi(redisUrl, env);

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { bootApi, testEnv } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -9,7 +10,8 @@ const ADMIN_KEY = `admin-${randomBytes(24).toString('hex')}`;
 const NON_ADMIN_SCOPES = ['jobs:write', 'jobs:read', 'schedules:write', 'schedules:read', 'metrics:read'] as const;
 type Scope = (typeof NON_ADMIN_SCOPES)[number] | 'admin';
 
-const customJob = { job_type: { type: 'custom', job_name: 'no_such_handler' } };
+// Handled by a worker elsewhere, not by this host's: its one attempt here is handed back and spent (DeadLetter).
+const customJob = { job_type: { type: 'custom', job_name: 'no_such_handler' }, retry_config: { max_attempts: 1 } };
 const laterJob = () => ({ ...customJob, scheduled_at: new Date(Date.now() + 3600_000).toISOString() });
 const schedule = { name: 'nightly', cron_expression: '0 3 * * *', job_template: { type: 'custom', job_name: 'nightly' } };
 
@@ -35,6 +37,7 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
 
   beforeAll(async () => {
     prefix = uniquePrefix('auth');
+    await declareHandledJobTypes(redisUrl, prefix, ['custom:no_such_handler', 'custom:nightly']);
     app = await bootApi(redisUrl, testEnv(prefix, { RIPTIDE_ADMIN_KEY: ADMIN_KEY, WORKER_POOL_SIZE: '1' }));
   });
 
@@ -57,7 +60,7 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
     const submitAs = async (key: string, body: object) => (await as(key).post('/workers/jobs', body).expect(200)).body.job_id as string;
     const failedJob = async () => {
       const id = await submitAs(full, customJob);
-      await waitFor(async () => (await as(full).get(`/workers/jobs/${id}`)).body.status, (s) => s === 'Failed', { what: 'the job to fail' });
+      await waitFor(async () => (await as(full).get(`/workers/jobs/${id}`)).body.status, (s) => s === 'DeadLetter', { what: 'the job to fail' });
       return id;
     };
     const scheduleOf = async () => (await as(full).post('/workers/schedule', schedule).expect(200)).body.id as string;
@@ -192,7 +195,7 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
     it("keeps each tenant's jobs out of every other tenant's reads, counts and changes", async () => {
       const pending = (await as(a).post('/workers/jobs', laterJob()).expect(200)).body.job_id as string;
       const failed = (await as(a).post('/workers/jobs', customJob).expect(200)).body.job_id as string;
-      await waitFor(async () => (await as(a).get(`/workers/jobs/${failed}`)).body.status, (s) => s === 'Failed', { what: 'the job to fail' });
+      await waitFor(async () => (await as(a).get(`/workers/jobs/${failed}`)).body.status, (s) => s === 'DeadLetter', { what: 'the job to fail' });
       const ownView = (await as(a).get(`/workers/jobs/${pending}`).expect(200)).body;
       expect(ownView).toMatchObject({ job_id: pending, tenant: 'tenant-a', status: 'Delayed' });
 
@@ -202,7 +205,7 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
       await expectLikeUnknown((id) => as(b).post(`/workers/jobs/${id}/retry`), failed);
       // Nothing changed: the pending job was not cancelled, the failed one not replayed.
       expect((await as(a).get(`/workers/jobs/${pending}`)).body.status).toBe('Delayed');
-      expect((await as(a).get(`/workers/jobs/${failed}`)).body.status).toBe('Failed');
+      expect((await as(a).get(`/workers/jobs/${failed}`)).body.status).toBe('DeadLetter');
 
       const listB = (await as(b).get('/workers/jobs?limit=500').expect(200)).body;
       expect(listB.jobs.map((job: { job_id: string }) => job.job_id)).not.toEqual(expect.arrayContaining([pending]));
@@ -214,7 +217,7 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
 
       const listA = (await as(a).get('/workers/jobs').expect(200)).body;
       expect(listA).toMatchObject({ total: 2 });
-      expect((await as(a).get('/workers/stats/queue').expect(200)).body).toMatchObject({ total: 2, delayed: 1, failed: 1 });
+      expect((await as(a).get('/workers/stats/queue').expect(200)).body).toMatchObject({ total: 2, delayed: 1, dead_letter: 1 });
       expect((await as(b).get('/workers/stats/queue').expect(200)).body.total).toBe(0);
 
       // An admin sees every tenant, and may narrow to one.

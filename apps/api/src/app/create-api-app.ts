@@ -1,4 +1,4 @@
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Authenticator, basicAuthPassword } from '@riptide/auth';
 import { HostConfig, createHostLogger, createRootModule } from '@riptide/host';
@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import { setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
+import { ApiExceptionFilter, setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
 import { refuseNonLoopbackHosts } from './loopback-host.hook';
 import { RequestOutcomeLog } from './request-log.controller';
 
@@ -57,6 +57,9 @@ export async function createApiApp(
   if (config.authMode === 'local') refuseNonLoopbackHosts(fastify);
   // Browsers get CORS headers only for origins the operator lists.
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id'] });
+  // The host is the application: unknown routes and Fastify's own refusals (413, 415, malformed
+  // JSON) answer in the API's error shape too, not only the libraries' routes.
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
   useApiErrorShapeForFastify(app);
   setupWorkersApiDocs(app);
   // bull-board, read-only: operators look; changes go through the API. With keys, a browser logs in

@@ -11,6 +11,7 @@ import {
   uniquePrefix,
   waitFor,
 } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { bootApi, testEnv } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -181,7 +182,18 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
   });
 
   it('cancels, refuses to cancel finished jobs, replays, lists and counts', async () => {
-    const later = await submit({ job_type: { type: 'custom', job_name: 'nightly' }, scheduled_at: new Date(Date.now() + 3600000).toISOString() }).expect(200);
+    // Custom types need a worker: one elsewhere handles `nightly` (this host's workers do not); none handles `weekly`.
+    await declareHandledJobTypes(redisUrl, prefix, ['custom:nightly']);
+    expect((await submit({ job_type: { type: 'custom', job_name: 'weekly' } }).expect(400)).body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ["no worker handles custom job type 'weekly'; start a worker with a handler for it"],
+    });
+    const later = await submit({
+      job_type: { type: 'custom', job_name: 'nightly' },
+      scheduled_at: new Date(Date.now() + 3600000).toISOString(),
+      retry_config: { max_attempts: 1 },
+    }).expect(200);
     expect((await statusOf(later.body.job_id)).status).toBe('Delayed');
     const notReady = await http().get(`/workers/jobs/${later.body.job_id}/result`).expect(404);
     expect(notReady.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Result of job ${later.body.job_id} is not ready (status Delayed)` });
@@ -198,13 +210,17 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
     expect((await http().post(`/workers/jobs/${done.body.job_id}/retry`).expect(409)).body.message).toBe(
       `Job ${done.body.job_id} is Completed; only DeadLetter, Failed or Cancelled jobs can be replayed`,
     );
-    // Replaying the cancelled job puts it back on the queue (no handler is registered for it: it fails).
-    expect((await http().post(`/workers/jobs/${later.body.job_id}/retry`).expect(200)).body).toEqual({ job_id: later.body.job_id, status: expect.stringMatching(/Pending|Processing|Failed/) });
-    const failed = await until(later.body.job_id, 'Failed');
-    expect(failed.last_error).toContain('No handler is registered for custom job_name "nightly"');
+    // Replaying the cancelled job puts it back on the queue. This host's workers have no handler for
+    // it: its one attempt is handed back for another worker and spent, so it ends DeadLetter, not lost.
+    expect((await http().post(`/workers/jobs/${later.body.job_id}/retry`).expect(200)).body).toEqual({
+      job_id: later.body.job_id,
+      status: expect.stringMatching(/Pending|Processing|DeadLetter/),
+    });
+    const dead = await until(later.body.job_id, 'DeadLetter');
+    expect(dead.last_error).toMatch(/^worker \S+ has no handler for job type 'custom:nightly'/);
 
-    const listed = await http().get('/workers/jobs?job_type=custom:nightly&status=FAILED').expect(200);
-    expect(listed.body).toMatchObject({ total: 1, limit: 50, offset: 0, jobs: [{ job_id: later.body.job_id, status: 'Failed' }] });
+    const listed = await http().get('/workers/jobs?job_type=custom:nightly&status=dead_letter').expect(200);
+    expect(listed.body).toMatchObject({ total: 1, limit: 50, offset: 0, jobs: [{ job_id: later.body.job_id, status: 'DeadLetter' }] });
     const byStatus = await http().get('/workers/jobs?status=completed&limit=1').expect(200);
     expect(byStatus.body.jobs).toHaveLength(1);
     expect(byStatus.body.total).toBeGreaterThanOrEqual(4);
@@ -216,13 +232,14 @@ describe('Jobs API (booted host, real Redis, real HTTP, real fetches)', () => {
       failed: expect.any(Number),
       retry: 0,
       delayed: 0,
-      dead_letter: 0,
+      dead_letter: 1,
       cancelled: 0,
       total: expect.any(Number),
     });
-    // Failed jobs so far: the PDF spec's two and the replayed job (an unknown maintenance task is refused at submission).
-    expect(stats.body.failed).toBe(3);
-    expect((await http().get('/workers/jobs?status=failed').expect(200)).body.total).toBe(3);
+    // Failed jobs so far: the PDF spec's two (an unknown maintenance task is refused at submission,
+    // and the replayed job ended DeadLetter).
+    expect(stats.body.failed).toBe(2);
+    expect((await http().get('/workers/jobs?status=failed').expect(200)).body.total).toBe(2);
   });
 
   it('serves Swagger UI and an OpenAPI document covering the job endpoints', async () => {

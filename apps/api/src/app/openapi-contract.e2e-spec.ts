@@ -11,6 +11,7 @@ import {
   waitFor,
 } from '@riptide/testing';
 import { OpenApiContract, validateOpenApiDocument } from './openapi-contract.spec-helper';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { bootApi, testEnv } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -120,6 +121,9 @@ describe('The served OpenAPI document against real answers of every route (boote
         BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
       }),
     );
+    // The custom types the requests submit: a worker elsewhere handles them (this host's worker
+    // has no handler for them, so `no_such_handler` ends DeadLetter after its one attempt).
+    await declareHandledJobTypes(redisUrl, prefix, ['custom:report', 'custom:no_such_handler', 'custom:nightly_report']);
     const document = (await request(app.getHttpServer()).get('/docs-json').expect(200))
       .body as Document;
     contract = await OpenApiContract.load(document);
@@ -215,7 +219,7 @@ describe('The served OpenAPI document against real answers of every route (boote
       .job_id as string;
     const failing = (
       await api('post', '/workers/jobs', 200, {
-        body: { job_type: { type: 'custom', job_name: 'no_such_handler' } },
+        body: { job_type: { type: 'custom', job_name: 'no_such_handler' }, retry_config: { max_attempts: 1 } },
       })
     ).body.job_id as string;
     await api('post', '/workers/jobs', 400, {
@@ -299,7 +303,7 @@ describe('The served OpenAPI document against real answers of every route (boote
     await api('get', `/workers/jobs/${delayed}/result`, 404, { key: keys.writer });
     await until(crawled, 'Completed');
     await until(batched, 'Completed');
-    await until(failing, 'Failed');
+    await until(failing, 'DeadLetter');
     for (const id of [crawled, batched, failing]) {
       await api('get', `/workers/jobs/${id}`, 200);
       await api('get', `/workers/jobs/${id}/result`, 200);
@@ -470,6 +474,7 @@ describe('The served OpenAPI document against real answers of every route (boote
 
   it('in local mode: readiness down while work waits with no worker, and names that are not loopback refused', async () => {
     const localPrefix = uniquePrefix('openapi-local');
+    await declareHandledJobTypes(redisUrl, localPrefix, ['custom:report']);
     const local = await bootApi(redisUrl, testEnv(localPrefix, { WORKER_POOL_SIZE: '0' }));
     try {
       await call(local, 'post', '/workers/jobs', 200, {

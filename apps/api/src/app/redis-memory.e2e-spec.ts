@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RedisServerProcess } from '@riptide/host';
 import { uniquePrefix } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import type Redis from 'ioredis';
 import request from 'supertest';
 import { privateRedis } from './private-redis.spec-helper';
@@ -20,7 +21,10 @@ describe('Redis memory (booted host, private redis-server)', () => {
 
   it('a full Redis answers 503 "Redis is out of memory"; every job accepted before is still there afterwards', async () => {
     ({ server, admin } = await privateRedis('4mb'));
-    app = await bootApi(server.url, testEnv(uniquePrefix('oom'), { WORKER_POOL_SIZE: '0' }));
+    const prefix = uniquePrefix('oom');
+    // A worker elsewhere handles the custom type these submissions use.
+    await declareHandledJobTypes(server.url, prefix, ['custom:bulky']);
+    app = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '0' }));
     const http = app.getHttpServer();
     // 200 KB per job: a 4 MB Redis holds a handful.
     const submission = (i: number) => ({ job_type: { type: 'custom', job_name: 'bulky', payload: { i, filler: 'x'.repeat(200_000) } } });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RedisServerProcess } from '@riptide/host';
 import { uniquePrefix } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { privateRedis } from './private-redis.spec-helper';
@@ -30,7 +31,10 @@ describe('Redis faults seen by the API (booted host, private redis-server)', () 
     server = new RedisServerProcess({ dataDir, appendOnly: false });
     await server.start();
     admin = new Redis(server.url);
-    app = await bootApi(server.url, testEnv(uniquePrefix('misconf'), { WORKER_POOL_SIZE: '0' }));
+    const prefix = uniquePrefix('misconf');
+    // A worker elsewhere handles the custom type these submissions use.
+    await declareHandledJobTypes(server.url, prefix, ['custom:fault']);
+    app = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '0' }));
     const http = app.getHttpServer();
     const accepted = (await request(http).post('/workers/jobs').send(submission(1)).expect(200)).body.job_id as string;
 
@@ -56,7 +60,10 @@ describe('Redis faults seen by the API (booted host, private redis-server)', () 
 
   it('a retry with the same Idempotency-Key after a 503 from a stalled Redis runs at once instead of waiting on a dead reservation', async () => {
     ({ server, admin } = await privateRedis());
-    app = await bootApi(server.url, testEnv(uniquePrefix('idem503'), { WORKER_POOL_SIZE: '0' }));
+    const prefix = uniquePrefix('idem503');
+    // A worker elsewhere handles the custom type these submissions use.
+    await declareHandledJobTypes(server.url, prefix, ['custom:fault']);
+    app = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '0' }));
     const http = app.getHttpServer();
     await request(http).post('/workers/jobs').send(submission(0)).expect(200); // connections open and ready
 

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { bootApi, testEnv } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -16,6 +17,8 @@ async function bootLogging(level: string, workers = 0): Promise<{ app: NestFasti
   // nestjs-pino keeps the first pino instance of the process for every Nest Logger: each app of this
   // file gets its own, as each host process has.
   __resetOutOfContextForTests();
+  // The custom type the requests submit: a worker elsewhere handles it.
+  await declareHandledJobTypes(redisUrl, prefix, ['custom:noop']);
   const app = await bootApi(redisUrl, testEnv(prefix, { LOG_LEVEL: level, WORKER_POOL_SIZE: String(workers) }), destination);
   return { app, lines, prefix };
 }

@@ -19,7 +19,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
 /**
  * API keys, scopes and tenants (SPEC §6). Provides the guard behind `@RequireScope` and
  * `@OptionalAuth`, the Authenticator it uses and ApiKeyService for key management. Routes are
- * guarded one by one; nothing outside them changes.
+ * guarded one by one; nothing outside them changes. Needs nothing else in the application: it keeps
+ * its own Redis connections. Import it with `isGlobal: true` where WorkersApiModule or
+ * MetricsModule serve routes: their guards and services inject its providers.
  */
 @Module({
   providers: [

@@ -129,7 +129,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
           maxSchedules: config.tenantMaxSchedules,
         },
       }),
-      WorkersApiModule.forRoot({ idempotencyTtlSecs: config.idempotencyTtlSecs }),
+      WorkersApiModule.forRoot({ idempotencyTtlSecs: config.idempotencyTtlSecs, schedules: true }),
     );
   return { module: RiptideRootModule, imports };
 }

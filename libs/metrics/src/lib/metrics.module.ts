@@ -24,8 +24,15 @@ import { WorkerRegistry } from './workers/worker-registry.service';
 /**
  * Observability of the RipTide queue: cluster-wide job metrics in Redis (GET /workers/metrics,
  * GET /metrics for Prometheus), the worker registry (GET /workers/stats/workers) and Terminus
- * health (GET /health, GET /health/live). Needs a global QueueModule in the application; import
- * it in every process, API and worker alike, so every process's job events are counted.
+ * health (GET /health, GET /health/live). Import it in every process, API and worker alike, so
+ * every process's job events are counted.
+ *
+ * Needs in the application:
+ * - a global QueueModule (its options, Redis connection, QueueService, JobEvents, WorkerRuntime);
+ * - a global AuthModule for its routes, which are guarded by scope (health answers anyone and shows
+ *   details to `metrics:read`); without it the module boots, and each route answers 500 (the log names the missing module).
+ * The scheduler is optional: pass it as the `scheduler` option for the `scheduler` health indicator.
+ * Its controllers bring their own error shape (UseApiContract); nothing is installed globally.
  */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],

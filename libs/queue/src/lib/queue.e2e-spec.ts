@@ -1,7 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { deleteKeysWithPrefix, forEachServer, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { readExecutions } from '../testing';
-import { HandlerRegistryError } from './errors/handler-registry.error';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobResultUnavailableError } from './errors/job-result-unavailable.error';
 import { JobStateConflictError } from './errors/job-state-conflict.error';
@@ -148,19 +147,18 @@ describe('QueueModule (real Redis, real bull)', () => {
     await expect(queue.replay('7c4a8d09-ca37-4b2a-9f3e-3f1a2b4c5d6e')).rejects.toBeInstanceOf(JobNotFoundError);
   });
 
-  it('fails non-retryable errors and unknown custom job names at once', async () => {
+  it('fails non-retryable errors at once, and refuses custom job names no worker registered', async () => {
     const app = await boot(1);
     const queue = app.get(QueueService);
     const permanent = await queue.submit(custom('fail-permanently'));
-    const unknown = await queue.submit(custom('no-such-job'));
+    const refused = await queue.submit(custom('no-such-job')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(JobValidationError);
+    expect((refused as JobValidationError).problems).toEqual(["no worker handles custom job type 'no-such-job'; start a worker with a handler for it"]);
     await until(queue, permanent.jobId, 'Failed');
-    await until(queue, unknown.jobId, 'Failed');
     expect((await queue.getJob(permanent.jobId)).lastError).toBe('input can never work');
-    expect((await queue.getJob(unknown.jobId)).lastError).toContain('custom job_name "no-such-job"');
-    expect((await queue.getJob(unknown.jobId)).lastError).toContain('echo');
     expect((await readExecutions(url, prefix)).filter((r) => r.jobName === 'fail-permanently')).toHaveLength(1);
     const counts = await queue.counts();
-    expect(counts).toMatchObject({ failed: 2, deadLetter: 0 });
+    expect(counts).toMatchObject({ failed: 1, deadLetter: 0, total: 1 });
     const replayed = await queue.replay(permanent.jobId);
     expect(replayed.status).not.toBe('Failed');
   });
@@ -232,12 +230,6 @@ describe('QueueModule (real Redis, real bull)', () => {
     expect(error).toBeInstanceOf(JobResultUnavailableError);
     expect((error as Error).message).toBe(`Result of job ${jobId} is not ready (status Pending)`);
     await expect(queue.getJob('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(JobNotFoundError);
-  });
-
-  it('refuses to start workers when a built-in job type has no handler', async () => {
-    const error = await boot(1, {}, false).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(HandlerRegistryError);
-    expect((error as Error).message).toContain('batch_crawl, single_crawl, pdf_extraction, maintenance');
   });
 
   it('hands a running job back on shutdown so another worker runs it without spending an attempt', async () => {

@@ -13,13 +13,15 @@ export const QueueMessages = {
     `The key prefix "${prefix}" has no hash tag: on Redis Cluster every key of the queue must be in one slot, so use a prefix like {${prefix.replace(/[{}]/g, '') || 'riptide'}} (RIPTIDE_PREFIX)`,
   timedOut: (secs: number) => `Job timed out after ${secs} seconds`,
   cancelled: 'Job was cancelled',
-  unknownCustomJob: (jobName: string, known: string[]) =>
-    `No handler is registered for custom job_name "${jobName}"` +
-    (known.length ? ` (registered: ${known.join(', ')})` : ' (no custom handlers are registered)'),
-  missingHandlers: (types: string[]) =>
-    `No job handler registered for built-in job type(s): ${types.join(', ')}. Import the module that provides them (ProcessorsModule) or set the worker pool size to 0.`,
+  unhandledCustomType: (jobName: string) => `no worker handles custom job type '${jobName}'; start a worker with a handler for it`,
+  handlerMissingHere: (type: string, workerId: string, handled: string[]) =>
+    `worker ${workerId} has no handler for job type '${type}' (it handles ${handled.join(', ')}); the job waits for a worker that has one`,
+  noHandlers:
+    'This worker has no job handlers: provide at least one @JobHandler or @CustomJobHandler method (ProcessorsModule brings the built-in ones), or set the worker pool size to 0.',
   duplicateHandler: (key: string, first: string, second: string) =>
-    `Two handlers registered for ${key}: ${first} and ${second}`,
+    `Two handlers registered for ${key}: ${first} and ${second}; keep one`,
+  stackedHandler: (key: string, source: string) =>
+    `Two handler decorators for ${key} on one method, ${source}; keep one`,
   stalledTooOften: 'Job stalled more than the allowed number of times (its worker stopped)',
   tenantQuota: (tenant: string, unfinished: number, quota: number) =>
     `Tenant ${tenant} has ${unfinished} unfinished jobs, its quota is ${quota} (TENANT_MAX_ACTIVE_JOBS or the key's max_active_jobs); wait for some to finish`,

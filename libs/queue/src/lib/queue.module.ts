@@ -12,6 +12,7 @@ import { QueueKeys } from './redis/queue-keys';
 import { closeRedis, createRedis } from './redis/redis-connection.util';
 import { resolveQueueOptions } from './resolve-queue-options.util';
 import { ScriptedRedis, defineQueueScripts } from './scripts/queue-scripts';
+import { HandledJobTypes } from './worker/handled-job-types.service';
 import { JobHandlerRegistry } from './worker/job-handler-registry.service';
 import { WorkerRuntime } from './worker/worker-runtime.service';
 
@@ -20,6 +21,12 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
 /**
  * The job queue: producer API (QueueService) in every process, and the worker runtime where
  * `worker.poolSize > 0`. The bull queue is also available as `@InjectQueue(RIPTIDE_QUEUE_NAME)`.
+ *
+ * Needs nothing else in the application: it opens its own Redis connections from its options.
+ * A worker runs the handlers the application provides (`@JobHandler`, `@CustomJobHandler` methods
+ * of any provider), at least one, and records their types in Redis at start; a custom job_name no
+ * worker of the queue has registered is refused at submission, and a job taken by a worker without
+ * its handler is retried for another (see HandledJobTypes). Two handlers for one type stop the boot.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -44,10 +51,11 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
     },
     JobEvents,
     QueueService,
+    HandledJobTypes,
     JobHandlerRegistry,
     WorkerRuntime,
   ],
-  exports: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS, QUEUE_TOKEN, JobEvents, QueueService, JobHandlerRegistry, WorkerRuntime],
+  exports: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS, QUEUE_TOKEN, JobEvents, QueueService, HandledJobTypes, JobHandlerRegistry, WorkerRuntime],
 })
 export class QueueModule extends ConfigurableQueueModule implements OnApplicationShutdown {
   constructor(

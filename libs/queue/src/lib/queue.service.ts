@@ -38,6 +38,7 @@ import { ResolvedQueueOptions } from './queue-options.interface';
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { QueueMessages } from './queue.messages';
 import { QueueKeys } from './redis/queue-keys';
+import { HandledJobTypes } from './worker/handled-job-types.service';
 import { whenReady, withRedisDeadline } from './redis/redis-guard.util';
 import { waitForReplicas } from './redis/replica-wait.util';
 import { ScriptedPipeline, ScriptedRedis, SubmitReply, ViewReply } from './scripts/queue-scripts';
@@ -164,6 +165,7 @@ export class QueueService implements OnModuleInit {
     @InjectQueue(RIPTIDE_QUEUE_NAME) private readonly queue: Queue,
     @Inject(QUEUE_REDIS) private readonly redis: ScriptedRedis,
     private readonly events: JobEvents,
+    private readonly handledTypes: HandledJobTypes,
   ) {
     this.keys = new QueueKeys(options.prefix, options.queueName);
   }
@@ -190,10 +192,12 @@ export class QueueService implements OnModuleInit {
    * Validates and enqueues a job for `submission.tenant` (default `default`): the job and its
    * listing entries are written in one atomic step, with the quota check (see SubmitOptions).
    * Throws JobValidationError listing every problem, or TenantQuotaError. An `options.jobId` that
-   * exists already answers that job with `existing: true`.
+   * exists already answers that job with `existing: true`. A custom job_name that no worker of this
+   * queue has ever registered is one of the problems (see HandledJobTypes).
    */
   async submit(submission: JobSubmission, fieldName?: FieldNamer, options: SubmitOptions = {}): Promise<SubmittedJob> {
-    const prepared = this.prepare(submission, fieldName, Date.now(), options.jobId, options.maxActiveJobs, '');
+    const [unhandled] = await this.handlerProblems([submission]);
+    const prepared = this.prepare(submission, fieldName, Date.now(), options.jobId, options.maxActiveJobs, '', unhandled);
     if (prepared instanceof JobValidationError) throw prepared;
     const reply = await this.guard(() => this.redis.riptideSubmit(...prepared.args));
     await waitForReplicas(this.redis, this.options.replicaWait);
@@ -215,10 +219,11 @@ export class QueueService implements OnModuleInit {
     const now = Date.now();
     const outcomes: BulkItemOutcome[] = new Array(items.length);
     const batch: { index: number; prepared: PreparedSubmission }[] = [];
+    const unhandled = await this.handlerProblems(items);
     items.forEach((item, index) => {
       // Thousandths of a millisecond (what a double keeps at this magnitude) order the batch's
       // newest-first listing as the input; beyond 1000 items, the ties go by id.
-      const prepared = this.prepare(item, fieldName, now, jobIds?.[index], maxActiveJobs, `.${String(Math.min(index, 999)).padStart(3, '0')}`);
+      const prepared = this.prepare(item, fieldName, now, jobIds?.[index], maxActiveJobs, `.${String(Math.min(index, 999)).padStart(3, '0')}`, unhandled[index]);
       if (prepared instanceof JobValidationError) outcomes[index] = { index, error: prepared };
       else batch.push({ index, prepared });
     });
@@ -241,6 +246,15 @@ export class QueueService implements OnModuleInit {
     return outcomes;
   }
 
+  /**
+   * Per submission, the problem of a job type no worker can run (a custom job_name that no worker
+   * of this queue has registered), or nothing. Asked before a submission is written; the scheduler
+   * asks it of a schedule's template too.
+   */
+  handlerProblems(submissions: Pick<JobSubmission, 'jobType'>[]): Promise<string[][]> {
+    return this.handledTypes.problems(submissions.map((submission) => submission?.jobType));
+  }
+
   /** Unfinished jobs (Pending, Delayed, Processing, Retrying) of a tenant: what its quota counts. O(1). */
   async unfinishedCount(tenant: string): Promise<number> {
     if (!isValidTenant(tenant)) return 0;
@@ -256,10 +270,12 @@ export class QueueService implements OnModuleInit {
     requestedId: string | undefined,
     maxActiveJobs: number | undefined,
     scoreFraction: string,
+    unhandled: string[],
   ): PreparedSubmission | JobValidationError {
     const name: FieldNamer = fieldName ?? ((path) => path);
     const problems = validateJobSubmission(submission, this.options.limits, name, now);
     if (requestedId !== undefined && !UUID.test(requestedId)) problems.push(`${name('jobId')} ${QueueMessages.jobIdNotUuid}`);
+    problems.push(...unhandled);
     if (problems.length) return new JobValidationError(problems);
     const jobId = requestedId?.toLowerCase() ?? randomUUID();
     const record = buildJobRecord(jobId, submission);

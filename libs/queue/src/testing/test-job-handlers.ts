@@ -1,6 +1,9 @@
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { JOB_HANDLER_METADATA, RIPTIDE_QUEUE_NAME } from '../lib/queue.constants';
+import { QueueKeys } from '../lib/redis/queue-keys';
 import { createRedis } from '../lib/redis/redis-connection.util';
+import type { JobHandlerTarget } from '../lib/worker/job-handler.interface';
 import {
   BatchCrawlJob,
   CustomJobHandler,
@@ -53,6 +56,33 @@ export class TestJobHandlersOptions {
   prefix!: string;
   /** Also register StandInBuiltInHandlers. Default true. */
   builtIns?: boolean;
+  /**
+   * Record the test job types as handled on the queue at init, as a worker with these handlers
+   * does, so that a producer-only test app may submit them. Default true.
+   */
+  declareHandled?: boolean;
+}
+
+/**
+ * Records job types (`echo` is `custom:echo`) as handled on the queue under `prefix`, as a worker
+ * with those handlers does when it starts: for tests that submit jobs no worker of theirs runs.
+ */
+export async function declareHandledJobTypes(url: string, prefix: string, types: string[]): Promise<void> {
+  const client = createRedis(url, 'worker', 'riptide-test-handled-types');
+  try {
+    await client.sadd(new QueueKeys(prefix, RIPTIDE_QUEUE_NAME).handledTypes, ...types);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** The job types the decorated methods of a handler class handle, as recorded in Redis. */
+function handledTypesOf(handlers: { prototype: object }): string[] {
+  return Object.getOwnPropertyNames(handlers.prototype).flatMap((method) => {
+    const fn = (handlers.prototype as Record<string, unknown>)[method];
+    const targets = typeof fn === 'function' ? ((Reflect.getMetadata(JOB_HANDLER_METADATA, fn) as JobHandlerTarget[] | undefined) ?? []) : [];
+    return targets.map((target) => (target.kind === 'type' ? target.type : `custom:${target.jobName}`));
+  });
 }
 
 type Payload = { ms?: number; failures?: number; tag?: string; value?: JsonValue } | undefined;
@@ -62,11 +92,18 @@ type Payload = { ms?: number; failures?: number; tag?: string; value?: JsonValue
  * (ignores it), fail (retryable), fail-permanently, flaky (fails the first N attempts).
  */
 @Injectable()
-export class TestJobHandlers {
+export class TestJobHandlers implements OnModuleInit {
   private readonly redis: Redis;
 
   constructor(private readonly options: TestJobHandlersOptions) {
     this.redis = createRedis(options.redisUrl, 'worker', 'riptide-test-handlers');
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.options.declareHandled === false) return;
+    const types = handledTypesOf(TestJobHandlers);
+    if (this.options.builtIns !== false) types.push(...handledTypesOf(StandInBuiltInHandlers));
+    await this.redis.sadd(new QueueKeys(this.options.prefix, RIPTIDE_QUEUE_NAME).handledTypes, ...types);
   }
 
   private async log(context: JobContext, jobName: string, payload: Payload): Promise<void> {

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { QueueModule, QueueService } from '@riptide/queue';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError } from './errors/schedule-not-found.error';
 import { ScheduleValidationError } from './errors/schedule-validation.error';
@@ -51,8 +52,10 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     expect((error as Error).message).toBe(reference.message.replace(unknownId, id));
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     prefix = uniquePrefix('sched-tenants');
+    // The schedules' custom template: a worker with an `echo` handler serves the queue.
+    await declareHandledJobTypes(url, prefix, ['custom:echo']);
   });
 
   afterEach(async () => {

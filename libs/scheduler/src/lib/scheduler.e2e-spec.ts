@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { QueueModule, QueueService, QueueUnavailableError } from '@riptide/queue';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { ScheduleLimitError } from './errors/schedule-limit.error';
 import { ScheduleNotFoundError } from './errors/schedule-not-found.error';
 import { ScheduleValidationError } from './errors/schedule-validation.error';
@@ -40,8 +41,10 @@ describe('SchedulerModule (real Redis)', () => {
     ...more,
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     prefix = uniquePrefix('sched');
+    // The schedules' custom template: a worker with an `echo` handler serves the queue.
+    await declareHandledJobTypes(url, prefix, ['custom:echo']);
   });
 
   afterEach(async () => {
@@ -248,6 +251,18 @@ describe('SchedulerModule (real Redis)', () => {
       'JOBTEMPLATE.URLS must be an array of 1 to 50 URLs',
     ]);
     await expect(scheduler.create(input({ timeoutSecs: 0 }))).rejects.toThrow(ScheduleValidationError);
+  });
+
+  it('refuses a template of a custom job type that no worker of the queue has registered, on create and on update', async () => {
+    const { scheduler } = await boot();
+    const unhandled = "no worker handles custom job type 'nobody'; start a worker with a handler for it";
+    const error = await scheduler.create(input({ jobTemplate: { type: 'custom', jobName: 'nobody' } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScheduleValidationError);
+    expect((error as ScheduleValidationError).problems).toEqual([unhandled]);
+    const created = await scheduler.create(input({ jobTemplate: { type: 'custom', jobName: 'echo' } }));
+    const refused = await scheduler.update(created.id, { jobTemplate: { type: 'custom', jobName: 'nobody' } }).catch((e: unknown) => e);
+    expect((refused as ScheduleValidationError).problems).toEqual([unhandled]);
+    expect((await scheduler.get(created.id)).jobTemplate).toEqual({ type: 'custom', jobName: 'echo' });
   });
 
   it('keeps firing state in Redis for every process to see', async () => {

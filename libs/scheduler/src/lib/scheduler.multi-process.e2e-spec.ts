@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { QueueModule, QueueService } from '@riptide/queue';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { ScheduleFire } from './schedule.interface';
 import { SchedulerModule } from './scheduler.module';
 import { SchedulerService } from './scheduler.service';
@@ -66,6 +67,8 @@ describe('SchedulerModule across three processes (real Redis)', () => {
   };
 
   beforeAll(async () => {
+    // The schedules' custom template: a worker with an `echo` handler serves the queue.
+    await declareHandledJobTypes(url, prefix, ['custom:echo']);
     const moduleRef = await Test.createTestingModule({
       imports: [
         QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 0 } }),

@@ -76,7 +76,7 @@ export class SchedulerService {
   /** Creates a schedule; its first slot is the first one after now. `fieldName` as in validate. */
   async create(input: ScheduleInput, fieldName?: FieldNamer, options: ScheduleCreateOptions = {}): Promise<ScheduledJob> {
     const now = Date.now();
-    this.assertValid(input, now, fieldName);
+    await this.assertValid(input, now, fieldName, true);
     const def = this.definitionOf(input);
     const enabled = input.enabled ?? true;
     if (options.id !== undefined && !UUID.test(options.id)) throw new ScheduleValidationError([SchedulerMessages.badId(options.id)]);
@@ -144,7 +144,7 @@ export class SchedulerService {
       if (!inTenantScope(current.tenant, scope)) throw new ScheduleNotFoundError(id);
       const merged: ScheduleInput = { ...inputOf(current), ...stripUndefined(change), tenant: current.tenant };
       const now = Date.now();
-      this.assertValid(merged, now, fieldName);
+      await this.assertValid(merged, now, fieldName, change.jobTemplate !== undefined);
       const def = this.definitionOf(merged);
       const enabled = merged.enabled ?? true;
       const resetSlot =
@@ -252,8 +252,10 @@ export class SchedulerService {
     return def !== null && inTenantScope(parseDefinition(def).tenant, scope);
   }
 
-  private assertValid(input: ScheduleInput, now: number, fieldName?: FieldNamer): void {
+  /** `newTemplate`: also refuse a template of a custom job type no worker has registered (see QueueService.handlerProblems). */
+  private async assertValid(input: ScheduleInput, now: number, fieldName: FieldNamer | undefined, newTemplate: boolean): Promise<void> {
     const problems = this.validate(input, fieldName, now);
+    if (newTemplate) problems.push(...(await this.queue.handlerProblems([{ jobType: input.jobTemplate }]))[0]);
     if (problems.length) throw new ScheduleValidationError(problems);
   }
 

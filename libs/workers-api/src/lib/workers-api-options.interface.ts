@@ -4,8 +4,17 @@ export interface WorkersApiOptions {
   idempotencyTtlSecs?: number;
   /** Longest a repeat waits for the first request with its key to finish before a 409. Default 10000. */
   idempotencyWaitMs?: number;
+  /**
+   * Serve the schedule routes (`/workers/schedule`). They need a global SchedulerModule in the
+   * application; without them the module needs no scheduler at all. Default false.
+   */
+  schedules?: boolean;
 }
 
 export const WORKERS_API_OPTIONS = 'RIPTIDE_WORKERS_API:OPTIONS';
 
-export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.freeze({ idempotencyTtlSecs: 86400, idempotencyWaitMs: 10000 });
+export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.freeze({
+  idempotencyTtlSecs: 86400,
+  idempotencyWaitMs: 10000,
+  schedules: false,
+});

@@ -1,7 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ApiExceptionFilter } from './errors/api-exception.filter';
-import { createValidationPipe } from './http/validation.pipe';
 import { JobsController } from './jobs/jobs.controller';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotentRequests } from './idempotency/idempotent-requests.service';
@@ -13,24 +10,32 @@ import { SchedulesController } from './schedules/schedules.controller';
 import { StatsController } from './stats/stats.controller';
 
 /**
- * The REST API of SPEC §3 and the key management of §6. Needs QueueModule, SchedulerModule and AuthModule
- * (global) in the application; every route is guarded by its scope. Brings its own
- * validation pipe and the exception filter that gives every error the same JSON shape.
+ * The REST API of SPEC §3 and the key management of §6: jobs (`/workers/jobs`), queue stats
+ * (`/workers/stats`), API keys (`/admin/keys`) and, with `forRoot({ schedules: true })`, schedules
+ * (`/workers/schedule`).
+ *
+ * Needs in the application:
+ * - a global QueueModule (submission, reads, the idempotency store's Redis);
+ * - a global AuthModule (every route is guarded by its scope; the key routes and the submission
+ *   rate limits use its services);
+ * - a global SchedulerModule only with `schedules: true`.
+ *
+ * Its controllers carry their own validation pipe and the exception filter that gives every error
+ * the same JSON shape; nothing is installed globally, so the application's own routes answer as
+ * they would without it. A host that wants the same error shape for unknown routes and body-parser
+ * errors installs ApiExceptionFilter globally itself.
  */
 @Module({
-  controllers: [JobsController, StatsController, SchedulesController, ApiKeysController],
-  providers: [
-    { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_FILTER, useClass: ApiExceptionFilter },
-    IdempotencyStore,
-    IdempotentRequests,
-    SubmissionGate,
-    BulkSubmission,
-  ],
+  controllers: [JobsController, StatsController, ApiKeysController],
+  providers: [IdempotencyStore, IdempotentRequests, SubmissionGate, BulkSubmission],
 })
 export class WorkersApiModule {
-  /** The module with options (idempotency TTL); imported bare, every option takes its default. */
+  /** The module with options (idempotency TTL, schedule routes); imported bare, every option takes its default. */
   static forRoot(options: WorkersApiOptions = {}): DynamicModule {
-    return { module: WorkersApiModule, providers: [{ provide: WORKERS_API_OPTIONS, useValue: options }] };
+    return {
+      module: WorkersApiModule,
+      controllers: options.schedules ? [SchedulesController] : [],
+      providers: [{ provide: WORKERS_API_OPTIONS, useValue: options }],
+    };
   }
 }

@@ -5,7 +5,7 @@ import { healthForCaller } from './health-visibility.util';
 
 /**
  * Sends Terminus' own 503 body (`{status, info, error, details}`, details only for `metrics:read`); without it the
- * application's global error filter would turn it into the generic error shape.
+ * controller's API error filter would turn it into the generic error shape.
  */
 @Catch(ServiceUnavailableException)
 export class HealthCheckFailureFilter implements ExceptionFilter {

@@ -2,6 +2,7 @@ import { Controller, Get, Req, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HEALTH_DOWN_EXAMPLE, HEALTH_UP_EXAMPLE, HealthResponseDto } from './health-response.dto';
 import { OptionalAuth } from '@riptide/auth';
+import { UseApiContract } from '@riptide/workers-api';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { EventLoopHealthIndicator } from './event-loop.health';
 import { HealthCheckFailureFilter } from './health-check-failure.filter';
@@ -13,7 +14,7 @@ import { WorkerPoolHealthIndicator } from './worker-pool.health';
 
 @ApiTags('health')
 @Controller('health')
-@UseFilters(HealthCheckFailureFilter)
+@UseApiContract()
 @OptionalAuth()
 export class HealthController {
   constructor(
@@ -27,6 +28,8 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  // On the method, so that it sees Terminus' 503 before the class's catch-all error filter.
+  @UseFilters(HealthCheckFailureFilter)
   @ApiOperation({ summary: 'Readiness: Redis, queue progress, worker pool and scheduler', description: 'No key needed; details beyond each status need metrics:read.' })
   @ApiResponse({ status: 200, type: HealthResponseDto, description: 'Every indicator is up', example: HEALTH_UP_EXAMPLE })
   @ApiResponse({ status: 503, type: HealthResponseDto, description: 'An indicator is down', example: HEALTH_DOWN_EXAMPLE })
@@ -41,6 +44,7 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
+  @UseFilters(HealthCheckFailureFilter)
   @ApiOperation({ summary: 'Liveness: the event loop is not blocked', description: 'No key needed; details beyond each status need metrics:read.' })
   @ApiResponse({ status: 200, type: HealthResponseDto, description: 'The event loop answers in time', example: { status: 'ok', info: { event_loop: { status: 'up' } }, error: {}, details: { event_loop: { status: 'up' } } } })
   @ApiResponse({ status: 503, type: HealthResponseDto, description: 'The event loop lags', example: { status: 'error', info: {}, error: { event_loop: { status: 'down' } }, details: { event_loop: { status: 'down' } } } })

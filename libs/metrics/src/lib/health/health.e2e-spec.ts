@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { QueueService } from '@riptide/queue';
-import { TestJobHandlersModule } from '@riptide/queue/testing';
+import { TestJobHandlersModule, declareHandledJobTypes } from '@riptide/queue/testing';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
@@ -115,6 +115,8 @@ describe('health endpoints (Terminus)', () => {
     // Two API processes on one queue, one strict about stalls, one lenient.
     const lenient = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, heartbeat);
     const strict = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, { ...heartbeat, queueStallAfterMs: 200 });
+    // The worker that comes up below handles `echo`; it has not started yet.
+    await declareHandledJobTypes(url, prefix, ['custom:echo']);
     await lenient.get(QueueService).submit({ jobType: { type: 'custom', jobName: 'echo' } });
 
     // Work waits and no worker exists: worker_pool is down at once; the queue is not stalled yet.

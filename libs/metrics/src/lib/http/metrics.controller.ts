@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, RequireScope } from '@riptide/auth';
 import { QueueUnavailableError } from '@riptide/queue';
+import { UseApiContract } from '@riptide/workers-api';
 import { MetricsService } from '../metrics.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';
@@ -10,6 +11,7 @@ import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './me
 @ApiExtraModels(JobTypeStatsDto)
 @RequireScope('metrics:read')
 @Controller('workers')
+@UseApiContract()
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,

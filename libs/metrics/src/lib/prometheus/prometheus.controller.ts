@@ -2,11 +2,13 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { RequireScope } from '@riptide/auth';
+import { UseApiContract } from '@riptide/workers-api';
 import { PrometheusService } from './prometheus.service';
 
 @ApiTags('observability')
 @RequireScope('metrics:read')
 @Controller('metrics')
+@UseApiContract()
 export class PrometheusController {
   constructor(private readonly prometheus: PrometheusService) {}
 

@@ -83,6 +83,11 @@ export class QueueKeys {
     return [this.base + 'rt:cancelled', this.base + 'rt:failed', this.base + 'rt:tenants:backfilled'];
   }
 
+  /** Every job type a worker of this queue has handled (`single_crawl`, `custom:<name>`, …). */
+  get handledTypes(): string {
+    return this.base + 'rt:handled-types';
+  }
+
   /** Pub/sub channel that tells every worker process to abort a running job. */
   get cancelChannel(): string {
     return this.base + 'rt:cancel';

@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { HandlerRegistryError } from '../errors/handler-registry.error';
-import { NonRetryableJobError } from '../errors/non-retryable-job.error';
-import { BUILT_IN_JOB_TYPES, JobType } from '../model/job.interface';
+import { JobHandlerMissingError } from '../errors/job-handler-missing.error';
+import { JobType } from '../model/job.interface';
 import { JOB_HANDLER_METADATA } from '../queue.constants';
 import { QueueMessages } from '../queue.messages';
 import { CustomJobHandlerFn, HandledJobTypeName, JobContext, JobHandlerTarget, JobTypeHandler } from './job-handler.interface';
@@ -32,8 +32,12 @@ export class JobHandlerRegistry implements OnModuleInit {
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const target = this.reflector.get<JobHandlerTarget | undefined>(JOB_HANDLER_METADATA, fn as () => unknown);
-        if (target) this.register(target, (fn as JobTypeHandler).bind(instance), `${wrapper.name}.${method}`);
+        const targets = this.reflector.get<JobHandlerTarget[] | undefined>(JOB_HANDLER_METADATA, fn as () => unknown) ?? [];
+        const source = `${wrapper.name}.${method}`;
+        const keys = targets.map(keyOf);
+        const stacked = keys.find((key, i) => keys.indexOf(key) !== i);
+        if (stacked) throw new HandlerRegistryError(QueueMessages.stackedHandler(stacked, source));
+        for (const target of targets) this.register(target, (fn as JobTypeHandler).bind(instance), source);
       }
     }
   }
@@ -45,29 +49,41 @@ export class JobHandlerRegistry implements OnModuleInit {
         ? [this.typeHandlers as Map<string, Registered<unknown>>, target.type]
         : [this.customHandlers as Map<string, Registered<unknown>>, target.jobName];
     const existing = map.get(key);
-    if (existing) throw new HandlerRegistryError(QueueMessages.duplicateHandler(key, existing.source, source));
+    if (existing) throw new HandlerRegistryError(QueueMessages.duplicateHandler(keyOf(target), existing.source, source));
     map.set(key, { fn, source });
   }
 
-  /** Throws at boot when a built-in job type has no handler. */
-  assertComplete(): void {
-    const missing = BUILT_IN_JOB_TYPES.filter((type) => !this.typeHandlers.has(type as HandledJobTypeName));
-    if (missing.length) throw new HandlerRegistryError(QueueMessages.missingHandlers(missing));
+  /** Throws at boot when there is no handler at all: a worker must be able to run something. */
+  assertNotEmpty(): void {
+    if (!this.typeHandlers.size && !this.customHandlers.size) throw new HandlerRegistryError(QueueMessages.noHandlers);
   }
 
-  get customJobNames(): string[] {
-    return [...this.customHandlers.keys()].sort();
+  /** Every job type this process can run: built-in type names and `custom:<job_name>`, sorted. */
+  get handledTypes(): string[] {
+    return [...this.typeHandlers.keys(), ...[...this.customHandlers.keys()].map((name) => `custom:${name}`)].sort();
   }
 
-  /** Runs the handler for this job; an unknown custom job_name is a non-retryable failure. */
+  /**
+   * Runs the handler for this job. A type this process has no handler for fails the attempt with a
+   * retryable JobHandlerMissingError: the job goes back, after its backoff, for a worker that has one.
+   */
   run(jobType: JobType, context: JobContext): Promise<unknown> {
     if (jobType.type === 'custom') {
       const handler = this.customHandlers.get(jobType.jobName);
-      if (!handler) throw new NonRetryableJobError(QueueMessages.unknownCustomJob(jobType.jobName, this.customJobNames));
+      if (!handler) throw this.missing(`custom:${jobType.jobName}`, context);
       return handler.fn(jobType.payload, context);
     }
     const handler = this.typeHandlers.get(jobType.type);
-    if (!handler) throw new NonRetryableJobError(QueueMessages.missingHandlers([jobType.type]));
+    if (!handler) throw this.missing(jobType.type, context);
     return handler.fn(jobType, context);
   }
+
+  private missing(type: string, context: JobContext): JobHandlerMissingError {
+    return new JobHandlerMissingError(QueueMessages.handlerMissingHere(type, context.workerId, this.handledTypes));
+  }
+}
+
+/** How a target is named in messages and in the handled-types set. */
+function keyOf(target: JobHandlerTarget): string {
+  return target.kind === 'type' ? target.type : `custom:${target.jobName}`;
 }

@@ -20,6 +20,7 @@ import { createRedis } from '../redis/redis-connection.util';
 import { ScriptedRedis, defineQueueScripts } from '../scripts/queue-scripts';
 import { raceWithAbort, sleep } from './abort.util';
 import { AttemptEnd, FencedAttempt } from './fenced-attempt';
+import { HandledJobTypes } from './handled-job-types.service';
 import { JobHandlerRegistry } from './job-handler-registry.service';
 
 interface RunningJob {
@@ -42,6 +43,8 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const CANCEL_POLL_MS = 1000;
 /** How often this process runs one bounded reconciliation step of the listing indexes. */
 const RECONCILE_MS = 5000;
+/** How often a worker records its job types again, in case the set was lost with Redis's data. */
+const HANDLED_TYPES_REFRESH_MS = 30_000;
 
 /**
  * Runs jobs from the queue in this process when the pool size is above 0: enforces timeouts,
@@ -66,6 +69,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     private readonly registry: JobHandlerRegistry,
     private readonly events: JobEvents,
     private readonly queueService: QueueService,
+    private readonly handledTypes: HandledJobTypes,
   ) {
     this.keys = new QueueKeys(options.prefix, options.queueName);
   }
@@ -92,8 +96,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    this.registry.assertComplete();
+    this.registry.assertNotEmpty();
     const { redisUrl, worker } = this.options;
+    // Before the first job is taken: from here on, submissions of these types are accepted.
+    const types = this.registry.handledTypes;
+    await this.recordHandledTypes(types);
     // The scripts first: bull then runs its job-moving scripts with the index upkeep (bull-hooks.script.ts).
     this.client = defineQueueScripts(createRedis(redisUrl, 'worker', `riptide-worker-${this.workerId}`), this.keys);
     this.queue = createBullQueue(this.options, this.client, 'worker');
@@ -104,11 +111,17 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.timers.push(
       setInterval(() => void this.pollCancelFlags().catch(() => undefined), CANCEL_POLL_MS),
       setInterval(() => void this.queueService.reconcileIndexes().catch(() => undefined), RECONCILE_MS),
+      setInterval(() => void this.recordHandledTypes(types), HANDLED_TYPES_REFRESH_MS),
     );
     this.queue
       .process('*', worker.poolSize, (job: Bull.Job<StoredJobData>) => this.execute(job))
       .catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
-    this.logger.log(`worker ${this.workerId} running ${worker.poolSize} concurrent jobs`);
+    this.logger.log(`worker ${this.workerId} running ${worker.poolSize} concurrent jobs of types ${types.join(', ')}`);
+  }
+
+  /** Not fatal: with Redis away the worker cannot take jobs either, and the refresh tries again. */
+  private async recordHandledTypes(types: string[]): Promise<void> {
+    await this.handledTypes.record(types).catch((error: Error) => this.logger.warn(`could not record the job types this worker handles: ${error.message}`));
   }
 
   /** Stop taking jobs, let running ones finish within the grace time, hand the rest back. */

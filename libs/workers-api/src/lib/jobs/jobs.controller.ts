@@ -19,6 +19,7 @@ import { SubmitJobDto } from './submit-job.dto';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
 import { ApiJsonBody, ApiOk, ApiStoreUnavailable, EXAMPLE_JOB_ID } from '../docs/api-docs.decorators';
 import { BULK_EXAMPLES, IDEMPOTENCY_ERRORS, JOB_ID_PARAM, JOB_NOT_FOUND, SUBMISSION_EXAMPLES, SUBMIT_FORBIDDEN, SUBMIT_INVALID, SUBMIT_TOO_MANY } from './jobs.docs';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 // A tenant at its unfinished-jobs quota may submit again once some finish: a 429, like the rate limit.
 registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
@@ -28,6 +29,7 @@ registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
 @ApiExtraModels(...JOB_TYPE_DOCS, SubmitJobDto, CrawlResultDoc, BatchCrawlResponseDoc)
 @ApiStoreUnavailable()
 @Controller('workers/jobs')
+@UseApiContract()
 export class JobsController {
   private readonly pipe = createValidationPipe();
 

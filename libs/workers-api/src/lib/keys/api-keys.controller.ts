@@ -5,6 +5,7 @@ import { parsePriority } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { ApiJsonBody, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
 import { AcceptsJson } from '../http/accepts-json.decorator';
+import { UseApiContract } from '../http/api-contract.decorator';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, EXAMPLE_KEY_ID, KEY_EXAMPLES } from './api-key.dto';
 
 const KEY_ID_PARAM = { name: 'id', description: 'The id POST /admin/keys answered', example: EXAMPLE_KEY_ID };
@@ -19,6 +20,7 @@ registerDomainError(ApiKeyLimitError, HttpStatus.CONFLICT);
 @ApiStoreUnavailable()
 @RequireScope('admin')
 @Controller('admin/keys')
+@UseApiContract()
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 

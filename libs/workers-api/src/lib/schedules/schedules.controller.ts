@@ -27,6 +27,7 @@ import { retryConfigFromWire } from '../jobs/retry-config.wire';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
 import { CreateScheduleDto, ScheduleResponseDto, TriggerScheduleResponseDto, UpdateScheduleDto } from './schedule.dto';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 // The scheduler's domain errors keep their meaning over HTTP. A full schedule table is a 409:
 // the request is valid, the service cannot take another schedule until one is deleted.
@@ -41,6 +42,7 @@ registerDomainError(TenantScheduleQuotaError, HttpStatus.CONFLICT);
 @ApiExtraModels(...JOB_TYPE_DOCS)
 @ApiStoreUnavailable()
 @Controller('workers/schedule')
+@UseApiContract()
 export class SchedulesController {
   private readonly pipe = createValidationPipe();
 

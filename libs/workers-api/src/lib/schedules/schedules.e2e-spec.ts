@@ -4,6 +4,7 @@ import request from 'supertest';
 import { AuthModule } from '@riptide/auth';
 import { QueueModule } from '@riptide/queue';
 import { SchedulerModule } from '@riptide/scheduler';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { setupWorkersApiDocs, useApiErrorShapeForFastify } from '../http/configure-http';
 import { WorkersApiModule } from '../workers-api.module';
@@ -21,12 +22,14 @@ describe('Schedule endpoints (Fastify, real Redis)', () => {
 
   beforeAll(async () => {
     prefix = uniquePrefix('sched-api');
+    // The templates' custom type: a worker with an `echo` handler serves the queue.
+    await declareHandledJobTypes(redisUrl, prefix, ['custom:echo']);
     const moduleRef = await Test.createTestingModule({
       imports: [
         QueueModule.forRoot({ isGlobal: true, redisUrl, prefix, worker: { poolSize: 0 } }),
         SchedulerModule.forRoot({ isGlobal: true, redisUrl, prefix, maxSchedules: 3, minIntervalSecs: 1, enabled: true }),
         AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl, prefix }),
-        WorkersApiModule,
+        WorkersApiModule.forRoot({ schedules: true }),
       ],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
@@ -103,6 +106,18 @@ describe('Schedule endpoints (Fastify, real Redis)', () => {
       job_template: { type: 'custom', job_name: 'echo', payload: null },
     });
     expect((created.body.next_execution_at as string).endsWith('T00:00:00.000Z')).toBe(true);
+  });
+
+  it('refuses with 400 a template of a custom job type that no worker of the queue has registered', async () => {
+    const refused = await http()
+      .post('/workers/schedule')
+      .send({ name: 'n', cron_expression: '@daily', job_template: { type: 'custom', job_name: 'nobody' } })
+      .expect(400);
+    expect(refused.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ["no worker handles custom job type 'nobody'; start a worker with a handler for it"],
+    });
   });
 
   it('refuses invalid bodies with 400 and every problem listed', async () => {

@@ -6,9 +6,11 @@ import { TENANT_FILTER_MESSAGE } from '../tenancy/tenant-query.dto';
 import { QueueService } from '@riptide/queue';
 import { QueueStatsResponseDto } from '../jobs/job-responses.dto';
 import { TenantQueryDto } from '../tenancy/tenant-query.dto';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 @ApiTags('stats')
 @Controller('workers/stats')
+@UseApiContract()
 export class StatsController {
   constructor(private readonly queue: QueueService) {}
 
