@@ -149,20 +149,6 @@ export class SlotFirer {
     return job !== null && (RUNNING_STATUSES as readonly string[]).includes(job.status);
   }
 
-  private record(redis: ScriptedSchedulerRedis, claimed: Claimed, jobId: string | null, error?: string): Promise<number> {
-    const fire = { slot: claimed.slot, count: claimed.count, jobId, firedAt: Date.now(), by: this.options.instanceId, ...(error ? { error } : {}) };
-    return redis.schedRecord(
-      this.keys.schedule(claimed.id),
-      this.keys.claims,
-      this.keys.fires(claimed.id),
-      claimed.member,
-      jobId ?? '',
-      JSON.stringify(fire),
-      this.options.fireLogSize,
-      claimed.count,
-    );
-  }
-
   private warn(id: string, error: unknown): false {
     this.logger.warn(`schedule ${id}: fire failed: ${(error as Error)?.message ?? String(error)}`);
     return false;
