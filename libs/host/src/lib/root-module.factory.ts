@@ -50,7 +50,9 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
   // Every process records its job events and (when it runs workers) heartbeats.
   // The scheduler's runner (where this process has one) feeds the `scheduler` health indicator,
   // the embedded redis-server (where this process runs one) the `redis` one.
+  // Global, since the API's metrics and health routes use its services.
   const metrics = MetricsModule.forRootAsync({
+    isGlobal: true,
     inject: [{ token: ScheduleRunner, optional: true }],
     useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner, embeddedRedis: embedded ?? undefined }),
   });
@@ -129,7 +131,7 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
           maxSchedules: config.tenantMaxSchedules,
         },
       }),
-      WorkersApiModule.forRoot({ idempotencyTtlSecs: config.idempotencyTtlSecs, schedules: true }),
+      WorkersApiModule.forRoot({ idempotencyTtlSecs: config.idempotencyTtlSecs, schedules: true, metrics: true }),
     );
   return { module: RiptideRootModule, imports };
 }

@@ -6,4 +6,8 @@ export const {
   MODULE_OPTIONS_TOKEN: METRICS_OPTIONS_TOKEN,
   OPTIONS_TYPE: METRICS_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: METRICS_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<MetricsModuleOptions>().setClassMethodName('forRoot').build();
+} = new ConfigurableModuleBuilder<MetricsModuleOptions>()
+  .setClassMethodName('forRoot')
+  // Global where WorkersApiModule serves the metrics and health routes, which use its services.
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();

@@ -3,18 +3,15 @@ import { TerminusModule } from '@nestjs/terminus';
 import { RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, closeRedis, createRedis } from '@riptide/queue';
 import type Redis from 'ioredis';
 import { EventLoopHealthIndicator } from './health/event-loop.health';
-import { HealthController } from './health/health.controller';
 import { QueueHealthIndicator } from './health/queue.health';
 import { RedisHealthIndicator } from './health/redis.health';
 import { SchedulerHealthIndicator } from './health/scheduler.health';
 import { WorkerPoolHealthIndicator } from './health/worker-pool.health';
-import { MetricsController } from './http/metrics.controller';
 import { METRICS_REDIS, RESOLVED_METRICS_OPTIONS } from './metrics.constants';
 import { ConfigurableMetricsModule, METRICS_OPTIONS_TOKEN } from './metrics.module-definition';
 import { MetricsModuleOptions } from './metrics-options.interface';
 import { MetricsService } from './metrics.service';
 import { MetricsStore } from './metrics-store.service';
-import { PrometheusController } from './prometheus/prometheus.controller';
 import { PrometheusService } from './prometheus/prometheus.service';
 import { JobEventLogger } from './recorder/job-event-logger.service';
 import { JobMetricsRecorder } from './recorder/job-metrics-recorder.service';
@@ -22,21 +19,18 @@ import { resolveMetricsOptions } from './resolve-metrics-options.util';
 import { WorkerRegistry } from './workers/worker-registry.service';
 
 /**
- * Observability of the RipTide queue: cluster-wide job metrics in Redis (GET /workers/metrics,
- * GET /metrics for Prometheus), the worker registry (GET /workers/stats/workers) and Terminus
- * health (GET /health, GET /health/live). Import it in every process, API and worker alike, so
- * every process's job events are counted.
+ * Observability of the RipTide queue: cluster-wide job metrics in Redis (MetricsService), the
+ * Prometheus registry (PrometheusService), the worker registry by heartbeat (WorkerRegistry) and
+ * Terminus health indicators. Import it in every process, API and worker alike, so every
+ * process's job events are counted. It serves no routes: WorkersApiModule serves them from these
+ * services with `forRoot({ metrics: true })`, for which this module is imported with `isGlobal: true`.
  *
- * Needs in the application:
- * - a global QueueModule (its options, Redis connection, QueueService, JobEvents, WorkerRuntime);
- * - a global AuthModule for its routes, which are guarded by scope (health answers anyone and shows
- *   details to `metrics:read`); without it the module boots, and each route answers 500 (the log names the missing module).
- * The scheduler is optional: pass it as the `scheduler` option for the `scheduler` health indicator.
- * Its controllers bring their own error shape (UseApiContract); nothing is installed globally.
+ * Needs in the application a global QueueModule (its options, Redis connection, QueueService,
+ * JobEvents, WorkerRuntime). The scheduler is optional: pass it as the `scheduler` option for the
+ * `scheduler` health indicator.
  */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
-  controllers: [MetricsController, PrometheusController, HealthController],
   providers: [
     {
       provide: RESOLVED_METRICS_OPTIONS,

@@ -49,7 +49,7 @@ class OwnNotFoundFilter implements ExceptionFilter {
 
 /**
  * A host-like application: its own controller and 404 filter beside the library's module, and no
- * SchedulerModule.
+ * SchedulerModule or MetricsModule.
  */
 async function bootHost(prefix: string, options?: WorkersApiOptions): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
@@ -114,7 +114,7 @@ describe('WorkersApiModule inside another application', () => {
   });
 });
 
-describe('WorkersApiModule without SchedulerModule', () => {
+describe('WorkersApiModule without SchedulerModule or MetricsModule', () => {
   let app: NestFastifyApplication;
   let prefix: string;
   const http = () => request(app.getHttpServer());
@@ -169,5 +169,12 @@ describe('WorkersApiModule without SchedulerModule', () => {
     const answer = await http().get('/workers/schedule').expect(404);
     expect(answer.body).toEqual({ ok: false, reason: 'not here', detail: expect.stringContaining('/workers/schedule') });
     await http().post('/workers/schedule').send({ name: 'n', cron_expression: '0 3 * * *', job_template: { type: 'single_crawl', url: 'https://example.com/' } }).expect(404);
+  });
+
+  it('serves no metrics, Prometheus or health routes without metrics: true, and needs no MetricsModule', async () => {
+    for (const path of ['/workers/metrics', '/workers/stats/workers', '/metrics', '/health', '/health/live']) {
+      const answer = await http().get(path).expect(404);
+      expect(answer.body).toEqual({ ok: false, reason: 'not here', detail: expect.stringContaining(path) });
+    }
   });
 });

@@ -9,6 +9,12 @@ export interface WorkersApiOptions {
    * application; without them the module needs no scheduler at all. Default false.
    */
   schedules?: boolean;
+  /**
+   * Serve the observability routes: `/workers/metrics`, `/workers/stats/workers`, `/metrics`
+   * (Prometheus), `/health` and `/health/live`. They need a MetricsModule imported with
+   * `isGlobal: true` in the application; without them the module needs no metrics at all. Default false.
+   */
+  metrics?: boolean;
 }
 
 export const WORKERS_API_OPTIONS = 'RIPTIDE_WORKERS_API:OPTIONS';
@@ -17,4 +23,5 @@ export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.f
   idempotencyTtlSecs: 86400,
   idempotencyWaitMs: 10000,
   schedules: false,
+  metrics: false,
 });

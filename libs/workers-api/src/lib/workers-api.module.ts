@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotentRequests } from './idempotency/idempotent-requests.service';
@@ -6,19 +8,23 @@ import { ApiKeysController } from './keys/api-keys.controller';
 import { BulkSubmission } from './submissions/bulk-submission.service';
 import { SubmissionGate } from './submissions/submission-gate.service';
 import { WORKERS_API_OPTIONS, WorkersApiOptions } from './workers-api-options.interface';
+import { MetricsController } from './metrics/metrics.controller';
+import { PrometheusController } from './prometheus/prometheus.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { StatsController } from './stats/stats.controller';
 
 /**
  * The REST API of SPEC §3 and the key management of §6: jobs (`/workers/jobs`), queue stats
- * (`/workers/stats`), API keys (`/admin/keys`) and, with `forRoot({ schedules: true })`, schedules
- * (`/workers/schedule`).
+ * (`/workers/stats`), API keys (`/admin/keys`); with `forRoot({ schedules: true })`, schedules
+ * (`/workers/schedule`); with `forRoot({ metrics: true })`, metrics (`/workers/metrics`,
+ * `/workers/stats/workers`, Prometheus `/metrics`) and Terminus health (`/health`, `/health/live`).
  *
  * Needs in the application:
  * - a global QueueModule (submission, reads, the idempotency store's Redis);
  * - a global AuthModule (every route is guarded by its scope; the key routes and the submission
  *   rate limits use its services);
- * - a global SchedulerModule only with `schedules: true`.
+ * - a global SchedulerModule only with `schedules: true`;
+ * - a global MetricsModule only with `metrics: true`.
  *
  * Its controllers carry their own validation pipe and the exception filter that gives every error
  * the same JSON shape; nothing is installed globally, so the application's own routes answer as
@@ -30,11 +36,16 @@ import { StatsController } from './stats/stats.controller';
   providers: [IdempotencyStore, IdempotentRequests, SubmissionGate, BulkSubmission],
 })
 export class WorkersApiModule {
-  /** The module with options (idempotency TTL, schedule routes); imported bare, every option takes its default. */
+  /** The module with options (idempotency TTL, schedule and metrics routes); imported bare, every option takes its default. */
   static forRoot(options: WorkersApiOptions = {}): DynamicModule {
     return {
       module: WorkersApiModule,
-      controllers: options.schedules ? [SchedulesController] : [],
+      // The health controller runs its checks through Terminus; the indicators come from MetricsModule.
+      imports: options.metrics ? [TerminusModule.forRoot({ errorLogStyle: 'json' })] : [],
+      controllers: [
+        ...(options.metrics ? [MetricsController, PrometheusController, HealthController] : []),
+        ...(options.schedules ? [SchedulesController] : []),
+      ],
       providers: [{ provide: WORKERS_API_OPTIONS, useValue: options }],
     };
   }

@@ -2,15 +2,17 @@ import { Controller, Get, Req, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HEALTH_DOWN_EXAMPLE, HEALTH_UP_EXAMPLE, HealthResponseDto } from './health-response.dto';
 import { OptionalAuth } from '@riptide/auth';
-import { UseApiContract } from '@riptide/workers-api';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { EventLoopHealthIndicator } from './event-loop.health';
+import {
+  EventLoopHealthIndicator,
+  QueueHealthIndicator,
+  RedisHealthIndicator,
+  SchedulerHealthIndicator,
+  WorkerPoolHealthIndicator,
+} from '@riptide/metrics';
+import { UseApiContract } from '../http/api-contract.decorator';
 import { HealthCheckFailureFilter } from './health-check-failure.filter';
 import { healthForCaller } from './health-visibility.util';
-import { QueueHealthIndicator } from './queue.health';
-import { RedisHealthIndicator } from './redis.health';
-import { SchedulerHealthIndicator } from './scheduler.health';
-import { WorkerPoolHealthIndicator } from './worker-pool.health';
 
 @ApiTags('health')
 @Controller('health')

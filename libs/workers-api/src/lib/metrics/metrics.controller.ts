@@ -2,9 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, RequireScope } from '@riptide/auth';
 import { QueueUnavailableError } from '@riptide/queue';
-import { UseApiContract } from '@riptide/workers-api';
-import { MetricsService } from '../metrics.service';
-import { WorkerRegistry } from '../workers/worker-registry.service';
+import { MetricsService, WorkerRegistry } from '@riptide/metrics';
+import { UseApiContract } from '../http/api-contract.decorator';
 import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';
 
 @ApiTags('stats')

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { QueueStatsResponseDto } from '@riptide/workers-api';
-import { JobTypeStats, MetricsSnapshot } from '../metrics.service';
-import { RegisteredWorker, WorkerPoolSnapshot } from '../workers/worker-registry.service';
+import type { JobTypeStats, MetricsSnapshot, RegisteredWorker, WorkerPoolSnapshot } from '@riptide/metrics';
+import { QueueStatsResponseDto } from '../jobs/job-responses.dto';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

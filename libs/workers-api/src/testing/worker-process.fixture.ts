@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { QueueModule, WorkerRuntime } from '@riptide/queue';
 import { TestJobHandlersModule } from '@riptide/queue/testing';
-import { MetricsModule } from '../index';
+import { MetricsModule } from '@riptide/metrics';
 
 interface FixtureSettings {
   redisUrl: string;

@@ -2,8 +2,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { RequireScope } from '@riptide/auth';
-import { UseApiContract } from '@riptide/workers-api';
-import { PrometheusService } from './prometheus.service';
+import { PrometheusService } from '@riptide/metrics';
+import { UseApiContract } from '../http/api-contract.decorator';
 
 @ApiTags('observability')
 @RequireScope('metrics:read')

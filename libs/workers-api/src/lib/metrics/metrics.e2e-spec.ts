@@ -2,9 +2,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JobSubmission, QueueService } from '@riptide/queue';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import request from 'supertest';
-import { PERCENTILE_RELATIVE_ERROR } from './histogram/log-histogram.util';
-import { PROMETHEUS_BUCKETS_SECONDS } from './metrics.constants';
-import { WorkerProcess, closeAll, createHttpApp, parsePrometheus, startWorkerProcess } from '../testing/metrics-test.util';
+import { PERCENTILE_RELATIVE_ERROR, PROMETHEUS_BUCKETS_SECONDS } from '@riptide/metrics';
+import { WorkerProcess, closeAll, createHttpApp, parsePrometheus, startWorkerProcess } from '../../testing/metrics-test.util';
 
 const url = testRedisUrl();
 const fast = { initialDelaySecs: 0.2, backoffMultiplier: 2, maxDelaySecs: 1, useJitter: false };

@@ -5,7 +5,7 @@ import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@ript
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DisposableRedis, closeAll, createHttpApp } from '../../testing/metrics-test.util';
-import { SchedulerHealthProbe } from '../metrics-options.interface';
+import type { SchedulerHealthProbe } from '@riptide/metrics';
 
 const url = testRedisUrl();
 const fastWorker = { lockDurationMs: 2000, stalledIntervalMs: 1000, shutdownGraceMs: 300 };
