@@ -7,17 +7,20 @@ export type { SubmittedJob, SubmitOptions, BulkSubmitOptions, BulkItemOutcome } 
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
 export { QueueKeys } from './lib/redis/queue-keys';
-export { closeRedis, createRedis, forEachMaster, isCluster } from './lib/redis/redis-connection.util';
-export { clusterUrl, hashTagOf, isClusterUrl, parseNodeList, parseRedisDeployment, sentinelUrl } from './lib/redis/redis-deployment.util';
-export type { RedisDeployment, RedisNodeAddress } from './lib/redis/redis-deployment.util';
-export { waitForReplicas } from './lib/redis/replica-wait.util';
-export type { ReplicaWait } from './lib/redis/replica-wait.util';
-export { RedisUrlError } from './lib/errors/redis-url.error';
+/**
+ * @deprecated Redis connection helpers and their errors live in `@riptide/redis`; import them from
+ * there. These re-exports go in the next minor release.
+ */
+export {
+  QueueUnavailableError,
+  RedisCannotPersistError,
+  evictionWarning,
+  isCannotPersistError,
+  memoryUsedFraction,
+  readRedisMemory,
+  withRedisDeadline,
+} from '@riptide/redis';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
-export type { RedisRole } from './lib/redis/redis-connection.util';
-export { withRedisDeadline, isCannotPersistError, isConnectionError, isOutOfMemoryError } from './lib/redis/redis-guard.util';
-export { evictionWarning, memoryUsedFraction, readRedisMemory } from './lib/redis/redis-memory.util';
-export type { RedisMemoryInfo } from './lib/redis/redis-memory.util';
 export * from './lib/model/job.interface';
 export { CEILING_SETTINGS, DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS } from './lib/model/job-limits.interface';
 export type { JobLimits } from './lib/model/job-limits.interface';
@@ -33,9 +36,6 @@ export { JobNotFoundError } from './lib/errors/job-not-found.error';
 export { JobStateConflictError } from './lib/errors/job-state-conflict.error';
 export { TenantQuotaError } from './lib/errors/tenant-quota.error';
 export { JobResultUnavailableError } from './lib/errors/job-result-unavailable.error';
-export { QueueUnavailableError } from './lib/errors/queue-unavailable.error';
-export { RedisOutOfMemoryError } from './lib/errors/redis-out-of-memory.error';
-export { RedisCannotPersistError } from './lib/errors/redis-cannot-persist.error';
 export { NonRetryableJobError } from './lib/errors/non-retryable-job.error';
 export { RetryLaterError } from './lib/errors/retry-later.error';
 export { RetryableJobError } from './lib/errors/retryable-job.error';

@@ -16,6 +16,7 @@ const ALL_LIBRARIES = [
   'metrics',
   'processors',
   'queue',
+  'redis',
   'scheduler',
   'testing',
   'workers-api',
@@ -41,12 +42,12 @@ function expectCompiled(app: ConsumerApp): void {
 
 afterEach(stopAll);
 
-describe('@riptide/queue alone in another Nest service', () => {
+describe('@riptide/queue alone (with @riptide/redis, its one dependency) in another Nest service', () => {
   let app: ConsumerApp;
 
   beforeAll(async () => {
     app = await prepareConsumerApp({
-      libraries: ['queue'],
+      libraries: ['redis', 'queue'],
       sources: ['greet.handler.ts', 'queue-only.main.ts', 'testing-entry.ts'],
       readmes: false,
     });
