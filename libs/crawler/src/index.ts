@@ -1,10 +1,8 @@
 export { Crawler, parseRetryAfter } from './lib/crawler.service';
 export type {
   AddressRefusal,
-  CacheMode,
   CrawlErrorCode,
   CrawlFailure,
-  CrawlOptions,
   CrawlResult,
   CrawlerOptions,
   ExtractedDoc,
@@ -13,7 +11,6 @@ export type {
   LookupFunction,
   NameRefusal,
   NetworkFailure,
-  OutputFormat,
   PdfExtractionOptions,
   PdfFailure,
   PdfMetadata,

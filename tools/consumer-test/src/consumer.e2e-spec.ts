@@ -11,11 +11,13 @@ import { ConsumerApp, installedVersion, prepareConsumerApp } from './consumer-in
  */
 const ALL_LIBRARIES = [
   'auth',
+  'crawl-options',
   'crawler',
   'host',
   'metrics',
   'processors',
   'queue',
+  'redis',
   'scheduler',
   'testing',
   'workers-api',
@@ -41,12 +43,12 @@ function expectCompiled(app: ConsumerApp): void {
 
 afterEach(stopAll);
 
-describe('@riptide/queue alone in another Nest service', () => {
+describe('@riptide/queue alone (with @riptide/redis and @riptide/crawl-options, its dependencies) in another Nest service', () => {
   let app: ConsumerApp;
 
   beforeAll(async () => {
     app = await prepareConsumerApp({
-      libraries: ['queue'],
+      libraries: ['crawl-options', 'redis', 'queue'],
       sources: ['greet.handler.ts', 'queue-only.main.ts', 'testing-entry.ts'],
       readmes: false,
     });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { withRedisDeadline } from '@riptide/queue';
+import { withRedisDeadline } from '@riptide/redis';
 import { randomUUID } from 'node:crypto';
 import { ApiKeyInput, ApiKeyRecord, CreatedApiKey, KeyLimits } from './api-key.interface';
 import { validateApiKeyInput } from './api-key-validation.util';

@@ -1,5 +1,5 @@
 import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { closeRedis, createRedis } from '@riptide/queue';
+import { closeRedis, createRedis } from '@riptide/redis';
 import type Redis from 'ioredis';
 import { ApiKeyService } from './api-key.service';
 import { AuthModuleOptions, DEFAULT_KEY_LIMITS, ResolvedAuthOptions } from './auth-options.interface';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { withRedisDeadline } from '@riptide/queue';
+import { withRedisDeadline } from '@riptide/redis';
 import { ResolvedAuthOptions } from './auth-options.interface';
 import { AUTH_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { Principal, limitsOf } from './principal.interface';

@@ -69,12 +69,6 @@ export type PdfFailure = 'invalid_structure' | 'password' | 'malformed';
 /** What kind of `store_unavailable` failure happened. */
 export type StoreFailure = 'connection' | 'out_of_memory' | 'command';
 
-/** `cache_mode` of SPEC §4. */
-export type CacheMode = 'read_through' | 'bypass' | 'refresh' | 'cache_only';
-
-/** `output_format` of SPEC §4: which text fields of the document are filled. */
-export type OutputFormat = 'document' | 'markdown' | 'text';
-
 /** One resolved address, as returned by a {@link LookupFunction}. */
 export interface LookupAddress {
   address: string;
@@ -129,20 +123,6 @@ export interface CrawlerOptions {
   extractionThreads?: number;
   /** Path of the built `html-extraction.worker.js`, when it is not where it is looked for. */
   htmlWorkerScript?: string;
-}
-
-/** Per-crawl options (the engine side of SPEC §4 `CrawlOptions`). */
-export interface CrawlOptions {
-  /** Default `read_through`. */
-  cacheMode?: CacheMode;
-  /** Default `document`. */
-  outputFormat?: OutputFormat;
-  /** Obey robots.txt. Default true. */
-  respectRobots?: boolean;
-  /** Total time for the fetch (after any politeness wait). Default: the crawler's `timeouts.totalMs`. */
-  timeoutMs?: number;
-  /** Decoded body cap. Default: the crawler's `maxBytes`. */
-  maxBytes?: number;
 }
 
 /** PDF extraction limits. */

@@ -13,14 +13,8 @@ import {
   DEFAULT_TOTAL_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
 } from './crawler.constants';
-import type {
-  CrawlerOptions,
-  CrawlOptions,
-  CrawlResult,
-  ExtractedDoc,
-  OutputFormat,
-  PdfExtractionOptions,
-} from './crawler.interface';
+import type { CrawlOptions, OutputFormat } from '@riptide/crawl-options';
+import type { CrawlerOptions, CrawlResult, ExtractedDoc, PdfExtractionOptions } from './crawler.interface';
 import { UNSUPPORTED_CONTENT_TYPE } from './crawler.messages';
 import {
   isPossiblyExtractable,

@@ -1,7 +1,8 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import TurndownService from 'turndown';
-import type { ExtractedDoc, OutputFormat } from './crawler.interface';
+import type { OutputFormat } from '@riptide/crawl-options';
+import type { ExtractedDoc } from './crawler.interface';
 import type { DomDocument, DomElement, DomNode } from './dom.interface';
 import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
 

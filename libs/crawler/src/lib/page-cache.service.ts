@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { PAGE_CACHE_VERSION } from './crawler.constants';
-import type { ExtractedDoc, OutputFormat } from './crawler.interface';
+import type { OutputFormat } from '@riptide/crawl-options';
+import type { ExtractedDoc } from './crawler.interface';
 import { BudgetedCache, BudgetedCacheUsage } from './budgeted-cache.service';
 import { keyHash } from './redis-script.util';
 

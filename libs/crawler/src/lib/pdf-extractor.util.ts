@@ -7,12 +7,8 @@ import {
   DEFAULT_PDF_MAX_PAGES,
   DEFAULT_PDF_TIMEOUT_MS,
 } from './crawler.constants';
-import type {
-  ExtractedDoc,
-  OutputFormat,
-  PdfExtractionOptions,
-  PdfMetadata,
-} from './crawler.interface';
+import type { OutputFormat } from '@riptide/crawl-options';
+import type { ExtractedDoc, PdfExtractionOptions, PdfMetadata } from './crawler.interface';
 import {
   NOT_A_PDF,
   PDF_INVALID,

@@ -1,4 +1,4 @@
-import { hashTagOf, isClusterUrl } from '@riptide/queue';
+import { hashTagOf, isClusterUrl } from '@riptide/redis';
 import { HostConfig } from './host-config.interface';
 import { HostConfigError } from './host-config.error';
 import { isLoopbackHost } from './loopback.util';

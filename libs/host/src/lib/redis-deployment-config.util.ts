@@ -1,4 +1,4 @@
-import { clusterUrl, parseNodeList, parseRedisDeployment, sentinelUrl } from '@riptide/queue';
+import { clusterUrl, parseNodeList, parseRedisDeployment, sentinelUrl } from '@riptide/redis';
 
 type Read = (name: string) => string | undefined;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, evictionWarning, readRedisMemory, withRedisDeadline } from '@riptide/queue';
+import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import { evictionWarning, readRedisMemory, withRedisDeadline } from '@riptide/redis';
 import type Redis from 'ioredis';
 
 /**

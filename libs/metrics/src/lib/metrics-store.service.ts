@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QUEUE_REDIS, QueueService, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, withRedisDeadline } from '@riptide/queue';
+import { QUEUE_REDIS, QueueService, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import { withRedisDeadline } from '@riptide/redis';
 import type Redis from 'ioredis';
 import { BucketCounts, emptyCounts } from './histogram/log-histogram.util';
 import { MetricsKeys } from './metrics-keys.util';

@@ -1,6 +1,7 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, closeRedis, createRedis } from '@riptide/queue';
+import { RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import { closeRedis, createRedis } from '@riptide/redis';
 import type Redis from 'ioredis';
 import { EventLoopHealthIndicator } from './health/event-loop.health';
 import { QueueHealthIndicator } from './health/queue.health';

@@ -1,6 +1,6 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Crawler } from '@riptide/crawler';
-import { createRedis } from '@riptide/queue';
+import { createRedis } from '@riptide/redis';
 import { CrawlProcessor } from './crawl/crawl.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { CRAWLER, CRAWLER_REDIS } from './processors.constants';

@@ -1,4 +1,4 @@
-import { ReplicaWait } from './redis/replica-wait.util';
+import { ReplicaWait } from '@riptide/redis';
 import { JobLimits } from './model/job-limits.interface';
 
 /** Worker side of a process: how many jobs it runs and how it recovers from dead workers. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { readExecutions } from '../testing';
 import { JobValidationError } from './errors/job-validation.error';
-import { RedisOutOfMemoryError } from './errors/redis-out-of-memory.error';
+import { RedisOutOfMemoryError } from '@riptide/redis';
 import { TenantQuotaError } from './errors/tenant-quota.error';
 import { JobSubmission } from './model/job.interface';
 import { bootTestQueueApp } from './queue-app.spec-helper';

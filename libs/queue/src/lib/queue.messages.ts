@@ -8,7 +8,6 @@ export const QueueMessages = {
   resultNotReady: (jobId: string, status: string) => `Result of job ${jobId} is not ready (status ${status})`,
   resultExpired: (jobId: string, ttlSecs: number) =>
     `Result of job ${jobId} has expired (results are kept ${ttlSecs} seconds)`,
-  queueUnavailable: 'Queue storage (Redis) is unavailable; try again shortly',
   clusterPrefixWithoutHashTag: (prefix: string) =>
     `The key prefix "${prefix}" has no hash tag: on Redis Cluster every key of the queue must be in one slot, so use a prefix like {${prefix.replace(/[{}]/g, '') || 'riptide'}} (RIPTIDE_PREFIX)`,
   timedOut: (secs: number) => `Job timed out after ${secs} seconds`,
@@ -31,8 +30,4 @@ export const QueueMessages = {
   unknownMaintenanceTask: (known: readonly string[]) => `must be one of the maintenance tasks: ${known.join(', ')}`,
   aboveCeiling: (max: number, setting: string) => `must be at most ${max} (${setting})`,
   robotsOverrideRefused: (setting: string) => `may be false only where ${setting}=true`,
-  redisOutOfMemory: 'Redis is out of memory',
-  redisCannotPersist: 'Redis cannot write to its disk (full or read-only) and refuses writes until that is fixed',
-  evictingRedis: (policy: string) =>
-    `Redis maxmemory-policy is ${policy}: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction`,
 } as const;

@@ -9,7 +9,7 @@ import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue
 import { QueueService } from './queue.service';
 import { createBullQueue } from './redis/bull-queue.factory';
 import { QueueKeys } from './redis/queue-keys';
-import { closeRedis, createRedis } from './redis/redis-connection.util';
+import { closeRedis, createRedis } from '@riptide/redis';
 import { resolveQueueOptions } from './resolve-queue-options.util';
 import { ScriptedRedis, defineQueueScripts } from './scripts/queue-scripts';
 import { HandledJobTypes } from './worker/handled-job-types.service';

@@ -39,8 +39,7 @@ import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue
 import { QueueMessages } from './queue.messages';
 import { QueueKeys } from './redis/queue-keys';
 import { HandledJobTypes } from './worker/handled-job-types.service';
-import { whenReady, withRedisDeadline } from './redis/redis-guard.util';
-import { waitForReplicas } from './redis/replica-wait.util';
+import { waitForReplicas, whenReady, withRedisDeadline } from '@riptide/redis';
 import { ScriptedPipeline, ScriptedRedis, SubmitReply, ViewReply } from './scripts/queue-scripts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

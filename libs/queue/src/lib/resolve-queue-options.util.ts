@@ -4,7 +4,7 @@ import { DEFAULT_JOB_LIMITS } from './model/job-limits.interface';
 import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interface';
 import { RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { ClusterHashTagError } from './errors/cluster-hash-tag.error';
-import { hashTagOf, isClusterUrl } from './redis/redis-deployment.util';
+import { hashTagOf, isClusterUrl } from '@riptide/redis';
 
 /**
  * Applies every documented default once, so services never repeat `??` chains. Throws

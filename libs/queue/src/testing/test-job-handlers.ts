@@ -2,7 +2,7 @@ import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common'
 import type Redis from 'ioredis';
 import { JOB_HANDLER_METADATA, RIPTIDE_QUEUE_NAME } from '../lib/queue.constants';
 import { QueueKeys } from '../lib/redis/queue-keys';
-import { createRedis } from '../lib/redis/redis-connection.util';
+import { createRedis } from '@riptide/redis';
 import type { JobHandlerTarget } from '../lib/worker/job-handler.interface';
 import {
   BatchCrawlJob,

@@ -1,4 +1,4 @@
-import type { ReplicaWait } from '@riptide/queue';
+import type { ReplicaWait } from '@riptide/redis';
 /** Options of SchedulerModule.forRoot / forRootAsync. */
 export interface SchedulerModuleOptions {
   /** Redis URL (as QueueModule's: redis://, rediss://, redis-sentinel://, redis-cluster://); the same Redis as the queue. */

@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { QueueModule, QueueService, QueueUnavailableError } from '@riptide/queue';
+import { QueueModule, QueueService } from '@riptide/queue';
+import { QueueUnavailableError } from '@riptide/redis';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { ScheduleLimitError } from './errors/schedule-limit.error';

@@ -1,5 +1,5 @@
 import { Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { closeRedis, createRedis } from '@riptide/queue';
+import { closeRedis, createRedis } from '@riptide/redis';
 import { defineSchedulerScripts, ScriptedSchedulerRedis } from './redis/scheduler-scripts';
 import { resolveSchedulerOptions } from './resolve-scheduler-options.util';
 import { ScheduleRunner } from './schedule-runner.service';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT, FieldNamer, QueueService, TenantScope, inTenantScope, waitForReplicas, withRedisDeadline } from '@riptide/queue';
+import { DEFAULT_TENANT, FieldNamer, QueueService, TenantScope, inTenantScope } from '@riptide/queue';
+import { waitForReplicas, withRedisDeadline } from '@riptide/redis';
 import { checkCron, canonicalTimezone, nextSlot } from './cron/cron-schedule.util';
 import { ScheduleConflictError } from './errors/schedule-conflict.error';
 import { ScheduleLimitError } from './errors/schedule-limit.error';

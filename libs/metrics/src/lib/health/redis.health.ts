@@ -1,17 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { QUEUE_REDIS, QueueService, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
 import {
-  QUEUE_REDIS,
-  QueueService,
   RedisCannotPersistError,
-  RESOLVED_QUEUE_OPTIONS,
-  ResolvedQueueOptions,
   evictionWarning,
   isCannotPersistError,
   memoryUsedFraction,
   readRedisMemory,
   withRedisDeadline,
-} from '@riptide/queue';
+} from '@riptide/redis';
 import type Redis from 'ioredis';
 import { RESOLVED_METRICS_OPTIONS } from '../metrics.constants';
 import { MetricsMessages } from '../metrics.messages';

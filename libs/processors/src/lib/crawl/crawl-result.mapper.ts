@@ -1,4 +1,5 @@
-import { CrawlOptions as EngineCrawlOptions, CrawlResult } from '@riptide/crawler';
+import type { CrawlOptions as EngineCrawlOptions } from '@riptide/crawl-options';
+import { CrawlResult } from '@riptide/crawler';
 import { CrawlOptions, JobCancelledError, JsonValue, NonRetryableJobError, RetryLaterError, RetryableJobError } from '@riptide/queue';
 import { ProcessorsMessages } from '../processors.messages';
 
@@ -15,6 +16,7 @@ export interface CrawlOutcome {
   ignoredOptions?: string[];
 }
 
+/** The engine's part of a job's crawl options, without the job-level fields. */
 export function toEngineOptions(options: CrawlOptions | undefined): EngineCrawlOptions {
   return {
     cacheMode: options?.cacheMode,

@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  Crawler,
-  CrawlError,
-  CrawlOptions as EngineCrawlOptions,
-  CrawlResult,
-  DEFAULT_TOTAL_TIMEOUT_MS,
-} from '@riptide/crawler';
+import type { CrawlOptions as EngineCrawlOptions } from '@riptide/crawl-options';
+import { Crawler, CrawlError, CrawlResult, DEFAULT_TOTAL_TIMEOUT_MS } from '@riptide/crawler';
 import {
   BatchCrawlJob,
   JobContext,

@@ -1,4 +1,5 @@
-import { CACHE_MODES, JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, MAINTENANCE_TASK_TYPES, OUTPUT_FORMATS } from './job.interface';
+import { CACHE_MODES, OUTPUT_FORMATS, isCacheMode, isOutputFormat } from '@riptide/crawl-options';
+import { JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, MAINTENANCE_TASK_TYPES } from './job.interface';
 import { CEILING_SETTINGS, JobLimits } from './job-limits.interface';
 import { QueueMessages } from '../queue.messages';
 import { isValidTenant } from './tenant.util';
@@ -172,9 +173,9 @@ function checkCeiling(options: Record<string, unknown>, key: string, min: number
 function validateCrawlOptions(options: unknown, limits: JobLimits, add: AddProblem): void {
   if (options === undefined || options === null) return;
   if (!isObject(options)) return add('jobType.options', 'must be an object');
-  if (options['cacheMode'] !== undefined && !CACHE_MODES.includes(options['cacheMode'] as never))
+  if (options['cacheMode'] !== undefined && !isCacheMode(options['cacheMode']))
     add('jobType.options.cacheMode', `must be one of: ${CACHE_MODES.join(', ')}`);
-  if (options['outputFormat'] !== undefined && !OUTPUT_FORMATS.includes(options['outputFormat'] as never))
+  if (options['outputFormat'] !== undefined && !isOutputFormat(options['outputFormat']))
     add('jobType.options.outputFormat', `must be one of: ${OUTPUT_FORMATS.join(', ')}`);
   if (options['concurrency'] !== undefined && !isInt(options['concurrency'], 1, 1000))
     add('jobType.options.concurrency', 'must be an integer from 1 to 1000');

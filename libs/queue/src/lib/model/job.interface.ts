@@ -1,3 +1,5 @@
+import type { CrawlOptions as EngineCrawlOptions } from '@riptide/crawl-options';
+
 /** Priorities, highest last; input may be any case, output is always this spelling. */
 export const JOB_PRIORITIES = ['Low', 'Normal', 'High', 'Critical'] as const;
 export type JobPriority = (typeof JOB_PRIORITIES)[number];
@@ -34,19 +36,13 @@ export const BUILT_IN_JOB_TYPES: readonly JobTypeName[] = ['batch_crawl', 'singl
 export const MAINTENANCE_TASK_TYPES = ['cleanup', 'health_check'] as const;
 export type MaintenanceTaskType = (typeof MAINTENANCE_TASK_TYPES)[number];
 
-export const CACHE_MODES = ['read_through', 'bypass', 'refresh', 'cache_only'] as const;
-export type CacheMode = (typeof CACHE_MODES)[number];
-export const OUTPUT_FORMATS = ['document', 'markdown', 'text'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** Per-crawl options (SPEC §4). Browser-only options are kept in `ignoredOptions` and reported. */
-export interface CrawlOptions {
-  cacheMode?: CacheMode;
+/**
+ * A crawl job's options (SPEC §4): those the engine acts on, plus the job's own. Browser-only
+ * options are kept in `ignoredOptions` and reported.
+ */
+export interface CrawlOptions extends EngineCrawlOptions {
+  /** URLs of a batch crawled at once. */
   concurrency?: number;
-  outputFormat?: OutputFormat;
-  respectRobots?: boolean;
-  timeoutMs?: number;
-  maxBytes?: number;
   /** Names of accepted options that this service does not act on (they need a browser). */
   ignoredOptions?: string[];
 }

@@ -4,7 +4,7 @@ import { ResolvedQueueOptions } from '../queue-options.interface';
 import { RIPTIDE_BACKOFF } from '../queue.constants';
 import { RetryConfig } from '../model/job.interface';
 import { retryDelayAfterMs } from '../model/retry-policy.util';
-import { createRedis } from './redis-connection.util';
+import { createRedis } from '@riptide/redis';
 
 /**
  * Creates the bull queue. `client` is the connection for ordinary commands: the producer's

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
-import { defineRoutedScript } from '../redis/cluster-routing.util';
+import { defineRoutedScript } from '@riptide/redis';
 import { JobStatus } from '../model/job.interface';
 import { QueueKeys } from '../redis/queue-keys';
 import { AttemptScripts, attemptScripts } from './attempt.script';

@@ -5,7 +5,7 @@ import { ResolvedQueueOptions } from '../queue-options.interface';
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS } from '../queue.constants';
 import { QueueMessages } from '../queue.messages';
 import { QueueKeys } from '../redis/queue-keys';
-import { withRedisDeadline } from '../redis/redis-guard.util';
+import { withRedisDeadline } from '@riptide/redis';
 
 /**
  * The job types the workers of this queue handle. Every worker adds its types to one Redis set

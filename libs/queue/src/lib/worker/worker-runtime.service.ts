@@ -16,7 +16,7 @@ import { RESOLVED_QUEUE_OPTIONS } from '../queue.constants';
 import { QueueService } from '../queue.service';
 import { createBullQueue } from '../redis/bull-queue.factory';
 import { QueueKeys } from '../redis/queue-keys';
-import { createRedis } from '../redis/redis-connection.util';
+import { createRedis } from '@riptide/redis';
 import { ScriptedRedis, defineQueueScripts } from '../scripts/queue-scripts';
 import { raceWithAbort, sleep } from './abort.util';
 import { AttemptEnd, FencedAttempt } from './fenced-attempt';

@@ -6,10 +6,8 @@ import {
   JobResultUnavailableError,
   JobStateConflictError,
   JobValidationError,
-  QueueUnavailableError,
-  RedisCannotPersistError,
-  RedisOutOfMemoryError,
 } from '@riptide/queue';
+import { QueueUnavailableError, RedisCannotPersistError, RedisOutOfMemoryError } from '@riptide/redis';
 import { WorkersApiMessages } from '../workers-api.messages';
 
 /** The one error body of the API: `{statusCode, error, message}`; never a stack or an address. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions, withRedisDeadline } from '@riptide/queue';
+import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import { withRedisDeadline } from '@riptide/redis';
 import type Redis from 'ioredis';
 
 /** An Idempotency-Key's record: reserved while the first request runs, then its answer. */

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CACHE_MODES, OUTPUT_FORMATS } from '@riptide/crawl-options';
 import { DEFAULT_JOB_LIMITS, JOB_NAME_PATTERN } from '@riptide/queue';
 import { ANY_JSON_OR_NULL } from '../docs/schema.util';
 
@@ -14,11 +15,11 @@ const NAME_DOC = { type: 'string', pattern: JOB_NAME_PATTERN.source, maxLength: 
 const BROWSER_ONLY = 'Needs a browser: accepted and reported as ignored in the result';
 
 export class CrawlOptionsDoc {
-  @ApiPropertyOptional({ enum: ['read_through', 'bypass', 'refresh', 'cache_only'], default: 'read_through', example: 'read_through', description: 'How the page cache is used' })
+  @ApiPropertyOptional({ enum: [...CACHE_MODES], default: 'read_through', example: 'read_through', description: 'How the page cache is used' })
   cache_mode?: string;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, example: 4, description: 'Concurrent URLs of a batch, capped by WORKER_MAX_CONCURRENCY' })
   concurrency?: number;
-  @ApiPropertyOptional({ enum: ['document', 'markdown', 'text'], default: 'document', example: 'markdown', description: 'What each result carries' })
+  @ApiPropertyOptional({ enum: [...OUTPUT_FORMATS], default: 'document', example: 'markdown', description: 'What each result carries' })
   output_format?: string;
   @ApiPropertyOptional({ default: true, example: true, description: '`false` only where the operator set CRAWL_ALLOW_ROBOTS_OVERRIDE=true (default false)' })
   respect_robots?: boolean;

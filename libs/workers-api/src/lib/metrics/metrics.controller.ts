@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, RequireScope } from '@riptide/auth';
-import { QueueUnavailableError } from '@riptide/queue';
+import { QueueUnavailableError } from '@riptide/redis';
 import { MetricsService, WorkerRegistry } from '@riptide/metrics';
 import { UseApiContract } from '../http/api-contract.decorator';
 import { JobTypeStatsDto, MetricsResponseDto, WorkerPoolResponseDto } from './metrics-responses.dto';

@@ -1,4 +1,4 @@
-import { RedisUrlError } from '../errors/redis-url.error';
+import { RedisUrlError } from './errors/redis-url.error';
 
 /** One `host:port` of a Sentinel or Cluster deployment. */
 export interface RedisNodeAddress {

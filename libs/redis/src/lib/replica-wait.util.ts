@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { QueueUnavailableError } from '../errors/queue-unavailable.error';
+import { QueueUnavailableError } from './errors/queue-unavailable.error';
 import { isCluster } from './redis-connection.util';
 import { withRedisDeadline } from './redis-guard.util';
 

@@ -1,5 +1,5 @@
 import { RedisClusterProcesses, RedisNodeProcess, startRedisCluster, waitFor } from '@riptide/testing';
-import { QueueUnavailableError } from '../errors/queue-unavailable.error';
+import { QueueUnavailableError } from './errors/queue-unavailable.error';
 import { closeRedis, createRedis } from './redis-connection.util';
 import { clusterUrl } from './redis-deployment.util';
 import { whenReady } from './redis-guard.util';

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { QueueMessages } from '../queue.messages';
+import { RedisMessages } from './redis.messages';
 
 /** Memory settings and use of a Redis server, from `INFO memory`. */
 export interface RedisMemoryInfo {
@@ -32,7 +32,7 @@ export async function readRedisMemory(client: Redis): Promise<RedisMemoryInfo> {
  * other policy lets Redis drop jobs, locks and indexes silently when it fills up.
  */
 export function evictionWarning(memory: RedisMemoryInfo): string | null {
-  return memory.maxmemoryPolicy === 'noeviction' ? null : QueueMessages.evictingRedis(memory.maxmemoryPolicy);
+  return memory.maxmemoryPolicy === 'noeviction' ? null : RedisMessages.evictingRedis(memory.maxmemoryPolicy);
 }
 
 /**

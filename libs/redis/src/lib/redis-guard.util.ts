@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { QueueUnavailableError } from '../errors/queue-unavailable.error';
-import { RedisCannotPersistError } from '../errors/redis-cannot-persist.error';
-import { RedisOutOfMemoryError } from '../errors/redis-out-of-memory.error';
+import { QueueUnavailableError } from './errors/queue-unavailable.error';
+import { RedisCannotPersistError } from './errors/redis-cannot-persist.error';
+import { RedisOutOfMemoryError } from './errors/redis-out-of-memory.error';
 
 // The last line: a failover in progress (a demoted or loading primary, a Cluster moving slots).
 const CONNECTION_ERROR = new RegExp(

@@ -1,4 +1,4 @@
-import { RedisUrlError } from '../errors/redis-url.error';
+import { RedisUrlError } from './errors/redis-url.error';
 import { clusterUrl, hashTagOf, isClusterUrl, parseRedisDeployment, sentinelUrl } from './redis-deployment.util';
 
 describe('parseRedisDeployment', () => {

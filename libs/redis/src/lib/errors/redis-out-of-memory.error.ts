@@ -1,4 +1,4 @@
-import { QueueMessages } from '../queue.messages';
+import { RedisMessages } from '../redis.messages';
 
 /**
  * Redis refused a write because it reached `maxmemory` (policy `noeviction`); the operation was
@@ -6,7 +6,7 @@ import { QueueMessages } from '../queue.messages';
  */
 export class RedisOutOfMemoryError extends Error {
   constructor() {
-    super(QueueMessages.redisOutOfMemory);
+    super(RedisMessages.redisOutOfMemory);
     this.name = 'RedisOutOfMemoryError';
   }
 }

@@ -1,4 +1,4 @@
-import { QueueMessages } from '../queue.messages';
+import { RedisMessages } from '../redis.messages';
 
 /**
  * Redis refused a write because it cannot persist (MISCONF: its AOF or RDB file cannot be written,
@@ -7,7 +7,7 @@ import { QueueMessages } from '../queue.messages';
  */
 export class RedisCannotPersistError extends Error {
   constructor() {
-    super(QueueMessages.redisCannotPersist);
+    super(RedisMessages.redisCannotPersist);
     this.name = 'RedisCannotPersistError';
   }
 }

@@ -1,9 +1,9 @@
-import { QueueMessages } from '../queue.messages';
+import { RedisMessages } from '../redis.messages';
 
 /** Redis did not answer in time or is disconnected; the operation was not performed. */
 export class QueueUnavailableError extends Error {
   constructor(readonly detail?: string) {
-    super(QueueMessages.queueUnavailable);
+    super(RedisMessages.queueUnavailable);
     this.name = 'QueueUnavailableError';
   }
 }
