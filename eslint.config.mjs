@@ -15,12 +15,32 @@ export default [
           enforceBuildableLibDependency: true,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'],
+            },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'],
+            },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:util'],
+            },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing', 'type:feature'] },
-            { sourceTag: 'scope:crawler', onlyDependOnLibsWithTags: ['scope:crawler', 'scope:shared'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: [
+                'type:data-access',
+                'type:util',
+                'type:testing',
+                'type:feature',
+              ],
+            },
+            {
+              sourceTag: 'scope:crawler',
+              onlyDependOnLibsWithTags: ['scope:crawler', 'scope:shared'],
+            },
             // Benchmarks drive every library from outside, through its public index.
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
           ],
@@ -54,6 +74,9 @@ export default [
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'tools/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 ];

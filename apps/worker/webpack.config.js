@@ -11,7 +11,12 @@ module.exports = {
       main: './src/main.ts',
       // The crawler's HTML extraction threads load this script from beside main.js. Absolute, because
       // Nx rebases only entry paths that start with './' onto the project and takes others from the workspace root.
-      additionalEntryPoints: [{ entryName: 'html-extraction.worker', entryPath: join(__dirname, '../../libs/crawler/src/lib/html-extraction.worker.ts') }],
+      additionalEntryPoints: [
+        {
+          entryName: 'html-extraction.worker',
+          entryPath: join(__dirname, '../../libs/crawler/src/lib/html-extraction.worker.ts'),
+        },
+      ],
       tsConfig: './tsconfig.app.json',
       optimization: false,
       outputHashing: 'none',

@@ -5,7 +5,17 @@ export default [
   {
     files: ['**/*.json'],
     rules: {
-      '@nx/dependency-checks': ['error', { ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs}', '{projectRoot}/jest.config.cjs', '{projectRoot}/**/*.spec.ts', '{projectRoot}/**/*.e2e-spec.ts'] }],
+      '@nx/dependency-checks': [
+        'error',
+        {
+          ignoredFiles: [
+            '{projectRoot}/eslint.config.{js,cjs,mjs}',
+            '{projectRoot}/jest.config.cjs',
+            '{projectRoot}/**/*.spec.ts',
+            '{projectRoot}/**/*.e2e-spec.ts',
+          ],
+        },
+      ],
     },
     languageOptions: { parser: await import('jsonc-eslint-parser') },
   },

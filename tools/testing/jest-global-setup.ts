@@ -16,7 +16,10 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as Record<string, unknown>)['__RIPTIDE_TEST_REDIS__'] = cluster;
     return;
   }
-  const server = new RedisServerProcess({ dataDir: mkdtempSync(join(tmpdir(), 'riptide-test-redis-')), appendOnly: false });
+  const server = new RedisServerProcess({
+    dataDir: mkdtempSync(join(tmpdir(), 'riptide-test-redis-')),
+    appendOnly: false,
+  });
   await server.start();
   process.env['RIPTIDE_TEST_REDIS_URL'] = server.url;
   (globalThis as Record<string, unknown>)['__RIPTIDE_TEST_REDIS__'] = server;

@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { GracefulShutdown, createHostLogger, loadHostConfigOrExit, resolveHostRedisOrExit, useHostLoggerFromStart } from '@riptide/host';
+import {
+  GracefulShutdown,
+  createHostLogger,
+  loadHostConfigOrExit,
+  resolveHostRedisOrExit,
+  useHostLoggerFromStart,
+} from '@riptide/host';
 import { createApiApp } from './app/create-api-app';
 
 /** RipTide Workers HTTP host: the REST API, and (unless WORKER_POOL_SIZE=0) workers too. */
@@ -11,7 +17,10 @@ async function main(): Promise<void> {
   const logger = new Logger('riptide-api');
   // Before anything starts, so that a signal at any moment ends the process in order and in time.
   const shutdown = new GracefulShutdown(config.workerShutdownGraceMs, logger).listen();
-  if (config.authMode === 'off') logger.warn('RIPTIDE_AUTH=off: every route is open to anyone who can reach this port, with no key');
+  if (config.authMode === 'off')
+    logger.warn(
+      'RIPTIDE_AUTH=off: every route is open to anyone who can reach this port, with no key',
+    );
   const redis = await resolveHostRedisOrExit(config, logger);
   // The embedded redis-server stops last, after the app has closed every connection to it.
   const embedded = redis.embedded;
@@ -19,7 +28,12 @@ async function main(): Promise<void> {
   const app = await createApiApp(config, redis.url, undefined, hostLogger);
   shutdown.closesAppWith(() => app.close());
   await app.listen(config.port, config.host);
-  const access = config.authMode === 'keys' ? 'API keys required' : config.authMode === 'local' ? 'local mode: no key, loopback only' : 'open';
+  const access =
+    config.authMode === 'keys'
+      ? 'API keys required'
+      : config.authMode === 'local'
+        ? 'local mode: no key, loopback only'
+        : 'open';
   logger.log(`listening on http://${config.host}:${config.port} (${access}; Swagger UI at /docs)`);
 }
 

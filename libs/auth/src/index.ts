@@ -1,8 +1,19 @@
 export { AuthModule, resolveAuthOptions } from './lib/auth.module';
 export { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE } from './lib/auth.module-definition';
-export type { AuthMode, AuthModuleOptions, ResolvedAuthOptions, KeyDefaults } from './lib/auth-options.interface';
+export type {
+  AuthMode,
+  AuthModuleOptions,
+  ResolvedAuthOptions,
+  KeyDefaults,
+} from './lib/auth-options.interface';
 export { DEFAULT_KEY_LIMITS } from './lib/auth-options.interface';
-export { SCOPES, ADMIN_SCOPE, BEARER_SECURITY, API_KEY_SECURITY, RESOLVED_AUTH_OPTIONS } from './lib/auth.constants';
+export {
+  SCOPES,
+  ADMIN_SCOPE,
+  BEARER_SECURITY,
+  API_KEY_SECURITY,
+  RESOLVED_AUTH_OPTIONS,
+} from './lib/auth.constants';
 export type { Scope } from './lib/auth.constants';
 export { AuthMessages } from './lib/auth.messages';
 export type { Principal } from './lib/principal.interface';

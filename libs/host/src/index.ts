@@ -7,7 +7,11 @@ export { HostConfigError } from './lib/host-config.error';
 export { resolveHostRedis } from './lib/embedded-redis.util';
 export type { HostRedis } from './lib/embedded-redis.util';
 export { EmbeddedRedisServer } from './lib/embedded-redis-server';
-export type { EmbeddedRedisLogger, EmbeddedRedisServerOptions, EmbeddedRedisStatus } from './lib/embedded-redis-server';
+export type {
+  EmbeddedRedisLogger,
+  EmbeddedRedisServerOptions,
+  EmbeddedRedisStatus,
+} from './lib/embedded-redis-server';
 export { DataDirInUseError } from './lib/data-dir-in-use.error';
 export { HOST_LOCK_FILE } from './lib/data-dir-lock';
 export { GracefulShutdown, shutdownBudget } from './lib/graceful-shutdown';

@@ -1,11 +1,19 @@
 export { MetricsModule } from './lib/metrics.module';
 export { METRICS_OPTIONS_TYPE, METRICS_ASYNC_OPTIONS_TYPE } from './lib/metrics.module-definition';
-export type { EmbeddedRedisProbe, MetricsModuleOptions, SchedulerHealthProbe } from './lib/metrics-options.interface';
+export type {
+  EmbeddedRedisProbe,
+  MetricsModuleOptions,
+  SchedulerHealthProbe,
+} from './lib/metrics-options.interface';
 export { MetricsOptionsError } from './lib/metrics-options.error';
 export { MetricsService } from './lib/metrics.service';
 export type { MetricsSnapshot, JobTypeStats, LatencySummary } from './lib/metrics.service';
 export { WorkerRegistry } from './lib/workers/worker-registry.service';
-export type { WorkerHeartbeat, RegisteredWorker, WorkerPoolSnapshot } from './lib/workers/worker-registry.service';
+export type {
+  WorkerHeartbeat,
+  RegisteredWorker,
+  WorkerPoolSnapshot,
+} from './lib/workers/worker-registry.service';
 export { PrometheusService } from './lib/prometheus/prometheus.service';
 export { RedisHealthIndicator } from './lib/health/redis.health';
 export { QueueHealthIndicator } from './lib/health/queue.health';

@@ -1,21 +1,49 @@
 export { QueueModule } from './lib/queue.module';
 export { QUEUE_ASYNC_OPTIONS_TYPE, QUEUE_OPTIONS_TYPE } from './lib/queue.module-definition';
-export type { QueueModuleOptions, ResolvedQueueOptions, WorkerOptions } from './lib/queue-options.interface';
+export type {
+  QueueModuleOptions,
+  ResolvedQueueOptions,
+  WorkerOptions,
+} from './lib/queue-options.interface';
 export { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './lib/queue.constants';
 export { QueueService, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './lib/queue.service';
-export type { SubmittedJob, SubmitOptions, BulkSubmitOptions, BulkItemOutcome } from './lib/queue.service';
+export type {
+  SubmittedJob,
+  SubmitOptions,
+  BulkSubmitOptions,
+  BulkItemOutcome,
+} from './lib/queue.service';
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
 export { QueueKeys } from './lib/redis/queue-keys';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export * from './lib/model/job.interface';
-export { CEILING_SETTINGS, DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS } from './lib/model/job-limits.interface';
+export {
+  CEILING_SETTINGS,
+  DEFAULT_JOB_LIMITS,
+  DEFAULT_TIMEOUT_SECS,
+} from './lib/model/job-limits.interface';
 export type { JobLimits } from './lib/model/job-limits.interface';
-export { DEFAULT_RETRY_CONFIG, RETRY_LATER_MAX_MS, mergeRetryConfig, retryDelayAfterMs, retryDelayMs } from './lib/model/retry-policy.util';
+export {
+  DEFAULT_RETRY_CONFIG,
+  RETRY_LATER_MAX_MS,
+  mergeRetryConfig,
+  retryDelayAfterMs,
+  retryDelayMs,
+} from './lib/model/retry-policy.util';
 export { parsePriority } from './lib/model/job-priority.util';
 export { parseStatus } from './lib/model/job-status.util';
-export { validateJobSubmission, describeUrlProblem, JOB_NAME_PATTERN } from './lib/model/job-validation.util';
-export { DEFAULT_TENANT, TENANT_PATTERN, isValidTenant, inTenantScope } from './lib/model/tenant.util';
+export {
+  validateJobSubmission,
+  describeUrlProblem,
+  JOB_NAME_PATTERN,
+} from './lib/model/job-validation.util';
+export {
+  DEFAULT_TENANT,
+  TENANT_PATTERN,
+  isValidTenant,
+  inTenantScope,
+} from './lib/model/tenant.util';
 export type { TenantScope } from './lib/model/tenant.util';
 export type { FieldNamer } from './lib/model/job-validation.util';
 export { JobValidationError } from './lib/errors/job-validation.error';

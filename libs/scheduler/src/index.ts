@@ -1,6 +1,12 @@
 export { SchedulerModule } from './lib/scheduler.module';
-export { SCHEDULER_ASYNC_OPTIONS_TYPE, SCHEDULER_OPTIONS_TYPE } from './lib/scheduler.module-definition';
-export type { SchedulerModuleOptions, ResolvedSchedulerOptions } from './lib/scheduler-options.interface';
+export {
+  SCHEDULER_ASYNC_OPTIONS_TYPE,
+  SCHEDULER_OPTIONS_TYPE,
+} from './lib/scheduler.module-definition';
+export type {
+  SchedulerModuleOptions,
+  ResolvedSchedulerOptions,
+} from './lib/scheduler-options.interface';
 export {
   RESOLVED_SCHEDULER_OPTIONS,
   DEFAULT_MAX_SCHEDULES,
@@ -25,7 +31,13 @@ export type {
   ScheduledJob,
   ScheduleFire,
 } from './lib/schedule.interface';
-export { nextSlot, nextSlots, checkCron, canonicalTimezone, normaliseCron } from './lib/cron/cron-schedule.util';
+export {
+  nextSlot,
+  nextSlots,
+  checkCron,
+  canonicalTimezone,
+  normaliseCron,
+} from './lib/cron/cron-schedule.util';
 export type { CronCheck } from './lib/cron/cron-schedule.util';
 export { ScheduleNotFoundError } from './lib/errors/schedule-not-found.error';
 export { ScheduleValidationError } from './lib/errors/schedule-validation.error';

@@ -33,8 +33,12 @@ async function main(): Promise<void> {
             // skip unparsable links
           }
         }
-        const article = new Readability(document as any, { serializer: (node: any) => node }).parse();
-        const text = String(article?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const article = new Readability(document as any, {
+          serializer: (node: any) => node,
+        }).parse();
+        const text = String(article?.textContent ?? '')
+          .replace(/\s+/g, ' ')
+          .trim();
         const count = text === '' ? 0 : text.split(' ').length;
         words += count;
         links += found.size;
@@ -46,7 +50,10 @@ async function main(): Promise<void> {
     },
     new Configuration({ persistStorage: false, purgeOnStart: true }),
   );
-  const urls = Array.from({ length: settings.count }, (_, i) => `${settings.baseUrl}/articles/${i}`);
+  const urls = Array.from(
+    { length: settings.count },
+    (_, i) => `${settings.baseUrl}/articles/${i}`,
+  );
   const started = performance.now();
   await crawler.run(urls);
   const seconds = (performance.now() - started) / 1000;

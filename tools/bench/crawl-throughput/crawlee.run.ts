@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     },
     new Configuration({ persistStorage: false, purgeOnStart: true }),
   );
-  const urls = Array.from({ length: settings.count }, (_, i) => `${settings.baseUrl}/articles/${i}`);
+  const urls = Array.from(
+    { length: settings.count },
+    (_, i) => `${settings.baseUrl}/articles/${i}`,
+  );
   const started = performance.now();
   await crawler.run(urls);
   const seconds = (performance.now() - started) / 1000;

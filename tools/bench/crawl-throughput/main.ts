@@ -10,12 +10,17 @@ const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ROUNDS = benchRounds();
 
 /** CPU per page of a run, in ms, whole child process (start-up included, the same for every side). */
-const cpuPerPage = (run: RunReport): string => (((run.cpuSeconds ?? NaN) * 1000) / Math.max(1, run.pages)).toFixed(2);
+const cpuPerPage = (run: RunReport): string =>
+  (((run.cpuSeconds ?? NaN) * 1000) / Math.max(1, run.pages)).toFixed(2);
 
 function runChild(script: string, env: Record<string, string>): Promise<RunReport> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, script), [], {
-      execArgv: ['-r', '@swc-node/register', ...(process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean)],
+      execArgv: [
+        '-r',
+        '@swc-node/register',
+        ...(process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean),
+      ],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -23,7 +28,9 @@ function runChild(script: string, env: Record<string, string>): Promise<RunRepor
     child.on('message', (message) => {
       result = message as RunReport;
     });
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${script} exited with ${code}`))));
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`${script} exited with ${code}`)),
+    );
   });
 }
 
@@ -34,7 +41,9 @@ async function main(): Promise<void> {
     // Render every page once so neither crawler pays for page generation.
     for (let i = 0; i < COUNT; i += 50) {
       await Promise.all(
-        Array.from({ length: Math.min(50, COUNT - i) }, (_, j) => fetch(site.url(`/articles/${i + j}`)).then((r) => r.arrayBuffer())),
+        Array.from({ length: Math.min(50, COUNT - i) }, (_, j) =>
+          fetch(site.url(`/articles/${i + j}`)).then((r) => r.arrayBuffer()),
+        ),
       );
     }
     const env = {
@@ -43,11 +52,15 @@ async function main(): Promise<void> {
       BENCH_CONCURRENCY: String(CONCURRENCY),
       BENCH_REDIS_URL: redis.url,
     };
-    console.log(`crawl-throughput: ${COUNT} article pages (30-80 KB), concurrency ${CONCURRENCY}, per-host limit ${CONCURRENCY}, ${ROUNDS} round(s)`);
+    console.log(
+      `crawl-throughput: ${COUNT} article pages (30-80 KB), concurrency ${CONCURRENCY}, per-host limit ${CONCURRENCY}, ${ROUNDS} round(s)`,
+    );
     const reports: RunReport[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate the order so neither side always runs on a warmer machine.
-      const scripts = (process.env['BENCH_ONLY'] ?? 'crawlee.run.ts,ours.run.ts,crawlee-readability.run.ts').split(',');
+      const scripts = (
+        process.env['BENCH_ONLY'] ?? 'crawlee.run.ts,ours.run.ts,crawlee-readability.run.ts'
+      ).split(',');
       const order = round % 2 === 0 ? scripts : [...scripts].reverse();
       for (const script of order) {
         const result = await runChild(script, env);
@@ -71,9 +84,14 @@ async function main(): Promise<void> {
     const ratio = (label: string, baseline: string) => {
       const [ours, base] = [runsOf('riptide Crawler'), runsOf(baseline)];
       if (!ours.length || ours.length !== base.length) return;
-      const pages = ratioOfRounds(base.map((r) => r.pagesPerSecond), ours.map((r) => r.pagesPerSecond));
+      const pages = ratioOfRounds(
+        base.map((r) => r.pagesPerSecond),
+        ours.map((r) => r.pagesPerSecond),
+      );
       const memory = median(ours.map((r, i) => r.peakRssMiB / base[i].peakRssMiB));
-      console.log(`  riptide / ${label}: pages/s ${pages.note}; peak RSS ${memory.toFixed(2)}× (target ≤ 1)`);
+      console.log(
+        `  riptide / ${label}: pages/s ${pages.note}; peak RSS ${memory.toFixed(2)}× (target ≤ 1)`,
+      );
     };
     ratio('Crawlee CheerioCrawler (target ≥ 1.3)', 'Crawlee CheerioCrawler');
     ratio('Crawlee with the same Readability extraction', 'Crawlee Http+Readability');

@@ -5,12 +5,16 @@ import { Crawler } from '@riptide/crawler';
 import { peakRssMiB, readSettings, report } from './bench.util';
 
 // The benchmark runs from TypeScript sources; extraction threads need the built worker script.
-const WORKER_SCRIPT = join(__dirname, '../../../dist/libs/crawler/src/lib/html-extraction.worker.js');
+const WORKER_SCRIPT = join(
+  __dirname,
+  '../../../dist/libs/crawler/src/lib/html-extraction.worker.js',
+);
 
 /** Crawls the articles with our Crawler: robots.txt, politeness and page cache on Redis as in production. */
 async function main(): Promise<void> {
   const settings = readSettings();
-  if (!existsSync(WORKER_SCRIPT)) throw new Error(`${WORKER_SCRIPT} is missing: run \`npx nx build crawler\` first`);
+  if (!existsSync(WORKER_SCRIPT))
+    throw new Error(`${WORKER_SCRIPT} is missing: run \`npx nx build crawler\` first`);
   const redis = new Redis(settings.redisUrl);
   const crawler = new Crawler({
     redis,
@@ -18,9 +22,14 @@ async function main(): Promise<void> {
     allowPrivateNetworks: true,
     hostConcurrency: settings.concurrency,
     htmlWorkerScript: WORKER_SCRIPT,
-    extractionThreads: process.env['BENCH_EXTRACTION_THREADS'] ? Number(process.env['BENCH_EXTRACTION_THREADS']) : undefined,
+    extractionThreads: process.env['BENCH_EXTRACTION_THREADS']
+      ? Number(process.env['BENCH_EXTRACTION_THREADS'])
+      : undefined,
   });
-  const urls = Array.from({ length: settings.count }, (_, i) => `${settings.baseUrl}/articles/${i}`);
+  const urls = Array.from(
+    { length: settings.count },
+    (_, i) => `${settings.baseUrl}/articles/${i}`,
+  );
   let next = 0;
   let failed = 0;
   let words = 0;
@@ -39,7 +48,11 @@ async function main(): Promise<void> {
       }
       words += result.document.wordCount;
       links += result.document.links.length;
-      kept.push({ title: result.document.title, words: result.document.wordCount, links: result.document.links.length });
+      kept.push({
+        title: result.document.title,
+        words: result.document.wordCount,
+        links: result.document.links.length,
+      });
     }
   };
   await Promise.all(Array.from({ length: settings.concurrency }, worker));

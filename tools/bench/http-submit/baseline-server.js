@@ -14,7 +14,14 @@ const server = http.createServer((req, res) => {
       const jobId = randomUUID();
       await queue.add(body, { jobId, removeOnComplete: true });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ job_id: jobId, status: 'submitted', submitted_at: new Date().toISOString(), message: 'Job submitted successfully' }));
+      res.end(
+        JSON.stringify({
+          job_id: jobId,
+          status: 'submitted',
+          submitted_at: new Date().toISOString(),
+          message: 'Job submitted successfully',
+        }),
+      );
     } catch (error) {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ statusCode: 400, error: 'Bad Request', message: String(error) }));

@@ -12,9 +12,17 @@ const server = http.createServer((req, res) => {
   req.on('end', async () => {
     try {
       const { jobs } = JSON.parse(Buffer.concat(chunks).toString());
-      const added = await queue.addBulk(jobs.map((data) => ({ data, opts: { jobId: randomUUID(), removeOnComplete: true } })));
+      const added = await queue.addBulk(
+        jobs.map((data) => ({ data, opts: { jobId: randomUUID(), removeOnComplete: true } })),
+      );
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ submitted: added.length, failed: 0, jobs: added.map((job, index) => ({ index, job_id: job.id, status: 'submitted' })) }));
+      res.end(
+        JSON.stringify({
+          submitted: added.length,
+          failed: 0,
+          jobs: added.map((job, index) => ({ index, job_id: job.id, status: 'submitted' })),
+        }),
+      );
     } catch (error) {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ statusCode: 400, error: 'Bad Request', message: String(error) }));

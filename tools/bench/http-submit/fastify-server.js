@@ -9,6 +9,11 @@ const app = Fastify({ logger: false });
 app.post('/workers/jobs', async (request) => {
   const jobId = randomUUID();
   await queue.add(request.body, { jobId, removeOnComplete: true });
-  return { job_id: jobId, status: 'submitted', submitted_at: new Date().toISOString(), message: 'Job submitted successfully' };
+  return {
+    job_id: jobId,
+    status: 'submitted',
+    submitted_at: new Date().toISOString(),
+    message: 'Job submitted successfully',
+  };
 });
 queue.isReady().then(() => app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }));

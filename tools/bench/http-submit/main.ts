@@ -33,9 +33,15 @@ import { benchRounds, ratioOfRounds } from '../shared/rounds';
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const ROUNDS = benchRounds();
-const BODY = JSON.stringify({ job_type: { type: 'custom', job_name: 'noop', payload: { n: 1 } }, priority: 'Normal', metadata: { bench: true } });
+const BODY = JSON.stringify({
+  job_type: { type: 'custom', job_name: 'noop', payload: { n: 1 } },
+  priority: 'Normal',
+  metadata: { bench: true },
+});
 const BULK_SIZE = envInt('BENCH_BULK_SIZE', 100);
-const BULK_BODY = JSON.stringify({ jobs: Array.from({ length: BULK_SIZE }, () => JSON.parse(BODY) as unknown) });
+const BULK_BODY = JSON.stringify({
+  jobs: Array.from({ length: BULK_SIZE }, () => JSON.parse(BODY) as unknown),
+});
 
 interface Figures {
   rps: number;
@@ -73,7 +79,13 @@ async function waitForHttp(port: number): Promise<void> {
   throw new Error(`server on ${port} never answered`);
 }
 
-async function load(port: number, path: string, pid: number, headers: Record<string, string>, body = BODY): Promise<Figures> {
+async function load(
+  port: number,
+  path: string,
+  pid: number,
+  headers: Record<string, string>,
+  body = BODY,
+): Promise<Figures> {
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
@@ -84,7 +96,13 @@ async function load(port: number, path: string, pid: number, headers: Record<str
     duration: SECONDS,
   });
   const cpuMicros = ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests.total;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors, cpuMicros };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+    cpuMicros,
+  };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -121,7 +139,13 @@ interface Server {
 }
 
 const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789';
-const ripTideEnv = (round: number) => ({ HOST: '127.0.0.1', WORKER_POOL_SIZE: '0', WORKER_ENABLE_SCHEDULER: 'false', LOG_LEVEL: 'silent', RIPTIDE_PREFIX: `bench${round}` });
+const ripTideEnv = (round: number) => ({
+  HOST: '127.0.0.1',
+  WORKER_POOL_SIZE: '0',
+  WORKER_ENABLE_SCHEDULER: 'false',
+  LOG_LEVEL: 'silent',
+  RIPTIDE_PREFIX: `bench${round}`,
+});
 
 /**
  * A tenant's key with jobs:write, made through the API as a client would get one; its limits are
@@ -131,9 +155,17 @@ async function tenantKey(port: number): Promise<Record<string, string>> {
   const response = await fetch(`http://127.0.0.1:${port}/admin/keys`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
-    body: JSON.stringify({ name: 'bench', tenant: 'bench', scopes: ['jobs:write'], rate_limit_per_sec: 1000000, burst: 1000000, max_active_jobs: 100000000 }),
+    body: JSON.stringify({
+      name: 'bench',
+      tenant: 'bench',
+      scopes: ['jobs:write'],
+      rate_limit_per_sec: 1000000,
+      burst: 1000000,
+      max_active_jobs: 100000000,
+    }),
   });
-  if (response.status !== 201) throw new Error(`creating the bench key answered ${response.status}`);
+  if (response.status !== 201)
+    throw new Error(`creating the bench key answered ${response.status}`);
   const { key } = (await response.json()) as { key: string };
   return { authorization: `Bearer ${key}` };
 }
@@ -147,7 +179,11 @@ const SERVERS: Server[] = [
     nodeArgs: ['-r', '@swc-node/register'],
     env: () => ({ SWC_NODE_PROJECT: join(__dirname, '../../../tsconfig.base.json') }),
   },
-  { name: 'riptide POST /workers/jobs   ', script: join(__dirname, '../../../dist/apps/api/main.js'), env: ripTideEnv },
+  {
+    name: 'riptide POST /workers/jobs   ',
+    script: join(__dirname, '../../../dist/apps/api/main.js'),
+    env: ripTideEnv,
+  },
   {
     name: 'riptide, tenant API key      ',
     script: join(__dirname, '../../../dist/apps/api/main.js'),
@@ -158,14 +194,25 @@ const SERVERS: Server[] = [
 
 /** A bulk server must accept every item, or its req/s would not be BULK_SIZE jobs each. */
 async function acceptsWholeBulk(port: number): Promise<Record<string, string>> {
-  const response = await fetch(`http://127.0.0.1:${port}/workers/jobs/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BULK_BODY });
+  const response = await fetch(`http://127.0.0.1:${port}/workers/jobs/bulk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BULK_BODY,
+  });
   const answer = (await response.json()) as { submitted?: number };
-  if (response.status !== 200 || answer.submitted !== BULK_SIZE) throw new Error(`bulk answered ${response.status} ${JSON.stringify(answer).slice(0, 300)}`);
+  if (response.status !== 200 || answer.submitted !== BULK_SIZE)
+    throw new Error(`bulk answered ${response.status} ${JSON.stringify(answer).slice(0, 300)}`);
   return {};
 }
 
 const BULK_SERVERS: Server[] = [
-  { name: 'bare node:http + raw addBulk ', script: join(__dirname, 'bulk-baseline-server.js'), path: '/workers/jobs/bulk', body: BULK_BODY, setup: acceptsWholeBulk },
+  {
+    name: 'bare node:http + raw addBulk ',
+    script: join(__dirname, 'bulk-baseline-server.js'),
+    path: '/workers/jobs/bulk',
+    body: BULK_BODY,
+    setup: acceptsWholeBulk,
+  },
   {
     name: 'riptide POST /workers/jobs/bulk',
     script: join(__dirname, '../../../dist/apps/api/main.js'),
@@ -181,7 +228,12 @@ async function run(server: Server, redisUrl: string, round: number): Promise<Fig
   const prefix = server.env?.(round)['RIPTIDE_PREFIX'];
   if (prefix) await declareHandledJobTypes(redisUrl, prefix, ['custom:noop']);
   const port = await findFreePort();
-  const [command, ...args] = [...serverPin, process.execPath, ...(server.nodeArgs ?? []), server.script];
+  const [command, ...args] = [
+    ...serverPin,
+    process.execPath,
+    ...(server.nodeArgs ?? []),
+    server.script,
+  ];
   const child = spawn(command, args, {
     env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), ...server.env?.(round) },
     stdio: 'ignore',
@@ -210,20 +262,25 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so that neither server always runs on a warmer (or more tired) machine.
-      const order = round % 2 === 0 ? SERVERS.map((_, i) => i) : SERVERS.map((_, i) => SERVERS.length - 1 - i);
+      const order =
+        round % 2 === 0 ? SERVERS.map((_, i) => i) : SERVERS.map((_, i) => SERVERS.length - 1 - i);
       for (const i of order) {
         figures[i].push(await run(SERVERS[i], redis.url, round));
         await redis.stop();
         await redis.start(); // each run starts from an empty Redis
       }
-      console.log(`round ${round + 1}: ${SERVERS.map((server, i) => show(server.name.trim(), figures[i][round])).join(' | ')}`);
+      console.log(
+        `round ${round + 1}: ${SERVERS.map((server, i) => show(server.name.trim(), figures[i][round])).join(' | ')}`,
+      );
       const bulkOrder = round % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of bulkOrder) {
         bulkFigures[i].push(await run(BULK_SERVERS[i], redis.url, round));
         await redis.stop();
         await redis.start();
       }
-      console.log(`round ${round + 1} bulk: ${BULK_SERVERS.map((server, i) => showBulk(server.name.trim(), bulkFigures[i][round])).join(' | ')}`);
+      console.log(
+        `round ${round + 1} bulk: ${BULK_SERVERS.map((server, i) => showBulk(server.name.trim(), bulkFigures[i][round])).join(' | ')}`,
+      );
     }
   } finally {
     await redis.stop();
@@ -237,17 +294,35 @@ async function main(): Promise<void> {
   });
   const picked = figures.map(pick);
   const [bare, fastify, nest, ours, keyed] = picked;
-  console.log(`\nhttp-submit (${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS}; server ${serverPin.length ? 'pinned to its own core' : 'not pinned'})`);
+  console.log(
+    `\nhttp-submit (${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS}; server ${serverPin.length ? 'pinned to its own core' : 'not pinned'})`,
+  );
   SERVERS.forEach((server, i) => console.log(show(server.name, picked[i])));
-  const against = (f: Figures) => `${(ours.rps / f.rps).toFixed(2)} by req/s, ${(f.cpuMicros / ours.cpuMicros).toFixed(2)} by CPU per request`;
+  const against = (f: Figures) =>
+    `${(ours.rps / f.rps).toFixed(2)} by req/s, ${(f.cpuMicros / ours.cpuMicros).toFixed(2)} by CPU per request`;
   // CPU per request is the steadier figure; as a "higher is better" figure it is requests per CPU second.
   const perCpuSecond = (list: Figures[]) => list.map((f) => 1e6 / f.cpuMicros);
   const [bareRounds, nestRounds, ourRounds] = [figures[0], figures[2], figures[3]];
-  console.log(`against bare Nest + pipe by CPU per request: ${ratioOfRounds(perCpuSecond(nestRounds), perCpuSecond(ourRounds)).note} (target ≥ 0.90)`);
-  console.log(`against node:http by req/s (information): ${ratioOfRounds(bareRounds.map((f) => f.rps), ourRounds.map((f) => f.rps)).note}`);
-  console.log(`by CPU per request against node:http: ${(bare.cpuMicros / ours.cpuMicros).toFixed(2)}`);
-  console.log(`riptide against bare Fastify: ${against(fastify)}; against bare Nest: ${against(nest)}`);
-  console.log(`floors against node:http by req/s: bare Fastify ${(fastify.rps / bare.rps).toFixed(2)}, bare Nest ${(nest.rps / bare.rps).toFixed(2)}`);
+  console.log(
+    `against bare Nest + pipe by CPU per request: ${ratioOfRounds(perCpuSecond(nestRounds), perCpuSecond(ourRounds)).note} (target ≥ 0.90)`,
+  );
+  console.log(
+    `against node:http by req/s (information): ${
+      ratioOfRounds(
+        bareRounds.map((f) => f.rps),
+        ourRounds.map((f) => f.rps),
+      ).note
+    }`,
+  );
+  console.log(
+    `by CPU per request against node:http: ${(bare.cpuMicros / ours.cpuMicros).toFixed(2)}`,
+  );
+  console.log(
+    `riptide against bare Fastify: ${against(fastify)}; against bare Nest: ${against(nest)}`,
+  );
+  console.log(
+    `floors against node:http by req/s: bare Fastify ${(fastify.rps / bare.rps).toFixed(2)}, bare Nest ${(nest.rps / bare.rps).toFixed(2)}`,
+  );
   console.log(`riptide p99 ${ours.p99} ms (target ≤ 30 ms)`);
   const keyCost = keyed.cpuMicros / ours.cpuMicros - 1;
   console.log(
@@ -257,7 +332,12 @@ async function main(): Promise<void> {
   console.log(`\nbulk (${BULK_SIZE} jobs per request, median of ${ROUNDS})`);
   BULK_SERVERS.forEach((server, i) => console.log(showBulk(server.name, [rawBulk, ourBulk][i])));
   console.log(
-    `bulk against raw addBulk by jobs/s: ${ratioOfRounds(bulkFigures[0].map((f) => f.rps), bulkFigures[1].map((f) => f.rps)).note} (target ≥ 0.50), ${(rawBulk.cpuMicros / ourBulk.cpuMicros).toFixed(2)} by CPU per job; ` +
+    `bulk against raw addBulk by jobs/s: ${
+      ratioOfRounds(
+        bulkFigures[0].map((f) => f.rps),
+        bulkFigures[1].map((f) => f.rps),
+      ).note
+    } (target ≥ 0.50), ${(rawBulk.cpuMicros / ourBulk.cpuMicros).toFixed(2)} by CPU per job; ` +
       `${((ourBulk.rps * BULK_SIZE) / ours.rps).toFixed(1)}× the jobs/s of single submissions (target ≥ 10×)`,
   );
 }

@@ -36,7 +36,12 @@ class SubmitController {
   async submit(@Body() body: SubmitDto) {
     const jobId = randomUUID();
     await queue.add(body, { jobId, removeOnComplete: true });
-    return { job_id: jobId, status: 'submitted', submitted_at: new Date().toISOString(), message: 'Job submitted successfully' };
+    return {
+      job_id: jobId,
+      status: 'submitted',
+      submitted_at: new Date().toISOString(),
+      message: 'Job submitted successfully',
+    };
   }
 }
 
@@ -45,8 +50,12 @@ class FloorModule {}
 
 async function main(): Promise<void> {
   await queue.isReady();
-  const app = await NestFactory.create<NestFastifyApplication>(FloorModule, new FastifyAdapter(), { logger: false });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  const app = await NestFactory.create<NestFastifyApplication>(FloorModule, new FastifyAdapter(), {
+    logger: false,
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT), '127.0.0.1');
 }

@@ -20,7 +20,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { CustomJobHandler, JobHandler, JobSubmission, NonRetryableJobError, QueueModule, QueueService } from '@riptide/queue';
+import {
+  CustomJobHandler,
+  JobHandler,
+  JobSubmission,
+  NonRetryableJobError,
+  QueueModule,
+  QueueService,
+} from '@riptide/queue';
 import { findFreePort } from '@riptide/host';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
 
@@ -45,10 +52,18 @@ class FillHandlers {
     throw new NonRetryableJobError('failed on purpose');
   }
   // The queue refuses to start workers without the built-in types; these are never used here.
-  @JobHandler('batch_crawl') async b() { return null; }
-  @JobHandler('single_crawl') async s() { return null; }
-  @JobHandler('pdf_extraction') async p() { return null; }
-  @JobHandler('maintenance') async m() { return null; }
+  @JobHandler('batch_crawl') async b() {
+    return null;
+  }
+  @JobHandler('single_crawl') async s() {
+    return null;
+  }
+  @JobHandler('pdf_extraction') async p() {
+    return null;
+  }
+  @JobHandler('maintenance') async m() {
+    return null;
+  }
 }
 
 /** `count` retained jobs under `prefix`: run to completion (or failure), then the PDFs, left pending. */
@@ -64,10 +79,13 @@ async function fill(redisUrl: string, prefix: string, count: number): Promise<vo
   const queue = worker.get(QueueService);
   const history = count - PDFS;
   for (let done = 0; done < history; done += FILL_CHUNK) {
-    const items: JobSubmission[] = Array.from({ length: Math.min(FILL_CHUNK, history - done) }, (_, i) => ({
-      jobType: { type: 'custom', jobName: (done + i) % FAIL_EVERY === 0 ? 'fail' : 'noop' },
-      metadata: { customer: `c${(done + i) % 97}`, batch: String(done / FILL_CHUNK) },
-    }));
+    const items: JobSubmission[] = Array.from(
+      { length: Math.min(FILL_CHUNK, history - done) },
+      (_, i) => ({
+        jobType: { type: 'custom', jobName: (done + i) % FAIL_EVERY === 0 ? 'fail' : 'noop' },
+        metadata: { customer: `c${(done + i) % 97}`, batch: String(done / FILL_CHUNK) },
+      }),
+    );
     const outcomes = await queue.submitBulk(items);
     if (outcomes.some((o) => 'error' in o)) throw new Error('a fill item was refused');
     // Keep the backlog bounded so that the worker's pace, not Redis memory, sets the fill speed.
@@ -90,12 +108,16 @@ async function fill(redisUrl: string, prefix: string, count: number): Promise<vo
   await producer.init();
   const pdfData = Buffer.alloc(1024 * 1024, 0x25).toString('base64');
   for (let i = 0; i < PDFS; i++) {
-    await producer.get(QueueService).submit({ jobType: { type: 'pdf_extraction', pdfData }, metadata: { file: `doc-${i}.pdf` } });
+    await producer
+      .get(QueueService)
+      .submit({ jobType: { type: 'pdf_extraction', pdfData }, metadata: { file: `doc-${i}.pdf` } });
   }
   const counts = await producer.get(QueueService).counts();
   await producer.close();
   const seconds = (performance.now() - started) / 1000;
-  console.log(`filled ${prefix}: ${counts.total} jobs (${counts.completed} completed, ${counts.failed} failed, ${counts.pending} pending PDFs) in ${seconds.toFixed(0)} s`);
+  console.log(
+    `filled ${prefix}: ${counts.total} jobs (${counts.completed} completed, ${counts.failed} failed, ${counts.pending} pending PDFs) in ${seconds.toFixed(0)} s`,
+  );
 }
 
 /** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
@@ -134,7 +156,8 @@ async function startApi(redisUrl: string, prefix: string): Promise<Host> {
   });
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/workers/stats/queue`)).ok) return { name: prefix, port, child };
+      if ((await fetch(`http://127.0.0.1:${port}/workers/stats/queue`)).ok)
+        return { name: prefix, port, child };
     } catch {
       /* not listening yet */
     }
@@ -182,14 +205,22 @@ async function memoryReport(redisUrl: string): Promise<void> {
     for (const prefix of ['large']) {
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:jobs:rt:i*`, 'COUNT', 1000);
+        const [next, keys] = await client.scan(
+          cursor,
+          'MATCH',
+          `${prefix}:jobs:rt:i*`,
+          'COUNT',
+          1000,
+        );
         cursor = next;
         for (const key of keys) {
           indexBytes += Number((await client.memory('USAGE', key, 'SAMPLES', '0')) ?? 0);
           indexKeys++;
         }
       } while (cursor !== '0');
-      indexBytes += Number((await client.memory('USAGE', `${prefix}:jobs:rt:facets`, 'SAMPLES', '0')) ?? 0);
+      indexBytes += Number(
+        (await client.memory('USAGE', `${prefix}:jobs:rt:facets`, 'SAMPLES', '0')) ?? 0,
+      );
     }
     console.log(
       `redis used_memory ${(used / 2 ** 20).toFixed(0)} MiB; listing indexes of the ${LARGE}-job queue: ${indexKeys} sets + facets, ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${(indexBytes / LARGE).toFixed(0)} B per job)`,
@@ -212,10 +243,15 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so that neither side always runs on a warmer machine.
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
-      for (const h of order) for (const [e, path] of ENDPOINTS.entries()) samples[h][e].push(await measure(hosts[h], path, redis.pid));
+      for (const h of order)
+        for (const [e, path] of ENDPOINTS.entries())
+          samples[h][e].push(await measure(hosts[h], path, redis.pid));
       console.log(
         `round ${round + 1}: ` +
-          ENDPOINTS.map((path, e) => `${path} ${samples[0][e][round].latencyMs.toFixed(2)} / ${samples[1][e][round].latencyMs.toFixed(2)} ms`).join(' | '),
+          ENDPOINTS.map(
+            (path, e) =>
+              `${path} ${samples[0][e][round].latencyMs.toFixed(2)} / ${samples[1][e][round].latencyMs.toFixed(2)} ms`,
+          ).join(' | '),
       );
     }
     const pick = (list: Sample[]): Sample => ({
@@ -223,7 +259,9 @@ async function main(): Promise<void> {
       apiMicros: median(list.map((s) => s.apiMicros)),
       redisMicros: median(list.map((s) => s.redisMicros)),
     });
-    console.log(`\nlist-scaling (${SMALL} vs ${LARGE} retained jobs, ${PDFS} of them ~1 MiB PDFs; ${REQUESTS} sequential requests, median of ${ROUNDS} rounds)`);
+    console.log(
+      `\nlist-scaling (${SMALL} vs ${LARGE} retained jobs, ${PDFS} of them ~1 MiB PDFs; ${REQUESTS} sequential requests, median of ${ROUNDS} rounds)`,
+    );
     for (const [e, path] of ENDPOINTS.entries()) {
       const small = pick(samples[0][e]);
       const large = pick(samples[1][e]);

@@ -14,7 +14,14 @@ import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
 import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '@riptide/queue';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
-import { alternating, benchRounds, processCpuSeconds, profileRedisCommands, ratioOfRounds, redisCpuSeconds } from '../shared/rounds';
+import {
+  alternating,
+  benchRounds,
+  processCpuSeconds,
+  profileRedisCommands,
+  ratioOfRounds,
+  redisCpuSeconds,
+} from '../shared/rounds';
 
 const JOBS = envInt('BENCH_JOBS', 5000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 10);
@@ -44,11 +51,17 @@ const show = (run: Run) =>
   `${run.jobsPerSecond.toFixed(0)} jobs/s, ${run.processMicrosPerJob.toFixed(0)} µs process + ${run.redisMicrosPerJob.toFixed(0)} µs Redis CPU/job`;
 
 /** Runs `count` async tasks with at most `limit` in flight. */
-async function pool(count: number, limit: number, task: (i: number) => Promise<unknown>): Promise<void> {
+async function pool(
+  count: number,
+  limit: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** With BENCH_PHASES=1, prints where the time went: submitting, draining, reading back. */
@@ -56,7 +69,9 @@ function phases(name: string, started: number, submitted: number, processed: num
   if (!process.env['BENCH_PHASES']) return;
   const now = performance.now();
   const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
-  console.log(`  ${name}: submit ${ms(started, submitted)}, drain ${ms(submitted, processed)}, read ${ms(processed, now)}`);
+  console.log(
+    `  ${name}: submit ${ms(started, submitted)}, drain ${ms(submitted, processed)}, read ${ms(processed, now)}`,
+  );
 }
 
 async function rawBull(url: string, round: number): Promise<number> {
@@ -69,13 +84,16 @@ async function rawBull(url: string, round: number): Promise<number> {
   void queue.process(CONCURRENCY, async () => ({ ok: true }));
   const started = performance.now();
   const ids: string[] = [];
-  await pool(JOBS, IN_FLIGHT, async (i) => ids.push(String((await queue.add({ i }, { removeOnComplete: { age: 3600 } })).id)));
+  await pool(JOBS, IN_FLIGHT, async (i) =>
+    ids.push(String((await queue.add({ i }, { removeOnComplete: { age: 3600 } })).id)),
+  );
   const submitted = performance.now();
   await all;
   const processed = performance.now();
   await pool(JOBS, IN_FLIGHT, async (i) => {
     const job = await queue.getJob(ids[i]);
-    if ((await job!.getState()) !== 'completed' || !job!.returnvalue) throw new Error('raw bull lost a job');
+    if ((await job!.getState()) !== 'completed' || !job!.returnvalue)
+      throw new Error('raw bull lost a job');
   });
   phases('raw bull', started, submitted, processed);
   const seconds = (performance.now() - started) / 1000;
@@ -91,15 +109,29 @@ class NoopHandlers {
     return { ok: true };
   }
   // The queue refuses to start workers without the built-in types; these are never used here.
-  @JobHandler('batch_crawl') async b() { return null; }
-  @JobHandler('single_crawl') async s() { return null; }
-  @JobHandler('pdf_extraction') async p() { return null; }
-  @JobHandler('maintenance') async m() { return null; }
+  @JobHandler('batch_crawl') async b() {
+    return null;
+  }
+  @JobHandler('single_crawl') async s() {
+    return null;
+  }
+  @JobHandler('pdf_extraction') async p() {
+    return null;
+  }
+  @JobHandler('maintenance') async m() {
+    return null;
+  }
 }
 
 async function riptide(url: string, round: number): Promise<number> {
   @Module({
-    imports: [QueueModule.forRoot({ redisUrl: url, prefix: `bench${round}`, worker: { poolSize: CONCURRENCY } })],
+    imports: [
+      QueueModule.forRoot({
+        redisUrl: url,
+        prefix: `bench${round}`,
+        worker: { poolSize: CONCURRENCY },
+      }),
+    ],
     providers: [NoopHandlers],
   })
   class BenchModule {}
@@ -108,7 +140,9 @@ async function riptide(url: string, round: number): Promise<number> {
   const queue = app.get(QueueService);
   const started = performance.now();
   const ids: string[] = [];
-  await pool(JOBS, IN_FLIGHT, async () => ids.push((await queue.submit({ jobType: { type: 'custom', jobName: 'noop' } })).jobId));
+  await pool(JOBS, IN_FLIGHT, async () =>
+    ids.push((await queue.submit({ jobType: { type: 'custom', jobName: 'noop' } })).jobId),
+  );
   const submitted = performance.now();
   for (;;) {
     const counts = await queue.counts();
@@ -134,12 +168,20 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const [r, o] = await alternating(round, [
-        () => measured(redis.url, () => profileRedisCommands(redis.url, 'raw bull', JOBS, () => rawBull(redis.url, round))),
-        () => measured(redis.url, () => profileRedisCommands(redis.url, 'riptide', JOBS, () => riptide(redis.url, round))),
+        () =>
+          measured(redis.url, () =>
+            profileRedisCommands(redis.url, 'raw bull', JOBS, () => rawBull(redis.url, round)),
+          ),
+        () =>
+          measured(redis.url, () =>
+            profileRedisCommands(redis.url, 'riptide', JOBS, () => riptide(redis.url, round)),
+          ),
       ]);
       raw.push(r);
       ours.push(o);
-      console.log(`round ${round + 1}: raw bull ${show(r)} | riptide ${show(o)} | ratio ${(o.jobsPerSecond / r.jobsPerSecond).toFixed(2)}`);
+      console.log(
+        `round ${round + 1}: raw bull ${show(r)} | riptide ${show(o)} | ratio ${(o.jobsPerSecond / r.jobsPerSecond).toFixed(2)}`,
+      );
     }
   } finally {
     await redis.stop();
@@ -149,8 +191,13 @@ async function main(): Promise<void> {
     processMicrosPerJob: median(runs.map((run) => run.processMicrosPerJob)),
     redisMicrosPerJob: median(runs.map((run) => run.redisMicrosPerJob)),
   });
-  const { note } = ratioOfRounds(raw.map((run) => run.jobsPerSecond), ours.map((run) => run.jobsPerSecond));
-  console.log(`\nqueue-throughput (${JOBS} no-op jobs, concurrency ${CONCURRENCY}, ${IN_FLIGHT} submits in flight, median of ${ROUNDS} alternating rounds)`);
+  const { note } = ratioOfRounds(
+    raw.map((run) => run.jobsPerSecond),
+    ours.map((run) => run.jobsPerSecond),
+  );
+  console.log(
+    `\nqueue-throughput (${JOBS} no-op jobs, concurrency ${CONCURRENCY}, ${IN_FLIGHT} submits in flight, median of ${ROUNDS} alternating rounds)`,
+  );
   console.log(`raw bull : ${show(medianRun(raw))}`);
   console.log(`riptide  : ${show(medianRun(ours))}`);
   console.log(`ratio    : ${note} (target ≥ 0.80)`);

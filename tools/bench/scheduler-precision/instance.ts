@@ -20,7 +20,9 @@ const instanceId = process.env['BENCH_INSTANCE'] ?? `instance-${process.pid}`;
 class BenchInstanceModule {}
 
 void (async () => {
-  const app = await NestFactory.createApplicationContext(BenchInstanceModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(BenchInstanceModule, {
+    logger: ['error', 'warn'],
+  });
   app.enableShutdownHooks();
   process.stdout.write('ready\n');
 })();

@@ -9,7 +9,10 @@ import { RedisServerProcess } from '@riptide/host';
  * machine line first, so every benchmark's output says what it was measured on.
  */
 export async function startBenchRedis(): Promise<RedisServerProcess> {
-  const server = new RedisServerProcess({ dataDir: mkdtempSync(join(tmpdir(), 'riptide-bench-')), appendOnly: false });
+  const server = new RedisServerProcess({
+    dataDir: mkdtempSync(join(tmpdir(), 'riptide-bench-')),
+    appendOnly: false,
+  });
   await server.start();
   console.log(`measured ${describeBenchMachine(await redisVersionOf(server.url))}`);
   return server;
@@ -29,7 +32,8 @@ export const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-export const envInt = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+export const envInt = (name: string, fallback: number): number =>
+  Number(process.env[name] ?? fallback);
 
 /**
  * One line naming what a figure was measured on, printed first by every benchmark: figures from

@@ -30,12 +30,18 @@ export function starvedRounds(baseline: number[]): number[] {
  * The median ratio ours / baseline (higher is better) over the rounds whose baseline was not
  * starved, or the reason why no ratio is printed.
  */
-export function ratioOfRounds(baseline: number[], ours: number[]): { ratio?: number; note: string } {
+export function ratioOfRounds(
+  baseline: number[],
+  ours: number[],
+): { ratio?: number; note: string } {
   const starved = starvedRounds(baseline);
   if (starved.length)
-    return { note: `no ratio: baseline starved in round(s) ${starved.map((r) => r + 1).join(', ')} (under half its median); rerun on a quiet machine` };
+    return {
+      note: `no ratio: baseline starved in round(s) ${starved.map((r) => r + 1).join(', ')} (under half its median); rerun on a quiet machine`,
+    };
   const ratio = median(ours.map((value, round) => value / baseline[round]));
-  const rounds = ours.length < MIN_ROUNDS ? ` (only ${ours.length} rounds: not a publishable figure)` : '';
+  const rounds =
+    ours.length < MIN_ROUNDS ? ` (only ${ours.length} rounds: not a publishable figure)` : '';
   return { ratio, note: `median of per-round ratios ${ratio.toFixed(2)}${rounds}` };
 }
 
@@ -61,18 +67,32 @@ export async function redisCpuSeconds(url: string): Promise<number> {
  * With BENCH_REDIS_COMMANDS=1, prints the Redis commands a side issued per unit of work (calls and
  * µs of Redis time each, from INFO commandstats, reset before the side runs): where Redis CPU goes.
  */
-export async function profileRedisCommands<T>(url: string, label: string, units: number, body: () => Promise<T>): Promise<T> {
+export async function profileRedisCommands<T>(
+  url: string,
+  label: string,
+  units: number,
+  body: () => Promise<T>,
+): Promise<T> {
   if (!process.env['BENCH_REDIS_COMMANDS']) return body();
   const client = new Redis(url);
   try {
     await client.config('RESETSTAT');
     const result = await body();
-    const rows = [...(await client.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)]
-      .map(([, command, calls, usec]) => ({ command, calls: Number(calls) / units, usec: Number(usec) / units }))
+    const rows = [
+      ...(await client.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g),
+    ]
+      .map(([, command, calls, usec]) => ({
+        command,
+        calls: Number(calls) / units,
+        usec: Number(usec) / units,
+      }))
       .filter((row) => row.calls >= 0.01)
       .sort((a, b) => b.usec - a.usec);
     console.log(`  ${label}: Redis commands per unit (calls, µs)`);
-    for (const row of rows) console.log(`    ${row.command.padEnd(16)} ${row.calls.toFixed(2).padStart(7)} ${row.usec.toFixed(1).padStart(8)}`);
+    for (const row of rows)
+      console.log(
+        `    ${row.command.padEnd(16)} ${row.calls.toFixed(2).padStart(7)} ${row.usec.toFixed(1).padStart(8)}`,
+      );
     return result;
   } finally {
     client.disconnect();

@@ -9,7 +9,10 @@ export const workerKill: Fault = {
   id: 'F1',
   title: 'SIGKILL a worker ×10',
   async run(ctx) {
-    const cluster = await Cluster.start(ctx, 'f1-worker-kill', { rate: ctx.quick ? 15 : 20, workers: 3 });
+    const cluster = await Cluster.start(ctx, 'f1-worker-kill', {
+      rate: ctx.quick ? 15 : 20,
+      workers: 3,
+    });
     try {
       cluster.load.start();
       const gapMs = ctx.quick ? 1500 : 3000;
@@ -31,10 +34,18 @@ export const workerKill: Fault = {
       await Promise.all(restarts);
       await sleep(gapMs);
       const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-      const notes = standardNotes(cluster, audit, 'the killed worker had fetched the page but not recorded the outcome; its lock expired and the stalled check gave the job to another worker');
-      notes.unshift(`10 kills ${gapMs / 1000} s apart over 3 workers; each killed worker restarted at once`);
+      const notes = standardNotes(
+        cluster,
+        audit,
+        'the killed worker had fetched the page but not recorded the outcome; its lock expired and the stalled check gave the job to another worker',
+      );
+      notes.unshift(
+        `10 kills ${gapMs / 1000} s apart over 3 workers; each killed worker restarted at once`,
+      );
       if (audit.deadLetter)
-        notes.push('a job whose worker dies more than maxStalledCount (2) times is dead-lettered by design ("stalled too often"), and can be replayed with POST /workers/jobs/:id/retry');
+        notes.push(
+          'a job whose worker dies more than maxStalledCount (2) times is dead-lettered by design ("stalled too often"), and can be replayed with POST /workers/jobs/:id/retry',
+        );
       return [{ id: 'F1', title: this.title, audit, notes }];
     } finally {
       await cluster.close();

@@ -4,7 +4,10 @@ import { sleep } from '../shared/processes';
 
 async function killRedis(ctx: FaultContext, fsync: FsyncPolicy): Promise<FaultResult> {
   const title = `SIGKILL redis (appendfsync ${fsync})`;
-  const cluster = await Cluster.start(ctx, `f2-redis-kill-${fsync}`, { rate: ctx.quick ? 15 : 20, fsync });
+  const cluster = await Cluster.start(ctx, `f2-redis-kill-${fsync}`, {
+    rate: ctx.quick ? 15 : 20,
+    fsync,
+  });
   try {
     cluster.load.start();
     await sleep(ctx.quick ? 4000 : 10000);
@@ -17,14 +20,25 @@ async function killRedis(ctx: FaultContext, fsync: FsyncPolicy): Promise<FaultRe
     await redis.start();
     await sleep(ctx.quick ? 4000 : 10000);
     const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-    const notes = standardNotes(cluster, audit, 'attempts running when Redis died could not record their outcome or renew their lock, and were run again once it was back');
+    const notes = standardNotes(
+      cluster,
+      audit,
+      'attempts running when Redis died could not record their outcome or renew their lock, and were run again once it was back',
+    );
     notes.unshift(`${acceptedBefore} jobs were acknowledged before the kill`);
     notes.push(
       fsync === 'everysec'
         ? 'appendfsync everysec: Redis acknowledges a write before it is on disk and fsyncs once a second, so a crash of redis-server (or of the machine) may drop up to ~1 s of acknowledged writes; a SIGKILL of the process alone keeps what reached the kernel page cache, so losses show only when the OS crashes too'
         : 'appendfsync always: every write is fsynced before Redis answers, so nothing acknowledged can be lost by a crash; costs a disk flush per write',
     );
-    return { id: 'F2', title, audit, notes, lossAllowedBy: fsync === 'everysec' ? 'appendfsync everysec allows ~1 s of loss on a crash' : undefined };
+    return {
+      id: 'F2',
+      title,
+      audit,
+      notes,
+      lossAllowedBy:
+        fsync === 'everysec' ? 'appendfsync everysec allows ~1 s of loss on a crash' : undefined,
+    };
   } finally {
     await cluster.close();
   }

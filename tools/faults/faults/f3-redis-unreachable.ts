@@ -24,10 +24,21 @@ export const redisUnreachable: Fault = {
       const during = cluster.ledger.refused.length - refusedBefore;
       await sleep(ctx.quick ? 5000 : 10000);
       const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-      const notes = standardNotes(cluster, audit, 'attempts running while Redis was stopped could not renew their 2 s locks; once Redis answered, the stalled check gave them to a worker again');
-      notes.unshift(`outage ${outageMs / 1000} s; ${during} submissions refused while Redis was stopped`);
-      const slow = cluster.ledger.refused.filter((s) => s.error?.startsWith('client timeout')).length;
-      if (slow) notes.push(`${slow} submissions got no answer within 10 s (the API should fail fast with 503 within 2 s)`);
+      const notes = standardNotes(
+        cluster,
+        audit,
+        'attempts running while Redis was stopped could not renew their 2 s locks; once Redis answered, the stalled check gave them to a worker again',
+      );
+      notes.unshift(
+        `outage ${outageMs / 1000} s; ${during} submissions refused while Redis was stopped`,
+      );
+      const slow = cluster.ledger.refused.filter((s) =>
+        s.error?.startsWith('client timeout'),
+      ).length;
+      if (slow)
+        notes.push(
+          `${slow} submissions got no answer within 10 s (the API should fail fast with 503 within 2 s)`,
+        );
       return [{ id: 'F3', title: `${this.title} ${outageMs / 1000} s`, audit, notes }];
     } finally {
       await cluster.close();

@@ -76,14 +76,19 @@ export const diskFull: Fault = {
     const outageMs = ctx.quick ? 6000 : 20000;
     let cluster: Cluster | undefined;
     try {
-      cluster = await Cluster.start(ctx, 'f7-disk-full', { rate: ctx.quick ? 15 : 20, embeddedDataDir: dataDir });
+      cluster = await Cluster.start(ctx, 'f7-disk-full', {
+        rate: ctx.quick ? 15 : 20,
+        embeddedDataDir: dataDir,
+      });
       cluster.load.start();
       await sleep(ctx.quick ? 3000 : 8000);
       const filler = join(dataDir, 'filler.bin');
       const refusedBefore = cluster.ledger.refused.length;
       const acceptedBefore = cluster.ledger.accepted.length;
       const bytes = fillUp(filler);
-      ctx.log(`F7: data folder full (${(bytes / 1048576).toFixed(1)} MiB of filler) for ${outageMs / 1000} s`);
+      ctx.log(
+        `F7: data folder full (${(bytes / 1048576).toFixed(1)} MiB of filler) for ${outageMs / 1000} s`,
+      );
       await sleep(Math.min(3000, outageMs / 2));
       const healthDuring = await health(cluster.api.url);
       await sleep(outageMs - Math.min(3000, outageMs / 2));
@@ -94,8 +99,14 @@ export const diskFull: Fault = {
       await sleep(ctx.quick ? 4000 : 10000);
       const healthAfter = await health(cluster.api.url);
       const audit = await cluster.settle(ctx.quick ? 30000 : 60000);
-      const notes = standardNotes(cluster, audit, 'attempts that finished while the disk was full could not record their outcome (MISCONF) and were run again');
-      notes.unshift(`while full: ${acceptedDuring} submissions acknowledged, ${refusedDuring} refused; GET /health during: ${healthDuring}; after: ${healthAfter}`);
+      const notes = standardNotes(
+        cluster,
+        audit,
+        'attempts that finished while the disk was full could not record their outcome (MISCONF) and were run again',
+      );
+      notes.unshift(
+        `while full: ${acceptedDuring} submissions acknowledged, ${refusedDuring} refused; GET /health during: ${healthDuring}; after: ${healthAfter}`,
+      );
       notes.push(diskLogNote(readFileSync(cluster.api.process!.logPath, 'utf8')));
       return [{ id: 'F7', title: this.title, audit, notes }];
     } finally {

@@ -69,13 +69,49 @@ export class Cluster {
     this.dir = join(ctx.runDir, name);
     mkdirSync(this.dir, { recursive: true });
     const embedded = options.embeddedDataDir !== undefined;
-    if (!options.redisFromEnv && !embedded) this.redis = new FaultRedis({ dataDir: join(this.dir, 'redis-data'), logDir: this.dir, fsync: options.fsync });
+    if (!options.redisFromEnv && !embedded)
+      this.redis = new FaultRedis({
+        dataDir: join(this.dir, 'redis-data'),
+        logDir: this.dir,
+        fsync: options.fsync,
+      });
     this.api = embedded
-      ? new ApiHost({ WORKER_POOL_SIZE: String(options.poolSize ?? 4), ...options.apiEnv, RIPTIDE_DATA_DIR: options.embeddedDataDir }, this.dir)
-      : new ApiHost({ WORKER_POOL_SIZE: '0', ...options.apiEnv, RIPTIDE_DATA_DIR: join(this.dir, 'api-data') }, this.dir);
-    this.workers = Array.from({ length: embedded ? 0 : (options.workers ?? 2) }, (_, i) =>
-      new WorkerHost({ WORKER_POOL_SIZE: String(options.poolSize ?? 4), ...options.workerEnv, RIPTIDE_DATA_DIR: join(this.dir, `worker-${i + 1}-data`) }, this.dir, `worker-${i + 1}`));
-    this.load = new LoadGenerator({ api: () => this.api.url, fixture: this.fixture, ledger: this.ledger, rate: options.rate, keyPrefix: name });
+      ? new ApiHost(
+          {
+            WORKER_POOL_SIZE: String(options.poolSize ?? 4),
+            ...options.apiEnv,
+            RIPTIDE_DATA_DIR: options.embeddedDataDir,
+          },
+          this.dir,
+        )
+      : new ApiHost(
+          {
+            WORKER_POOL_SIZE: '0',
+            ...options.apiEnv,
+            RIPTIDE_DATA_DIR: join(this.dir, 'api-data'),
+          },
+          this.dir,
+        );
+    this.workers = Array.from(
+      { length: embedded ? 0 : (options.workers ?? 2) },
+      (_, i) =>
+        new WorkerHost(
+          {
+            WORKER_POOL_SIZE: String(options.poolSize ?? 4),
+            ...options.workerEnv,
+            RIPTIDE_DATA_DIR: join(this.dir, `worker-${i + 1}-data`),
+          },
+          this.dir,
+          `worker-${i + 1}`,
+        ),
+    );
+    this.load = new LoadGenerator({
+      api: () => this.api.url,
+      fixture: this.fixture,
+      ledger: this.ledger,
+      rate: options.rate,
+      keyPrefix: name,
+    });
   }
 
   static async start(ctx: FaultContext, name: string, options: ClusterOptions): Promise<Cluster> {
@@ -85,7 +121,8 @@ export class Cluster {
       await cluster.redis?.start();
       // The Redis port is known only now; the hosts read their env at start.
       const redis = cluster.redis;
-      if (redis) for (const host of [cluster.api, ...cluster.workers]) host.env['REDIS_URL'] = redis.url;
+      if (redis)
+        for (const host of [cluster.api, ...cluster.workers]) host.env['REDIS_URL'] = redis.url;
       await startAll([cluster.api, ...cluster.workers]);
       return cluster;
     } catch (error) {
@@ -110,25 +147,50 @@ export class Cluster {
 }
 
 /** The usual notes of a row: client errors, back-pressure, run-twice, failures, losses. */
-export function standardNotes(cluster: Cluster, audit: Audit, whyTwice = 'an attempt cut off by the fault is run again'): string[] {
+export function standardNotes(
+  cluster: Cluster,
+  audit: Audit,
+  whyTwice = 'an attempt cut off by the fault is run again',
+): string[] {
   const notes: string[] = [];
   const errors = cluster.ledger.errorSummary();
   if (errors.length) notes.push(`client saw ${audit.refused} errors: ${errors.join('; ')}`);
   const internal = cluster.ledger.refused.filter((s) => s.error?.startsWith('500')).length;
-  if (internal) notes.push(`FINDING: ${internal} answers were 500 Internal server error, not a 503 saying what is wrong with Redis`);
-  if (cluster.load.skipped) notes.push(`${cluster.load.skipped} submissions not sent: 200 were already waiting for an answer`);
+  if (internal)
+    notes.push(
+      `FINDING: ${internal} answers were 500 Internal server error, not a 503 saying what is wrong with Redis`,
+    );
+  if (cluster.load.skipped)
+    notes.push(
+      `${cluster.load.skipped} submissions not sent: 200 were already waiting for an answer`,
+    );
   if (audit.runTwice)
-    notes.push(`run-twice: ${audit.runTwice} jobs fetched more than once (${audit.extraRuns} extra fetches); delivery is at-least-once: ${whyTwice}`);
+    notes.push(
+      `run-twice: ${audit.runTwice} jobs fetched more than once (${audit.extraRuns} extra fetches); delivery is at-least-once: ${whyTwice}`,
+    );
   if (audit.refused)
-    notes.push(`after the fault the client resent the ${audit.refused} refused submissions with the same Idempotency-Key: ${audit.resent.replayed} replayed a job the error had in fact created, ${audit.resent.fresh} created it then, ${audit.resent.failed} failed again`);
+    notes.push(
+      `after the fault the client resent the ${audit.refused} refused submissions with the same Idempotency-Key: ${audit.resent.replayed} replayed a job the error had in fact created, ${audit.resent.fresh} created it then, ${audit.resent.failed} failed again`,
+    );
   const resendErrors = new Map<string, number>();
-  for (const s of cluster.ledger.refused) if (s.retried && s.retried !== 'new' && s.retried !== 'replayed') resendErrors.set(s.retried, (resendErrors.get(s.retried) ?? 0) + 1);
-  if (resendErrors.size) notes.push(`resend errors: ${[...resendErrors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([e, n]) => `${e} ×${n}`).join('; ')}`);
+  for (const s of cluster.ledger.refused)
+    if (s.retried && s.retried !== 'new' && s.retried !== 'replayed')
+      resendErrors.set(s.retried, (resendErrors.get(s.retried) ?? 0) + 1);
+  if (resendErrors.size)
+    notes.push(
+      `resend errors: ${[...resendErrors.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([e, n]) => `${e} ×${n}`)
+        .join('; ')}`,
+    );
   const held = cluster.ledger.refused.filter((s) => s.retried?.startsWith('409'));
   // A request cut by a crash leaves its reservation to lapse by design; one the API answered should not.
   const heldAfterAnswer = held.filter((s) => /^5\d\d /.test(s.error ?? ''));
   if (held.length > heldAfterAnswer.length)
-    notes.push(`${held.length - heldAfterAnswer.length} resends of requests cut by the crash were held ~10 s and refused 409 "still being processed": the dead request's Idempotency-Key reservation lapses only after 60 s (by design)`);
+    notes.push(
+      `${held.length - heldAfterAnswer.length} resends of requests cut by the crash were held ~10 s and refused 409 "still being processed": the dead request's Idempotency-Key reservation lapses only after 60 s (by design)`,
+    );
   if (heldAfterAnswer.length) {
     const neverRan = heldAfterAnswer.filter((s) => !cluster.fixture.hits.get(s.key)).length;
     notes.push(
@@ -136,12 +198,24 @@ export function standardNotes(cluster: Cluster, audit: Audit, whyTwice = 'an att
     );
   }
   const cut = audit.createdDespiteError - audit.createdDespiteErrorStatus;
-  if (cut) notes.push(`${cut} submissions whose connection was cut before the answer had created their job (ambiguous by nature; the Idempotency-Key resend is what makes them safe)`);
+  if (cut)
+    notes.push(
+      `${cut} submissions whose connection was cut before the answer had created their job (ambiguous by nature; the Idempotency-Key resend is what makes them safe)`,
+    );
   if (audit.createdDespiteErrorStatus)
-    notes.push(`FINDING: ${audit.createdDespiteErrorStatus} submissions answered with an HTTP error status were created anyway; a client that resends without an Idempotency-Key, as "try again shortly" invites, gets a duplicate`);
-  if (audit.duplicatesFromResend) notes.push(`FINDING: ${audit.duplicatesFromResend} resends with the same Idempotency-Key created a second job (fixture served the URL twice)`);
-  if (audit.failureReasons.length) notes.push(`not completed: ${audit.failureReasons.slice(0, 3).join('; ')}`);
-  if (audit.completedUnseen) notes.push(`${audit.completedUnseen} jobs Completed although the fixture never served their URL`);
+    notes.push(
+      `FINDING: ${audit.createdDespiteErrorStatus} submissions answered with an HTTP error status were created anyway; a client that resends without an Idempotency-Key, as "try again shortly" invites, gets a duplicate`,
+    );
+  if (audit.duplicatesFromResend)
+    notes.push(
+      `FINDING: ${audit.duplicatesFromResend} resends with the same Idempotency-Key created a second job (fixture served the URL twice)`,
+    );
+  if (audit.failureReasons.length)
+    notes.push(`not completed: ${audit.failureReasons.slice(0, 3).join('; ')}`);
+  if (audit.completedUnseen)
+    notes.push(
+      `${audit.completedUnseen} jobs Completed although the fixture never served their URL`,
+    );
   notes.push(...audit.examples);
   return notes;
 }

@@ -33,7 +33,12 @@ export class WorkFixture {
       this.hits.set(key, (this.hits.get(key) ?? 0) + 1);
       setTimeout(() => {
         const body = `<!DOCTYPE html><html lang="en"><head><title>Work ${key}</title></head><body><main><h1>Work ${key}</h1><p>Fixture page for a fault-suite job.</p></main></body></html>`;
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+        res
+          .writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+          })
+          .end(body);
       }, this.delayMs);
     });
     server.on('connection', (socket) => {
@@ -47,6 +52,8 @@ export class WorkFixture {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 }

@@ -19,7 +19,10 @@ export const workerMain = () => join(appsDir, 'worker/main.js');
 /** Fails early with the command to run when the hosts have not been built. */
 export function assertHostsBuilt(): void {
   const missing = [apiMain(), workerMain()].filter((path) => !existsSync(path));
-  if (missing.length) throw new Error(`missing ${missing.join(', ')}: run \`npx nx build api && npx nx build worker\` first`);
+  if (missing.length)
+    throw new Error(
+      `missing ${missing.join(', ')}: run \`npx nx build api && npx nx build worker\` first`,
+    );
 }
 
 /** Lock and stall timings short enough that a dead worker's jobs come back within seconds. */
@@ -61,7 +64,11 @@ export class ApiHost {
   process?: ManagedProcess;
   port = 0;
 
-  constructor(readonly env: Record<string, string | undefined>, private readonly logDir: string, readonly name = 'api') {}
+  constructor(
+    readonly env: Record<string, string | undefined>,
+    private readonly logDir: string,
+    readonly name = 'api',
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -69,12 +76,25 @@ export class ApiHost {
 
   async start(): Promise<void> {
     this.port = this.port || (await freePort());
-    this.process = spawnManaged(this.name, process.execPath, [apiMain()], hostEnv({ ...this.env, PORT: String(this.port) }), join(this.logDir, `${this.name}.log`));
+    this.process = spawnManaged(
+      this.name,
+      process.execPath,
+      [apiMain()],
+      hostEnv({ ...this.env, PORT: String(this.port) }),
+      join(this.logDir, `${this.name}.log`),
+    );
     const child = this.process;
-    const up = await untilExit(child, waitUntil(async () => {
-      const res = await fetch(`${this.url}/health/live`, { signal: AbortSignal.timeout(1000) });
-      return res.status === 200;
-    }, 60000, 150));
+    const up = await untilExit(
+      child,
+      waitUntil(
+        async () => {
+          const res = await fetch(`${this.url}/health/live`, { signal: AbortSignal.timeout(1000) });
+          return res.status === 200;
+        },
+        60000,
+        150,
+      ),
+    );
     if (!up) throw new Error(`${this.name} did not come up (see ${child.logPath})`);
   }
 
@@ -92,16 +112,35 @@ export class WorkerHost {
   process?: ManagedProcess;
   starts = 0;
 
-  constructor(readonly env: Record<string, string | undefined>, private readonly logDir: string, readonly name: string) {}
+  constructor(
+    readonly env: Record<string, string | undefined>,
+    private readonly logDir: string,
+    readonly name: string,
+  ) {}
 
   /** Starts the worker and waits for its "worker running" log line. */
   async start(): Promise<void> {
     this.starts++;
     const logPath = join(this.logDir, `${this.name}.log`);
-    const before = existsSync(logPath) ? readFileSync(logPath, 'utf8').split('worker running').length : 1;
-    this.process = spawnManaged(this.name, process.execPath, [workerMain()], hostEnv(this.env), logPath);
+    const before = existsSync(logPath)
+      ? readFileSync(logPath, 'utf8').split('worker running').length
+      : 1;
+    this.process = spawnManaged(
+      this.name,
+      process.execPath,
+      [workerMain()],
+      hostEnv(this.env),
+      logPath,
+    );
     const child = this.process;
-    const up = await untilExit(child, waitUntil(() => readFileSync(logPath, 'utf8').split('worker running').length > before, 60000, 100));
+    const up = await untilExit(
+      child,
+      waitUntil(
+        () => readFileSync(logPath, 'utf8').split('worker running').length > before,
+        60000,
+        100,
+      ),
+    );
     if (!up) throw new Error(`${this.name} did not come up (see ${logPath})`);
   }
 
@@ -121,8 +160,10 @@ async function untilExit(child: ManagedProcess, ready: Promise<boolean>): Promis
 
 /** Starts several hosts at once (boot is CPU-bound; starting them together still saves time). */
 export async function startAll(hosts: { start(): Promise<void> }[]): Promise<void> {
-  await Promise.all(hosts.map(async (host, index) => {
-    await sleep(index * 50);
-    await host.start();
-  }));
+  await Promise.all(
+    hosts.map(async (host, index) => {
+      await sleep(index * 50);
+      await host.start();
+    }),
+  );
 }

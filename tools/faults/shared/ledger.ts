@@ -46,7 +46,10 @@ export class Ledger {
   errorSummary(limit = 4): string[] {
     const counts = new Map<string, number>();
     for (const s of this.refused) counts.set(s.error!, (counts.get(s.error!) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([reason, n]) => `${reason} ×${n}`);
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([reason, n]) => `${reason} ×${n}`);
   }
 }
 
@@ -115,7 +118,12 @@ async function readStatus(api: string, jobId: string): Promise<StatusRead> {
  * Polls every acknowledged job until all are terminal (or answer 404) or `settleMs` has passed,
  * then classifies them. `api` is read on every round, since a fault may have restarted the API.
  */
-export async function auditLedger(api: () => string, ledger: Ledger, fixture: WorkFixture, settleMs: number): Promise<Audit> {
+export async function auditLedger(
+  api: () => string,
+  ledger: Ledger,
+  fixture: WorkFixture,
+  settleMs: number,
+): Promise<Audit> {
   const accepted = ledger.accepted;
   const reads = new Map<string, StatusRead>();
   let open = accepted.map((s) => s.jobId!);
@@ -124,15 +132,17 @@ export async function auditLedger(api: () => string, ledger: Ledger, fixture: Wo
   for (;;) {
     const next: string[] = [];
     let cursor = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (cursor < open.length) {
-        const jobId = open[cursor++];
-        const read = await readStatus(api(), jobId);
-        reads.set(jobId, read);
-        const final = (read.status && TERMINAL.has(read.status)) || read.httpStatus === 404;
-        if (!final) next.push(jobId);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (cursor < open.length) {
+          const jobId = open[cursor++];
+          const read = await readStatus(api(), jobId);
+          reads.set(jobId, read);
+          const final = (read.status && TERMINAL.has(read.status)) || read.httpStatus === 404;
+          if (!final) next.push(jobId);
+        }
+      }),
+    );
     open = next;
     if (!open.length || Date.now() > deadline) break;
     await sleep(500);
@@ -163,7 +173,10 @@ export async function auditLedger(api: () => string, ledger: Ledger, fixture: Wo
   // How often the fixture served each unfinished job: shows whether a job that "stalled" ever ran.
   const fetchesOf = new Map<string, number[]>();
   const example = (kind: string, s: Submission) => {
-    if (audit.examples.filter((e) => e.startsWith(kind)).length < 3) audit.examples.push(`${kind}: job ${s.jobId} (${s.key}, acknowledged ${new Date(s.sentAt).toISOString()})`);
+    if (audit.examples.filter((e) => e.startsWith(kind)).length < 3)
+      audit.examples.push(
+        `${kind}: job ${s.jobId} (${s.key}, acknowledged ${new Date(s.sentAt).toISOString()})`,
+      );
   };
   for (const s of accepted) {
     const read = reads.get(s.jobId!) ?? {};
@@ -222,11 +235,16 @@ export async function auditLedger(api: () => string, ledger: Ledger, fixture: Wo
     }
     if (s.retried === 'new' && hits >= 2) audit.duplicatesFromResend++;
   }
-  audit.failureReasons = [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, n]) => {
-    const fetches = new Map<number, number>();
-    for (const h of fetchesOf.get(reason) ?? []) fetches.set(h, (fetches.get(h) ?? 0) + 1);
-    const spread = [...fetches.entries()].sort((a, b) => a[0] - b[0]).map(([h, c]) => `${c} fetched ${h}×`).join(', ');
-    return `${reason} ×${n} (${spread})`;
-  });
+  audit.failureReasons = [...reasons.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => {
+      const fetches = new Map<number, number>();
+      for (const h of fetchesOf.get(reason) ?? []) fetches.set(h, (fetches.get(h) ?? 0) + 1);
+      const spread = [...fetches.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([h, c]) => `${c} fetched ${h}×`)
+        .join(', ');
+      return `${reason} ×${n} (${spread})`;
+    });
   return audit;
 }

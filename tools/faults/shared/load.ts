@@ -49,9 +49,11 @@ export class LoadGenerator {
   /** Submits `count` jobs as fast as the API answers, `parallel` at a time (a burst). */
   async burst(count: number, parallel: number): Promise<void> {
     let left = count;
-    await Promise.all(Array.from({ length: parallel }, async () => {
-      while (left-- > 0) await this.submitOne();
-    }));
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (left-- > 0) await this.submitOne();
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -64,9 +66,19 @@ export class LoadGenerator {
     const { ledger, fixture, keyPrefix } = this.options;
     const key = `${keyPrefix}-${this.next++}`;
     const body = JSON.stringify({
-      job_type: { type: 'single_crawl', url: fixture.url(key), options: { cache_mode: 'bypass', timeout_ms: 10000 } },
+      job_type: {
+        type: 'single_crawl',
+        url: fixture.url(key),
+        options: { cache_mode: 'bypass', timeout_ms: 10000 },
+      },
       // Quick retries: a job whose attempt a fault broke settles within seconds, not minutes.
-      retry_config: { max_attempts: 5, initial_delay_secs: 1, backoff_multiplier: 1, max_delay_secs: 2, use_jitter: false },
+      retry_config: {
+        max_attempts: 5,
+        initial_delay_secs: 1,
+        backoff_multiplier: 1,
+        max_delay_secs: 2,
+        use_jitter: false,
+      },
       timeout_secs: 60,
       metadata: { fault_key: key },
     });
@@ -87,19 +99,24 @@ export class LoadGenerator {
    */
   async resendRefused(parallel = 100): Promise<void> {
     const queue = this.options.ledger.refused.filter((s) => !s.jobId && !s.retried);
-    await Promise.all(Array.from({ length: parallel }, async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) {
-        // Longer than the API's own wait for a reserved key (10 s), to see its answer, not our timeout.
-        const answer = await this.post(s, 15000);
-        if ('jobId' in answer) {
-          s.jobId = answer.jobId;
-          s.retried = answer.replayed ? 'replayed' : 'new';
-        } else s.retried = answer.error;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let s = queue.shift(); s; s = queue.shift()) {
+          // Longer than the API's own wait for a reserved key (10 s), to see its answer, not our timeout.
+          const answer = await this.post(s, 15000);
+          if ('jobId' in answer) {
+            s.jobId = answer.jobId;
+            s.retried = answer.replayed ? 'replayed' : 'new';
+          } else s.retried = answer.error;
+        }
+      }),
+    );
   }
 
-  private async post(submission: Submission, timeoutMs = this.options.timeoutMs ?? 10000): Promise<{ jobId: string; replayed: boolean } | { error: string }> {
+  private async post(
+    submission: Submission,
+    timeoutMs = this.options.timeoutMs ?? 10000,
+  ): Promise<{ jobId: string; replayed: boolean } | { error: string }> {
     try {
       const res = await fetch(`${this.options.api()}/workers/jobs`, {
         method: 'POST',
@@ -111,7 +128,9 @@ export class LoadGenerator {
       const text = await res.text();
       if (res.status === 200) {
         const jobId = (JSON.parse(text) as { job_id?: string }).job_id;
-        return jobId ? { jobId, replayed: res.headers.get('idempotent-replayed') === 'true' } : { error: '200 without job_id' };
+        return jobId
+          ? { jobId, replayed: res.headers.get('idempotent-replayed') === 'true' }
+          : { error: '200 without job_id' };
       }
       let message = text.slice(0, 120);
       try {
@@ -127,7 +146,11 @@ export class LoadGenerator {
 }
 
 function describeNetworkError(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = error as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (e?.name === 'TimeoutError') return 'client timeout (no answer)';
   return `network: ${e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error)}`;
 }

@@ -8,8 +8,14 @@ export class ManagedProcess {
   readonly exited: Promise<number | null>;
   private alive = true;
 
-  constructor(readonly name: string, readonly child: ChildProcess, readonly logPath: string) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly logPath: string,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
+    );
     void this.exited.then(() => {
       this.alive = false;
       registry.delete(this);
@@ -49,7 +55,13 @@ const registry = new Set<ManagedProcess>();
 const mounts = new Set<string>();
 
 /** Starts `command` with its stdout and stderr appended to `logPath`. */
-export function spawnManaged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logPath: string): ManagedProcess {
+export function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logPath: string,
+): ManagedProcess {
   mkdirSync(dirname(logPath), { recursive: true });
   const log = createWriteStream(logPath, { flags: 'a' });
   log.write(`\n--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
@@ -118,7 +130,11 @@ export function freePort(): Promise<number> {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every `everyMs` until it returns true; false when `timeoutMs` passes first. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<boolean> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -36,20 +36,38 @@ export class FaultRedis {
     mkdirSync(this.options.dataDir, { recursive: true });
     this.port = this.port || (await freePort());
     const args = [
-      '--port', String(this.port),
-      '--bind', '127.0.0.1',
-      '--dir', this.options.dataDir,
-      '--appendonly', 'yes',
-      '--appendfsync', this.options.fsync ?? 'everysec',
-      '--save', '',
-      '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'no',
-      '--loglevel', 'notice',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.options.dataDir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      this.options.fsync ?? 'everysec',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'notice',
       ...(this.options.extraArgs ?? []),
     ];
-    this.process = spawnManaged(this.name, 'redis-server', args, process.env, join(this.options.logDir, `${this.name}.log`));
+    this.process = spawnManaged(
+      this.name,
+      'redis-server',
+      args,
+      process.env,
+      join(this.options.logDir, `${this.name}.log`),
+    );
     const ready = await waitUntil(() => ping(this.port), 30000, 50);
-    if (!ready) throw new Error(`${this.name} did not answer PING on port ${this.port} (see ${this.options.logDir}/${this.name}.log)`);
+    if (!ready)
+      throw new Error(
+        `${this.name} did not answer PING on port ${this.port} (see ${this.options.logDir}/${this.name}.log)`,
+      );
   }
 
   async kill(): Promise<void> {
@@ -63,7 +81,15 @@ export class FaultRedis {
 
 /** True when a server on `port` answers PONG (not LOADING, not refused) within a second. */
 export async function ping(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -76,8 +102,20 @@ export async function ping(port: number): Promise<boolean> {
 }
 
 /** Runs one command against the server on `port`, with a short timeout. */
-export async function redisCommand(port: number, command: string, ...args: (string | number)[]): Promise<unknown> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000, commandTimeout: 3000 });
+export async function redisCommand(
+  port: number,
+  command: string,
+  ...args: (string | number)[]
+): Promise<unknown> {
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    commandTimeout: 3000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -7,7 +7,11 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import { ApiExceptionFilter, setupWorkersApiDocs, useApiErrorShapeForFastify } from '@riptide/workers-api';
+import {
+  ApiExceptionFilter,
+  setupWorkersApiDocs,
+  useApiErrorShapeForFastify,
+} from '@riptide/workers-api';
 import { refuseNonLoopbackHosts } from './loopback-host.hook';
 import { RequestOutcomeLog } from './request-log.controller';
 
@@ -42,10 +46,14 @@ export async function createApiApp(
   });
   // Boot messages wait in a buffer and go out through pino (JSON at LOG_LEVEL) once it exists. No Nest
   // body parsers: Fastify's JSON parser is the only one, so a form or text body is a 415.
-  const app = await NestFactory.create<NestFastifyApplication>(createRootModule(config, redisUrl, 'api', logger), adapter, {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    createRootModule(config, redisUrl, 'api', logger),
+    adapter,
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs(); // from here on, every line goes out as it is written (init() alone would keep buffering)
   const fastify = app.getHttpAdapter().getInstance();
@@ -56,7 +64,8 @@ export async function createApiApp(
   });
   if (config.authMode === 'local') refuseNonLoopbackHosts(fastify);
   // Browsers get CORS headers only for origins the operator lists.
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id'] });
+  if (config.corsOrigins.length)
+    app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id'] });
   // The host is the application: unknown routes and Fastify's own refusals (413, 415, malformed
   // JSON) answer in the API's error shape too, not only the libraries' routes.
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
@@ -72,7 +81,9 @@ export async function createApiApp(
       config.authMode === 'keys'
         ? async (headers) => {
             const password = basicAuthPassword(headers);
-            return password !== null && (await authenticator.authenticate(password))?.admin === true;
+            return (
+              password !== null && (await authenticator.authenticate(password))?.admin === true
+            );
           }
         : undefined,
   });

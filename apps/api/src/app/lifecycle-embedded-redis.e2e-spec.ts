@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOST_LOCK_FILE, findFreePort } from '@riptide/host';
 import { waitFor } from '@riptide/testing';
-import { LifecycleHarness, RunningHost, hostEnv, redisDirOf, statusOf } from './lifecycle-test.util';
+import {
+  LifecycleHarness,
+  RunningHost,
+  hostEnv,
+  redisDirOf,
+  statusOf,
+} from './lifecycle-test.util';
 import { isRunning, pidsWithCommandLine, redisServersIn, waitForExit } from './test-app.util';
 
 /** Submits a quick job and returns its id. */
@@ -18,7 +24,9 @@ async function submitJob(host: RunningHost): Promise<string> {
 
 async function jobIdOf(host: RunningHost, jobId: string): Promise<unknown> {
   const response = await fetch(`${host.baseUrl}/workers/jobs/${jobId}`);
-  return response.status === 200 ? ((await response.json()) as { job_id: string }).job_id : response.status;
+  return response.status === 200
+    ? ((await response.json()) as { job_id: string }).job_id
+    : response.status;
 }
 
 describe('Host lifecycle: the embedded redis-server', () => {
@@ -35,16 +43,24 @@ describe('Host lifecycle: the embedded redis-server', () => {
     const second = harness.start(hostEnv(dataDir, await findFreePort()));
     await waitForExit(second.child);
     expect(second.child.exitCode).toBe(78);
-    expect(second.output()).toContain(`The data folder ${redisDirOf(dataDir)} is in use by another RipTide host (pid ${first.child.pid}`);
+    expect(second.output()).toContain(
+      `The data folder ${redisDirOf(dataDir)} is in use by another RipTide host (pid ${first.child.pid}`,
+    );
     expect(redisServersIn(redisDirOf(dataDir))).toHaveLength(1);
 
     first.child.kill('SIGKILL');
     await waitForExit(first.child);
     // No handler of the host runs on SIGKILL; its watchdog stops the server.
-    await waitFor(() => redisServersIn(redisDirOf(dataDir)).length, (count) => count === 0, { timeoutMs: 5000, what: 'the orphaned redis-server to stop' });
+    await waitFor(
+      () => redisServersIn(redisDirOf(dataDir)).length,
+      (count) => count === 0,
+      { timeoutMs: 5000, what: 'the orphaned redis-server to stop' },
+    );
     const next = await harness.boot(dataDir);
     expect(redisServersIn(redisDirOf(dataDir))).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(redisDirOf(dataDir), HOST_LOCK_FILE), 'utf8'))).toMatchObject({ host: { pid: next.child.pid } });
+    expect(
+      JSON.parse(readFileSync(join(redisDirOf(dataDir), HOST_LOCK_FILE), 'utf8')),
+    ).toMatchObject({ host: { pid: next.child.pid } });
     expect(await jobIdOf(next, jobId)).toBe(jobId);
   });
 
@@ -61,7 +77,9 @@ describe('Host lifecycle: the embedded redis-server', () => {
     expect(isRunning(leftover)).toBe(true);
     const next = await harness.boot(dataDir);
     expect(isRunning(leftover)).toBe(false);
-    expect(next.output()).toContain(`stopped redis-server pid ${leftover}, left running in ${redisDirOf(dataDir)} by a host that is gone`);
+    expect(next.output()).toContain(
+      `stopped redis-server pid ${leftover}, left running in ${redisDirOf(dataDir)} by a host that is gone`,
+    );
     expect(redisServersIn(redisDirOf(dataDir))).toHaveLength(1);
     expect(await jobIdOf(next, jobId)).toBe(jobId);
   });
@@ -71,19 +89,40 @@ describe('Host lifecycle: the embedded redis-server', () => {
     const host = await harness.boot(dataDir);
     const jobId = await submitJob(host);
     const [crashed] = redisServersIn(redisDirOf(dataDir));
-    const { port } = JSON.parse(readFileSync(join(redisDirOf(dataDir), HOST_LOCK_FILE), 'utf8')) as { port: number };
+    const { port } = JSON.parse(
+      readFileSync(join(redisDirOf(dataDir), HOST_LOCK_FILE), 'utf8'),
+    ) as { port: number };
     process.kill(crashed, 'SIGKILL');
-    await waitFor(() => redisServersIn(redisDirOf(dataDir)), (pids) => pids.length === 1 && pids[0] !== crashed, { timeoutMs: 10000, what: 'a new redis-server' });
-    await waitFor(() => statusOf(`${host.baseUrl}/health`), (status) => status === 200, { timeoutMs: 10000, what: 'health to recover' });
-    expect(host.output()).toContain(`embedded redis-server on port ${port} exited unexpectedly (signal SIGKILL); restarting it`);
+    await waitFor(
+      () => redisServersIn(redisDirOf(dataDir)),
+      (pids) => pids.length === 1 && pids[0] !== crashed,
+      { timeoutMs: 10000, what: 'a new redis-server' },
+    );
+    await waitFor(
+      () => statusOf(`${host.baseUrl}/health`),
+      (status) => status === 200,
+      { timeoutMs: 10000, what: 'health to recover' },
+    );
+    expect(host.output()).toContain(
+      `embedded redis-server on port ${port} exited unexpectedly (signal SIGKILL); restarting it`,
+    );
     // Clients reconnect as soon as the port answers; the host logs the restart once its own readiness check passed, a moment later.
     const restarted = `restarted the embedded redis-server on port ${port} (restart 1, data in ${redisDirOf(dataDir)})`;
-    await waitFor(() => host.output(), (output) => output.includes(restarted), { timeoutMs: 10000, what: 'the restart to be logged' });
+    await waitFor(
+      () => host.output(),
+      (output) => output.includes(restarted),
+      { timeoutMs: 10000, what: 'the restart to be logged' },
+    );
     const metrics = await (await fetch(`${host.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^riptide_embedded_redis_restarts_total 1$/m);
     expect(metrics).toMatch(/^riptide_embedded_redis_up 1$/m);
-    const health = (await (await fetch(`${host.baseUrl}/health`)).json()) as { details: { redis: Record<string, unknown> } };
-    expect(health.details.redis).toMatchObject({ status: 'up', embedded_server: { running: true, restarts: 1, last_restart_at: expect.any(String) } });
+    const health = (await (await fetch(`${host.baseUrl}/health`)).json()) as {
+      details: { redis: Record<string, unknown> };
+    };
+    expect(health.details.redis).toMatchObject({
+      status: 'up',
+      embedded_server: { running: true, restarts: 1, last_restart_at: expect.any(String) },
+    });
     expect(await jobIdOf(host, jobId)).toBe(jobId);
     expect(await submitJob(host)).toEqual(expect.any(String));
   });

@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOST_LOCK_FILE, findFreePort } from '@riptide/host';
-import { HostProcess, isRunning, pidsWithCommandLine, redisServersIn, spawnHostProcess, waitForExit } from './test-app.util';
+import {
+  HostProcess,
+  isRunning,
+  pidsWithCommandLine,
+  redisServersIn,
+  spawnHostProcess,
+  waitForExit,
+} from './test-app.util';
 
 /** WORKER_SHUTDOWN_GRACE_MS of the hosts under test. */
 export const GRACE_MS = 500;
@@ -18,7 +25,11 @@ export function redisDirOf(dataDir: string): string {
 
 /** The pid of the host that holds the data folder, from its lock file. */
 export function lockOwnerOf(dataDir: string): number {
-  return (JSON.parse(readFileSync(join(redisDirOf(dataDir), HOST_LOCK_FILE), 'utf8')) as { host: { pid: number } }).host.pid;
+  return (
+    JSON.parse(readFileSync(join(redisDirOf(dataDir), HOST_LOCK_FILE), 'utf8')) as {
+      host: { pid: number };
+    }
+  ).host.pid;
 }
 
 /** Environment of a host under test: the embedded redis-server (no REDIS_URL), a short grace period. */
@@ -31,15 +42,30 @@ export function hostEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
     WORKER_ENABLE_SCHEDULER: 'false',
     LOG_LEVEL: 'warn',
   };
-  for (const name of ['REDIS_URL', 'WORKER_REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES', 'RIPTIDE_ADMIN_KEY', 'RIPTIDE_AUTH', 'HOST']) delete env[name];
+  for (const name of [
+    'REDIS_URL',
+    'WORKER_REDIS_URL',
+    'REDIS_SENTINELS',
+    'REDIS_CLUSTER_NODES',
+    'RIPTIDE_ADMIN_KEY',
+    'RIPTIDE_AUTH',
+    'HOST',
+  ])
+    delete env[name];
   return env;
 }
 
 /** Polls `probe` until `accept` says yes; fails after `timeoutMs`, saying what it waited for. */
-async function pollUntil<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<void> {
+async function pollUntil<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!accept(await probe())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -88,12 +114,18 @@ export class LifecycleHarness {
   }
 
   /** Starts a host on `dataDir` and waits until GET /health answers 200. */
-  async boot(dataDir: string, command?: Parameters<typeof spawnHostProcess>[1]): Promise<RunningHost> {
+  async boot(
+    dataDir: string,
+    command?: Parameters<typeof spawnHostProcess>[1],
+  ): Promise<RunningHost> {
     const port = await findFreePort();
     const host = this.start(hostEnv(dataDir, port), command);
     const baseUrl = `http://127.0.0.1:${port}`;
     await pollUntil(
-      () => (host.child.exitCode === null ? statusOf(`${baseUrl}/health`) : Promise.reject(new Error(`the host exited early:\n${host.output()}`))),
+      () =>
+        host.child.exitCode === null
+          ? statusOf(`${baseUrl}/health`)
+          : Promise.reject(new Error(`the host exited early:\n${host.output()}`)),
       (status) => status === 200,
       20000,
       'the host to serve',
@@ -113,14 +145,22 @@ export class LifecycleHarness {
       }
     }
     for (const dataDir of this.dataDirs.splice(0)) {
-      for (const redis of redisServersIn(redisDirOf(dataDir)).flatMap((pid) => [...pidsWithCommandLine(`riptide-watchdog ${pid}`), pid])) {
+      for (const redis of redisServersIn(redisDirOf(dataDir)).flatMap((pid) => [
+        ...pidsWithCommandLine(`riptide-watchdog ${pid}`),
+        pid,
+      ])) {
         try {
           process.kill(redis, 'SIGKILL');
         } catch {
           /* already gone */
         }
       }
-      await pollUntil(() => redisServersIn(redisDirOf(dataDir)).some(isRunning), (running) => !running, 10000, 'the redis-servers to exit');
+      await pollUntil(
+        () => redisServersIn(redisDirOf(dataDir)).some(isRunning),
+        (running) => !running,
+        10000,
+        'the redis-servers to exit',
+      );
       rmSync(dataDir, { recursive: true, force: true });
     }
   }

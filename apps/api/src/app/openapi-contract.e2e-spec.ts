@@ -123,7 +123,11 @@ describe('The served OpenAPI document against real answers of every route (boote
     );
     // The custom types the requests submit: a worker elsewhere handles them (this host's worker
     // has no handler for them, so `no_such_handler` ends DeadLetter after its one attempt).
-    await declareHandledJobTypes(redisUrl, prefix, ['custom:report', 'custom:no_such_handler', 'custom:nightly_report']);
+    await declareHandledJobTypes(redisUrl, prefix, [
+      'custom:report',
+      'custom:no_such_handler',
+      'custom:nightly_report',
+    ]);
     const document = (await request(app.getHttpServer()).get('/docs-json').expect(200))
       .body as Document;
     contract = await OpenApiContract.load(document);
@@ -219,7 +223,10 @@ describe('The served OpenAPI document against real answers of every route (boote
       .job_id as string;
     const failing = (
       await api('post', '/workers/jobs', 200, {
-        body: { job_type: { type: 'custom', job_name: 'no_such_handler' }, retry_config: { max_attempts: 1 } },
+        body: {
+          job_type: { type: 'custom', job_name: 'no_such_handler' },
+          retry_config: { max_attempts: 1 },
+        },
       })
     ).body.job_id as string;
     await api('post', '/workers/jobs', 400, {

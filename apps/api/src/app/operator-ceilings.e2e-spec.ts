@@ -23,13 +23,20 @@ describe('Operator ceilings (booted host, real HTTP)', () => {
   });
 
   const greedy = {
-    job_type: { type: 'single_crawl', url: 'https://example.com/', options: { respect_robots: false, timeout_ms: 300000, max_bytes: 100 * 1024 * 1024 } },
+    job_type: {
+      type: 'single_crawl',
+      url: 'https://example.com/',
+      options: { respect_robots: false, timeout_ms: 300000, max_bytes: 100 * 1024 * 1024 },
+    },
     timeout_secs: 86400,
   };
 
   it('refuses a job beyond the defaults with 400, naming every ceiling in one answer', async () => {
     const app = await boot();
-    const refused = await request(app.getHttpServer()).post('/workers/jobs').send(greedy).expect(400);
+    const refused = await request(app.getHttpServer())
+      .post('/workers/jobs')
+      .send(greedy)
+      .expect(400);
     expect(refused.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
@@ -42,7 +49,13 @@ describe('Operator ceilings (booted host, real HTTP)', () => {
     });
     const pdf = await request(app.getHttpServer())
       .post('/workers/jobs')
-      .send({ job_type: { type: 'pdf_extraction', url: 'https://example.com/a.pdf', options: { max_bytes: 52428801, timeout_ms: 120001 } } })
+      .send({
+        job_type: {
+          type: 'pdf_extraction',
+          url: 'https://example.com/a.pdf',
+          options: { max_bytes: 52428801, timeout_ms: 120001 },
+        },
+      })
       .expect(400);
     expect(pdf.body.message).toEqual([
       'job_type.options.max_bytes must be at most 52428800 (CRAWL_MAX_BYTES_CEILING)',
@@ -51,7 +64,12 @@ describe('Operator ceilings (booted host, real HTTP)', () => {
     // Schedule templates are held to the same ceilings.
     const schedule = await request(app.getHttpServer())
       .post('/workers/schedule')
-      .send({ name: 'greedy', cron_expression: '@daily', job_template: greedy.job_type, timeout_secs: 86400 })
+      .send({
+        name: 'greedy',
+        cron_expression: '@daily',
+        job_template: greedy.job_type,
+        timeout_secs: 86400,
+      })
       .expect(400);
     expect(schedule.body.message).toEqual([
       'job_template.options.respect_robots may be false only where CRAWL_ALLOW_ROBOTS_OVERRIDE=true',
@@ -68,18 +86,41 @@ describe('Operator ceilings (booted host, real HTTP)', () => {
       CRAWL_MAX_BYTES_CEILING: String(100 * 1024 * 1024),
       CRAWL_ALLOW_ROBOTS_OVERRIDE: 'true',
     });
-    const accepted = await request(app.getHttpServer()).post('/workers/jobs').send(greedy).expect(200);
-    const view = await request(app.getHttpServer()).get(`/workers/jobs/${accepted.body.job_id}`).expect(200);
-    expect(view.body.job_type.options).toMatchObject({ respect_robots: false, timeout_ms: 300000, max_bytes: 100 * 1024 * 1024 });
+    const accepted = await request(app.getHttpServer())
+      .post('/workers/jobs')
+      .send(greedy)
+      .expect(200);
+    const view = await request(app.getHttpServer())
+      .get(`/workers/jobs/${accepted.body.job_id}`)
+      .expect(200);
+    expect(view.body.job_type.options).toMatchObject({
+      respect_robots: false,
+      timeout_ms: 300000,
+      max_bytes: 100 * 1024 * 1024,
+    });
   });
 
   it('documents the ceilings in the OpenAPI schema', async () => {
     const app = await boot();
-    const schemas = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body.components.schemas;
-    expect(schemas.CrawlOptionsDoc.properties.timeout_ms).toMatchObject({ maximum: 120000, description: expect.stringContaining('CRAWL_MAX_TIMEOUT_MS') });
-    expect(schemas.CrawlOptionsDoc.properties.max_bytes).toMatchObject({ maximum: 52428800, description: expect.stringContaining('CRAWL_MAX_BYTES_CEILING') });
-    expect(schemas.CrawlOptionsDoc.properties.respect_robots.description).toContain('CRAWL_ALLOW_ROBOTS_OVERRIDE');
-    expect(schemas.PdfExtractionOptionsDoc.properties.max_bytes).toMatchObject({ maximum: 52428800 });
-    expect(schemas.SubmitJobDto.properties.timeout_secs).toMatchObject({ maximum: 3600, description: expect.stringContaining('JOB_MAX_TIMEOUT_SECS') });
+    const schemas = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body
+      .components.schemas;
+    expect(schemas.CrawlOptionsDoc.properties.timeout_ms).toMatchObject({
+      maximum: 120000,
+      description: expect.stringContaining('CRAWL_MAX_TIMEOUT_MS'),
+    });
+    expect(schemas.CrawlOptionsDoc.properties.max_bytes).toMatchObject({
+      maximum: 52428800,
+      description: expect.stringContaining('CRAWL_MAX_BYTES_CEILING'),
+    });
+    expect(schemas.CrawlOptionsDoc.properties.respect_robots.description).toContain(
+      'CRAWL_ALLOW_ROBOTS_OVERRIDE',
+    );
+    expect(schemas.PdfExtractionOptionsDoc.properties.max_bytes).toMatchObject({
+      maximum: 52428800,
+    });
+    expect(schemas.SubmitJobDto.properties.timeout_secs).toMatchObject({
+      maximum: 3600,
+      description: expect.stringContaining('JOB_MAX_TIMEOUT_SECS'),
+    });
   });
 });

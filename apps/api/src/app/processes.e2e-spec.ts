@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { RedisServerProcess } from '@riptide/host';
-import { FixtureSite, deleteKeysWithPrefix, startFixtureSite, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import {
+  FixtureSite,
+  deleteKeysWithPrefix,
+  startFixtureSite,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+} from '@riptide/testing';
 import { bootApi, spawnWorker, testEnv, waitForExit } from './test-app.util';
 
 const redisUrl = testRedisUrl();
@@ -15,9 +22,14 @@ describe('Across real processes', () => {
   let api: NestFastifyApplication;
   const workers: ReturnType<typeof spawnWorker>[] = [];
   const http = () => request(api.getHttpServer());
-  const statusOf = async (id: string) => (await http().get(`/workers/jobs/${id}`)).body as Record<string, string>;
-  const until = (id: string, accept: (s: Record<string, string>) => boolean, what: string, timeoutMs = 15000) =>
-    waitFor(() => statusOf(id), accept, { timeoutMs, what, intervalMs: 50 });
+  const statusOf = async (id: string) =>
+    (await http().get(`/workers/jobs/${id}`)).body as Record<string, string>;
+  const until = (
+    id: string,
+    accept: (s: Record<string, string>) => boolean,
+    what: string,
+    timeoutMs = 15000,
+  ) => waitFor(() => statusOf(id), accept, { timeoutMs, what, intervalMs: 50 });
 
   beforeAll(async () => {
     site = await startFixtureSite();
@@ -48,12 +60,30 @@ describe('Across real processes', () => {
     workers.push(worker);
     const { body } = await http()
       .post('/workers/jobs')
-      .send({ job_type: { type: 'single_crawl', url: site.url('/hold?ms=30000'), options: { timeout_ms: 60000 } }, timeout_secs: 120 })
+      .send({
+        job_type: {
+          type: 'single_crawl',
+          url: site.url('/hold?ms=30000'),
+          options: { timeout_ms: 60000 },
+        },
+        timeout_secs: 120,
+      })
       .expect(200);
-    const running = await until(body.job_id, (s) => s.status === 'Processing' && !!s.worker_id, 'Processing with its worker recorded');
+    const running = await until(
+      body.job_id,
+      (s) => s.status === 'Processing' && !!s.worker_id,
+      'Processing with its worker recorded',
+    );
     expect(running.worker_id).toContain(`:${worker.pid}:`);
-    await waitFor(() => site.requestsTo('/hold').length, (n) => n === 1, { what: 'the fetch to start' });
-    expect((await http().delete(`/workers/jobs/${body.job_id}`).expect(200)).body).toEqual({ job_id: body.job_id, status: 'Cancelled' });
+    await waitFor(
+      () => site.requestsTo('/hold').length,
+      (n) => n === 1,
+      { what: 'the fetch to start' },
+    );
+    expect((await http().delete(`/workers/jobs/${body.job_id}`).expect(200)).body).toEqual({
+      job_id: body.job_id,
+      status: 'Cancelled',
+    });
     const cancelled = await until(body.job_id, (s) => s.status === 'Cancelled', 'Cancelled', 5000);
     expect(cancelled.last_error).toBe('Job was cancelled');
     // It stays Cancelled and is never retried.
@@ -63,24 +93,43 @@ describe('Across real processes', () => {
   });
 
   it('runs a wide batch in a worker process: lanes capped by WORKER_MAX_CONCURRENCY, progress as URLs finish, a quiet stderr', async () => {
-    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', WORKER_MAX_CONCURRENCY: '12', CRAWL_HOST_CONCURRENCY: '16' }));
+    const worker = spawnWorker(
+      redisUrl,
+      testEnv(prefix, {
+        WORKER_POOL_SIZE: '1',
+        WORKER_MAX_CONCURRENCY: '12',
+        CRAWL_HOST_CONCURRENCY: '16',
+      }),
+    );
     workers.push(worker);
     let stderr = '';
     worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // Twelve quick pages and a slow last one: the last is still held while the other twelve are done.
-    const urls = [...Array.from({ length: 12 }, (_, i) => site.url(`/hold?ms=800&id=${i}`)), site.url('/hold?ms=3000&id=12')];
+    const urls = [
+      ...Array.from({ length: 12 }, (_, i) => site.url(`/hold?ms=800&id=${i}`)),
+      site.url('/hold?ms=3000&id=12'),
+    ];
     const { body } = await http()
       .post('/workers/jobs')
-      .send({ job_type: { type: 'batch_crawl', urls, options: { concurrency: 20, cache_mode: 'bypass' } } })
+      .send({
+        job_type: { type: 'batch_crawl', urls, options: { concurrency: 20, cache_mode: 'bypass' } },
+      })
       .expect(200);
-    const progressOf = (s: Record<string, string>) => s.progress as unknown as { completed: number; total: number } | undefined;
-    const partial = await until(body.job_id, (s) => s.status === 'Processing' && (progressOf(s)?.completed ?? 0) > 0, 'progress while the batch runs');
+    const progressOf = (s: Record<string, string>) =>
+      s.progress as unknown as { completed: number; total: number } | undefined;
+    const partial = await until(
+      body.job_id,
+      (s) => s.status === 'Processing' && (progressOf(s)?.completed ?? 0) > 0,
+      'progress while the batch runs',
+    );
     expect(progressOf(partial)).toMatchObject({ completed: expect.any(Number), total: 13 });
     expect(progressOf(partial)!.completed).toBeLessThan(13);
     await until(body.job_id, (s) => s.status === 'Completed', 'Completed');
     const { body: result } = await http().get(`/workers/jobs/${body.job_id}/result`).expect(200);
     expect(result.data).toMatchObject({ total_urls: 13, successful: 13, failed: 0 });
-    expect(result.data.results.map((r: { document: { title: string } }) => r.document.title)).toEqual(urls.map((_, i) => `Held ${i}`));
+    expect(
+      result.data.results.map((r: { document: { title: string } }) => r.document.title),
+    ).toEqual(urls.map((_, i) => `Held ${i}`));
     // 20 lanes were asked for; the worker's cap of 12 applied (the host allowed 16).
     expect(site.maxConcurrentHolds).toBe(12);
     // Twelve lanes wait on one job signal at once; that is by design, not a leak to warn about.
@@ -88,7 +137,10 @@ describe('Across real processes', () => {
   });
 
   it("puts a single-URL job's retry off until the server's Retry-After, when it is longer than a crawl waits in place", async () => {
-    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }));
+    const worker = spawnWorker(
+      redisUrl,
+      testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }),
+    );
     workers.push(worker);
     const { body } = await http()
       .post('/workers/jobs')
@@ -107,13 +159,20 @@ describe('Across real processes', () => {
     expect(second.at - first.at).toBeGreaterThanOrEqual(2000);
   });
 
-  it("waits out a long Retry-After inside a batch while the job has time for it, and fails that URL when it has not", async () => {
-    const worker = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }));
+  it('waits out a long Retry-After inside a batch while the job has time for it, and fails that URL when it has not', async () => {
+    const worker = spawnWorker(
+      redisUrl,
+      testEnv(prefix, { WORKER_POOL_SIZE: '1', CRAWL_RETRY_AFTER_MAX_WAIT_MS: '0' }),
+    );
     workers.push(worker);
     const batch = async (url: string, timeoutSecs: number, status = 'Completed') => {
       const { body } = await http()
         .post('/workers/jobs')
-        .send({ job_type: { type: 'batch_crawl', urls: [url], options: { cache_mode: 'bypass' } }, timeout_secs: timeoutSecs, retry_config: { max_attempts: 1 } })
+        .send({
+          job_type: { type: 'batch_crawl', urls: [url], options: { cache_mode: 'bypass' } },
+          timeout_secs: timeoutSecs,
+          retry_config: { max_attempts: 1 },
+        })
         .expect(200);
       await until(body.job_id, (s) => s.status === status, status);
       return (await http().get(`/workers/jobs/${body.job_id}/result`).expect(200)).body.data;
@@ -137,17 +196,36 @@ describe('Across real processes', () => {
     workers.push(first);
     const { body } = await http()
       .post('/workers/jobs')
-      .send({ job_type: { type: 'single_crawl', url: site.url('/hold?ms=2500'), options: { cache_mode: 'bypass' } } })
+      .send({
+        job_type: {
+          type: 'single_crawl',
+          url: site.url('/hold?ms=2500'),
+          options: { cache_mode: 'bypass' },
+        },
+      })
       .expect(200);
-    const running = await until(body.job_id, (s) => s.status === 'Processing' && !!s.worker_id, 'Processing with its worker recorded');
+    const running = await until(
+      body.job_id,
+      (s) => s.status === 'Processing' && !!s.worker_id,
+      'Processing with its worker recorded',
+    );
     expect(running.worker_id).toContain(`:${first.pid}:`);
     // Kill it mid-fetch (after robots.txt, once the page request is in flight).
-    await waitFor(() => site.requestsTo('/hold').length, (n) => n === 1, { what: 'the fetch to start' });
+    await waitFor(
+      () => site.requestsTo('/hold').length,
+      (n) => n === 1,
+      { what: 'the fetch to start' },
+    );
     first.kill('SIGKILL');
     await waitForExit(first);
     const second = spawnWorker(redisUrl, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
     workers.push(second);
-    const done = await until(body.job_id, (s) => s.status === 'Completed', 'Completed on the second worker', 20000);
+    const done = await until(
+      body.job_id,
+      (s) => s.status === 'Completed',
+      'Completed on the second worker',
+      20000,
+    );
     expect(done.worker_id).toContain(`:${second.pid}:`);
     expect(site.requestsTo('/hold')).toHaveLength(2);
   });
@@ -158,10 +236,16 @@ describe('Across real processes', () => {
     const own = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
     const ownHttp = () => request(own.getHttpServer());
     try {
-      const accepted = await ownHttp().post('/workers/jobs').send({ job_type: { type: 'maintenance', task_type: 'health_check' } }).expect(200);
+      const accepted = await ownHttp()
+        .post('/workers/jobs')
+        .send({ job_type: { type: 'maintenance', task_type: 'health_check' } })
+        .expect(200);
       await server.stop();
       for (const call of [
-        () => ownHttp().post('/workers/jobs').send({ job_type: { type: 'custom', job_name: 'x' } }),
+        () =>
+          ownHttp()
+            .post('/workers/jobs')
+            .send({ job_type: { type: 'custom', job_name: 'x' } }),
         () => ownHttp().get(`/workers/jobs/${accepted.body.job_id}`),
         () => ownHttp().get('/workers/stats/queue'),
       ]) {
@@ -169,24 +253,33 @@ describe('Across real processes', () => {
         const response = await call();
         expect(Date.now() - started).toBeLessThan(2000);
         expect(response.status).toBe(503);
-        expect(response.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'Queue storage (Redis) is unavailable; try again shortly' });
+        expect(response.body).toEqual({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'Queue storage (Redis) is unavailable; try again shortly',
+        });
       }
       await server.start();
       // Producer and worker reconnect by themselves: a new job is accepted and processed.
       const again = await waitFor(
-        () => ownHttp().post('/workers/jobs').send({ job_type: { type: 'maintenance', task_type: 'health_check' } }),
+        () =>
+          ownHttp()
+            .post('/workers/jobs')
+            .send({ job_type: { type: 'maintenance', task_type: 'health_check' } }),
         (r) => r.status === 200,
         { timeoutMs: 10000, what: 'submissions to succeed again' },
       );
       await waitFor(
-        async () => (await ownHttp().get(`/workers/jobs/${again.body.job_id}`)).body.status as string,
+        async () =>
+          (await ownHttp().get(`/workers/jobs/${again.body.job_id}`)).body.status as string,
         (s) => s === 'Completed',
         { timeoutMs: 15000, what: 'the worker to resume' },
       );
       // The job accepted before the outage is not lost either. If Redis went away while it ran, its
       // lock may have lapsed meanwhile, so it can finish after the new one (stalled check, run again).
       await waitFor(
-        async () => (await ownHttp().get(`/workers/jobs/${accepted.body.job_id}`)).body.status as string,
+        async () =>
+          (await ownHttp().get(`/workers/jobs/${accepted.body.job_id}`)).body.status as string,
         (s) => s === 'Completed',
         { timeoutMs: 15000, what: 'the job accepted before the outage to complete' },
       );

@@ -26,10 +26,21 @@ describe('An evicting Redis (booted host, private redis-server)', () => {
     await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
     const lines: LogLine[] = [];
     const destination = { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) };
-    app = await bootApi(server.url, testEnv(uniquePrefix('evict'), { WORKER_POOL_SIZE: '0', LOG_LEVEL: 'info' }), destination);
-    const warning = 'Redis maxmemory-policy is allkeys-lru: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction';
-    expect(lines.filter((line) => line.level === 40)).toEqual([expect.objectContaining({ msg: warning })]);
+    app = await bootApi(
+      server.url,
+      testEnv(uniquePrefix('evict'), { WORKER_POOL_SIZE: '0', LOG_LEVEL: 'info' }),
+      destination,
+    );
+    const warning =
+      'Redis maxmemory-policy is allkeys-lru: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction';
+    expect(lines.filter((line) => line.level === 40)).toEqual([
+      expect.objectContaining({ msg: warning }),
+    ]);
     const health = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(health.body.details.redis).toEqual({ status: 'up', maxmemory_policy: 'allkeys-lru', eviction: warning });
+    expect(health.body.details.redis).toEqual({
+      status: 'up',
+      maxmemory_policy: 'allkeys-lru',
+      eviction: warning,
+    });
   });
 });

@@ -27,7 +27,9 @@ describe('Redis memory (booted host, private redis-server)', () => {
     app = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '0' }));
     const http = app.getHttpServer();
     // 200 KB per job: a 4 MB Redis holds a handful.
-    const submission = (i: number) => ({ job_type: { type: 'custom', job_name: 'bulky', payload: { i, filler: 'x'.repeat(200_000) } } });
+    const submission = (i: number) => ({
+      job_type: { type: 'custom', job_name: 'bulky', payload: { i, filler: 'x'.repeat(200_000) } },
+    });
 
     const accepted: string[] = [];
     let refused: request.Response | undefined;
@@ -37,15 +39,23 @@ describe('Redis memory (booted host, private redis-server)', () => {
       else refused = response;
     }
     expect(accepted.length).toBeGreaterThan(0);
-    expect(refused?.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'Redis is out of memory' });
+    expect(refused?.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'Redis is out of memory',
+    });
     expect(refused?.status).toBe(503);
     // Still full: the refusal holds, and /health says why (its redis indicator stays up).
-    expect((await request(http).post('/workers/jobs').send(submission(-1)).expect(503)).body.message).toBe('Redis is out of memory');
+    expect(
+      (await request(http).post('/workers/jobs').send(submission(-1)).expect(503)).body.message,
+    ).toBe('Redis is out of memory');
     const health = await request(http).get('/health');
     expect(health.body.details.redis).toEqual({
       status: 'up',
       maxmemory_policy: 'noeviction',
-      memory: expect.stringMatching(/^Redis uses (9\d|1\d\d)% of its maxmemory; when it is full, writes are refused and submissions answer 503$/),
+      memory: expect.stringMatching(
+        /^Redis uses (9\d|1\d\d)% of its maxmemory; when it is full, writes are refused and submissions answer 503$/,
+      ),
     });
     // Reads still work while full.
     await request(http).get(`/workers/jobs/${accepted[0]}`).expect(200);

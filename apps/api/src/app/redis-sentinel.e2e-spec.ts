@@ -1,6 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { FixtureSite, SentinelDeployment, startFixtureSite, startSentinelDeployment, uniquePrefix, waitFor } from '@riptide/testing';
+import {
+  FixtureSite,
+  SentinelDeployment,
+  startFixtureSite,
+  startSentinelDeployment,
+  uniquePrefix,
+  waitFor,
+} from '@riptide/testing';
 import { loadHostConfig } from '@riptide/host';
 import { bootApi, testEnv } from './test-app.util';
 
@@ -20,7 +27,12 @@ const FOLLOW_WITHIN_MS = 15000;
  * beside them once `startAfter` jobs were accepted. Refusals (503 while no primary is reachable)
  * are counted, never retried, so every accepted job is one the service vouched for.
  */
-async function submitThroughFailover(app: NestFastifyApplication, site: FixtureSite, failPrimary: () => Promise<void>, startAfter = 20): Promise<FailoverRun> {
+async function submitThroughFailover(
+  app: NestFastifyApplication,
+  site: FixtureSite,
+  failPrimary: () => Promise<void>,
+  startAfter = 20,
+): Promise<FailoverRun> {
   const accepted: string[] = [];
   let refused = 0;
   let failing: Promise<void> | undefined;
@@ -30,7 +42,13 @@ async function submitThroughFailover(app: NestFastifyApplication, site: FixtureS
   while (Date.now() < deadline) {
     const response = await request(app.getHttpServer())
       .post('/workers/jobs')
-      .send({ job_type: { type: 'single_crawl', url: site.url(`/article?n=${accepted.length}`), options: null } });
+      .send({
+        job_type: {
+          type: 'single_crawl',
+          url: site.url(`/article?n=${accepted.length}`),
+          options: null,
+        },
+      });
     if (response.status === 200) {
       accepted.push(response.body.job_id as string);
       if (killedAt && !recoveredAt) recoveredAt = Date.now();
@@ -38,7 +56,8 @@ async function submitThroughFailover(app: NestFastifyApplication, site: FixtureS
       expect(response.status).toBe(503);
       refused++;
     }
-    if (!failing && accepted.length === startAfter) failing = failPrimary().then(() => void (killedAt = Date.now()));
+    if (!failing && accepted.length === startAfter)
+      failing = failPrimary().then(() => void (killedAt = Date.now()));
     // Keep submitting a little after the recovery, so jobs accepted by the new primary are in the count.
     if (recoveredAt && Date.now() - recoveredAt > 1000) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -70,7 +89,11 @@ const crashPrimaryAheadOfReplicas = (deployment: SentinelDeployment) => async ()
 async function lostJobs(app: NestFastifyApplication, ids: string[]): Promise<string[]> {
   const statusOf = async (id: string) => {
     const response = await request(app.getHttpServer()).get(`/workers/jobs/${id}`);
-    return response.status === 404 ? 'missing' : response.status === 200 ? (response.body.status as string) : `http ${response.status}`;
+    return response.status === 404
+      ? 'missing'
+      : response.status === 200
+        ? (response.body.status as string)
+        : `http ${response.status}`;
   };
   const statuses = await waitFor(
     () => Promise.all(ids.map(statusOf)),

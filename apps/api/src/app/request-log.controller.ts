@@ -16,11 +16,19 @@ export class RequestOutcomeLog extends LogController {
     // The completion line says all of it.
   }
 
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
     const status = reply.statusCode;
     const level: Level = error || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'debug';
     if (!this.root.isLevelEnabled(level)) return;
-    const line = { req: { method: request.method, url: request.url }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime) };
+    const line = {
+      req: { method: request.method, url: request.url },
+      res: { statusCode: status },
+      responseTime: Math.round(reply.elapsedTime),
+    };
     reply.log[level](error ? { ...line, err: error } : line, 'request completed');
   }
 }

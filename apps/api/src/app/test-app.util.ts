@@ -7,7 +7,10 @@ import type { DestinationStream } from 'pino';
 import { createApiApp } from './create-api-app';
 
 /** Environment of a host under test: silent, fast lock recovery, fixture site allowed. */
-export function testEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     RIPTIDE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
@@ -21,7 +24,11 @@ export function testEnv(prefix: string, extra: Record<string, string> = {}): Rec
 }
 
 /** Boots the real API host in this process (Fastify, every module) and waits until it serves. */
-export async function bootApi(redisUrl: string, env: Record<string, string>, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
+export async function bootApi(
+  redisUrl: string,
+  env: Record<string, string>,
+  logDestination?: DestinationStream,
+): Promise<NestFastifyApplication> {
   const app = await createApiApp(loadHostConfig(env), redisUrl, logDestination);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -35,14 +42,22 @@ export function spawnWorker(redisUrl: string, env: Record<string, string>): Chil
     env: { ...process.env, ...env, REDIS_URL: redisUrl },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
+  child.stderr?.on('data', (chunk: Buffer) =>
+    process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`),
+  );
   return child;
 }
 
 /** Starts the built API host (dist/apps/api/main.js) as a real child process; its stderr is collected. */
-export function spawnApi(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+export function spawnApi(env: Record<string, string>): {
+  child: ChildProcess;
+  stderr: () => string;
+} {
   const main = join(__dirname, '../../../../dist/apps/api/main.js');
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { child, stderr: () => stderr };
@@ -64,8 +79,19 @@ export interface HostProcess {
  * Starts `command` (the built API host by default) in a new process group, as a terminal would:
  * a signal to `-child.pid` reaches the whole group, like Ctrl-C does. `env` is its whole environment.
  */
-export function spawnHostProcess(env: NodeJS.ProcessEnv, command: { file: string; args: string[]; cwd?: string } = { file: process.execPath, args: [join(__dirname, '../../../../dist/apps/api/main.js')] }): HostProcess {
-  const child = spawn(command.file, command.args, { cwd: command.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function spawnHostProcess(
+  env: NodeJS.ProcessEnv,
+  command: { file: string; args: string[]; cwd?: string } = {
+    file: process.execPath,
+    args: [join(__dirname, '../../../../dist/apps/api/main.js')],
+  },
+): HostProcess {
+  const child = spawn(command.file, command.args, {
+    cwd: command.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -80,7 +106,10 @@ export function pidsNamed(name: string): number[] {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         // A zombie has exited; it only waits for its parent to collect it.
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+        return (
+          readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name &&
+          stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+        );
       } catch {
         return false;
       }

@@ -15,7 +15,8 @@ const NOT_JSON = (type: string) => ({
 const NO_TYPE = {
   statusCode: 415,
   error: 'Unsupported Media Type',
-  message: 'The request has no Content-Type: send the body as JSON with Content-Type: application/json',
+  message:
+    'The request has no Content-Type: send the body as JSON with Content-Type: application/json',
 };
 
 /** What a client sees at the edge of the API: content types and validation answers. */
@@ -31,7 +32,9 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
       const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }),
+        );
       });
       req.on('error', reject);
       req.end(body);
@@ -58,25 +61,49 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
       ['POST', '/admin/keys'],
     ];
 
-    it.each(bodyRoutes)('%s %s refuses a form body (curl -d) with 415 naming application/json', async (method, path) => {
-      const form = 'application/x-www-form-urlencoded';
-      expect(await raw(method, path, `payload=${encodeURIComponent(JOB)}`, { 'content-type': form })).toEqual({ status: 415, body: NOT_JSON(form) });
-    });
+    it.each(bodyRoutes)(
+      '%s %s refuses a form body (curl -d) with 415 naming application/json',
+      async (method, path) => {
+        const form = 'application/x-www-form-urlencoded';
+        expect(
+          await raw(method, path, `payload=${encodeURIComponent(JOB)}`, { 'content-type': form }),
+        ).toEqual({ status: 415, body: NOT_JSON(form) });
+      },
+    );
 
-    it.each(bodyRoutes)('%s %s refuses a body without Content-Type, and no body at all, with 415', async (method, path) => {
-      expect(await raw(method, path, JOB)).toEqual({ status: 415, body: NO_TYPE });
-      expect(await raw(method, path)).toEqual({ status: 415, body: NO_TYPE });
-    });
+    it.each(bodyRoutes)(
+      '%s %s refuses a body without Content-Type, and no body at all, with 415',
+      async (method, path) => {
+        expect(await raw(method, path, JOB)).toEqual({ status: 415, body: NO_TYPE });
+        expect(await raw(method, path)).toEqual({ status: 415, body: NO_TYPE });
+      },
+    );
 
     it.each(bodyRoutes)('%s %s refuses text, XML and multipart with 415', async (method, path) => {
       for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])
-        expect(await raw(method, path, JOB, { 'content-type': type })).toEqual({ status: 415, body: NOT_JSON(type) });
+        expect(await raw(method, path, JOB, { 'content-type': type })).toEqual({
+          status: 415,
+          body: NOT_JSON(type),
+        });
     });
 
     it('accepts application/json with parameters, and routes without a body need no Content-Type', async () => {
-      expect((await raw('POST', '/workers/jobs', JOB, { 'content-type': 'Application/JSON; charset=utf-8' })).status).toBe(200);
+      expect(
+        (
+          await raw('POST', '/workers/jobs', JOB, {
+            'content-type': 'Application/JSON; charset=utf-8',
+          })
+        ).status,
+      ).toBe(200);
       const retry = await raw('POST', '/workers/jobs/3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11/retry');
-      expect(retry).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'Job 3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11 not found' } });
+      expect(retry).toEqual({
+        status: 404,
+        body: {
+          statusCode: 404,
+          error: 'Not Found',
+          message: 'Job 3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11 not found',
+        },
+      });
     });
   });
 
@@ -84,7 +111,12 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
     const invalid = (message: string[]) => ({ statusCode: 400, error: 'Bad Request', message });
 
     it('lists a bad priority, a missing URL, an unknown field and an out-of-range timeout together', async () => {
-      const body = { job_type: { type: 'single_crawl', options: { cache_mode: 'sometimes' } }, priority: 'urgent', timeout_secs: 0, colour: 'red' };
+      const body = {
+        job_type: { type: 'single_crawl', options: { cache_mode: 'sometimes' } },
+        priority: 'urgent',
+        timeout_secs: 0,
+        colour: 'red',
+      };
       expect((await http().post('/workers/jobs').send(body).expect(400)).body).toEqual(
         invalid([
           'property colour should not exist',
@@ -97,7 +129,11 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
     });
 
     it('reports a field of the wrong type once, by the shape check, not again by the rules', async () => {
-      const body = { job_type: { type: 'batch_crawl', urls: ['ftp://example.com/'] }, timeout_secs: 'soon', retry_config: { max_attempts: 'many', backoff_multiplier: 0.5 } };
+      const body = {
+        job_type: { type: 'batch_crawl', urls: ['ftp://example.com/'] },
+        timeout_secs: 'soon',
+        retry_config: { max_attempts: 'many', backoff_multiplier: 0.5 },
+      };
       expect((await http().post('/workers/jobs').send(body).expect(400)).body).toEqual(
         invalid([
           'retry_config.max_attempts must be an integer number',
@@ -109,23 +145,44 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
     });
 
     it('lists a missing job_type with the other problems, and refuses a body that is not an object', async () => {
-      expect((await http().post('/workers/jobs').send({ priority: 'someday' }).expect(400)).body).toEqual(
-        invalid(['job_type should not be null or undefined', 'job_type must be an object', 'priority must be one of: Low, Normal, High, Critical']),
+      expect(
+        (await http().post('/workers/jobs').send({ priority: 'someday' }).expect(400)).body,
+      ).toEqual(
+        invalid([
+          'job_type should not be null or undefined',
+          'job_type must be an object',
+          'priority must be one of: Low, Normal, High, Critical',
+        ]),
       );
       expect((await http().post('/workers/jobs').send([]).expect(400)).body.statusCode).toBe(400);
     });
 
     it('answers each bulk item with all its problems', async () => {
-      const body = { jobs: [{ job_type: { type: 'custom', job_name: 'has space' }, priority: 'urgent' }] };
+      const body = {
+        jobs: [{ job_type: { type: 'custom', job_name: 'has space' }, priority: 'urgent' }],
+      };
       expect((await http().post('/workers/jobs/bulk').send(body).expect(200)).body).toEqual({
         submitted: 0,
         failed: 1,
-        jobs: [{ index: 0, error: invalid(['priority must be one of: Low, Normal, High, Critical', 'job_type.job_name must be 1-128 characters of letters, digits, _ . : -']) }],
+        jobs: [
+          {
+            index: 0,
+            error: invalid([
+              'priority must be one of: Low, Normal, High, Critical',
+              'job_type.job_name must be 1-128 characters of letters, digits, _ . : -',
+            ]),
+          },
+        ],
       });
     });
 
     it("lists a schedule's own problems with its template's", async () => {
-      const body = { name: 'nightly', cron_expression: 'every night', priority: 'urgent', job_template: { type: 'single_crawl', url: 'mailto:x@example.com', depth: 3 } };
+      const body = {
+        name: 'nightly',
+        cron_expression: 'every night',
+        priority: 'urgent',
+        job_template: { type: 'single_crawl', url: 'mailto:x@example.com', depth: 3 },
+      };
       expect((await http().post('/workers/schedule').send(body).expect(400)).body).toEqual(
         invalid([
           'priority must be one of: Low, Normal, High, Critical',
@@ -134,15 +191,24 @@ describe('Wire contract (booted host, real Redis, real HTTP)', () => {
           'job_template.url must use http or https',
         ]),
       );
-      const patch = await http().patch('/workers/schedule/3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11').send({ enabled: 'yes', job_template: { type: 'custom', job_name: 'x', extra: 1 } });
-      expect(patch.body).toEqual(invalid(['enabled must be a boolean value', 'job_template.extra is not allowed']));
+      const patch = await http()
+        .patch('/workers/schedule/3f0c3a52-8d3e-4b6f-9a55-0d1d7d0c9b11')
+        .send({ enabled: 'yes', job_template: { type: 'custom', job_name: 'x', extra: 1 } });
+      expect(patch.body).toEqual(
+        invalid(['enabled must be a boolean value', 'job_template.extra is not allowed']),
+      );
     });
 
     it('answers a bad limit or offset with one message giving the range', async () => {
       for (const limit of ['abc', '0', '501', '2.5'])
-        expect((await http().get(`/workers/jobs?limit=${limit}`).expect(400)).body).toEqual(invalid(['limit must be an integer from 1 to 500']));
+        expect((await http().get(`/workers/jobs?limit=${limit}`).expect(400)).body).toEqual(
+          invalid(['limit must be an integer from 1 to 500']),
+        );
       expect((await http().get('/workers/jobs?limit=abc&offset=-1').expect(400)).body).toEqual(
-        invalid(['limit must be an integer from 1 to 500', 'offset must be an integer from 0 to 1000000']),
+        invalid([
+          'limit must be an integer from 1 to 500',
+          'offset must be an integer from 0 to 1000000',
+        ]),
       );
     });
   });

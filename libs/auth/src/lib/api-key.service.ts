@@ -44,7 +44,13 @@ export class ApiKeyService {
     if (problems.length) throw new ApiKeyValidationError(problems);
     const secret = generateSecret();
     const limits: KeyLimits = {};
-    for (const field of ['rateLimitPerSec', 'burst', 'maxActiveJobs', 'maxSchedules', 'maxPriority'] as const)
+    for (const field of [
+      'rateLimitPerSec',
+      'burst',
+      'maxActiveJobs',
+      'maxSchedules',
+      'maxPriority',
+    ] as const)
       if (input[field] !== undefined) (limits as Record<string, unknown>)[field] = input[field];
     const stored: StoredKey = {
       id: randomUUID(),
@@ -57,7 +63,14 @@ export class ApiKeyService {
       secretHash: hashSecret(secret),
     };
     const created = await this.guard(() =>
-      this.redis.authCreate(this.keys.secrets, this.keys.records, stored.secretHash, stored.id, JSON.stringify(stored), this.options.maxKeys),
+      this.redis.authCreate(
+        this.keys.secrets,
+        this.keys.records,
+        stored.secretHash,
+        stored.id,
+        JSON.stringify(stored),
+        this.options.maxKeys,
+      ),
     );
     if (!created) throw new ApiKeyLimitError(this.options.maxKeys);
     return { ...toRecord(stored), key: secret };
@@ -66,24 +79,34 @@ export class ApiKeyService {
   /** Every key, oldest first. */
   async list(): Promise<ApiKeyRecord[]> {
     const all = await this.guard(() => this.redis.hvals(this.keys.records));
-    return all.map((raw) => toRecord(JSON.parse(raw) as StoredKey)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return all
+      .map((raw) => toRecord(JSON.parse(raw) as StoredKey))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
   async get(id: string): Promise<ApiKeyRecord> {
-    const raw = UUID.test(id) ? await this.guard(() => this.redis.hget(this.keys.records, id)) : null;
+    const raw = UUID.test(id)
+      ? await this.guard(() => this.redis.hget(this.keys.records, id))
+      : null;
     if (!raw) throw new ApiKeyNotFoundError(id);
     return toRecord(JSON.parse(raw) as StoredKey);
   }
 
   /** Deletes a key and tells every process to forget it at once. */
   async revoke(id: string): Promise<void> {
-    const revoked = UUID.test(id) ? await this.guard(() => this.redis.authRevoke(this.keys.secrets, this.keys.records, id, this.keys.revokedChannel)) : 0;
+    const revoked = UUID.test(id)
+      ? await this.guard(() =>
+          this.redis.authRevoke(this.keys.secrets, this.keys.records, id, this.keys.revokedChannel),
+        )
+      : 0;
     if (!revoked) throw new ApiKeyNotFoundError(id);
   }
 
   /** The record of the key whose secret has this SHA-256 (hex), or null; one round trip. */
   async findBySecretHash(hash: string): Promise<ApiKeyRecord | null> {
-    const raw = await this.guard(() => this.redis.authLookup(this.keys.secrets, this.keys.records, hash));
+    const raw = await this.guard(() =>
+      this.redis.authLookup(this.keys.secrets, this.keys.records, hash),
+    );
     return raw ? toRecord(JSON.parse(raw) as StoredKey) : null;
   }
 

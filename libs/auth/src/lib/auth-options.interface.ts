@@ -21,7 +21,13 @@ export interface KeyDefaults {
   maxPriority: JobPriority;
 }
 
-export const DEFAULT_KEY_LIMITS: KeyDefaults = Object.freeze({ rateLimitPerSec: 50, burst: 100, maxActiveJobs: 10000, maxSchedules: 100, maxPriority: 'High' });
+export const DEFAULT_KEY_LIMITS: KeyDefaults = Object.freeze({
+  rateLimitPerSec: 50,
+  burst: 100,
+  maxActiveJobs: 10000,
+  maxSchedules: 100,
+  maxPriority: 'High',
+});
 
 export interface AuthModuleOptions {
   mode: AuthMode;
@@ -40,7 +46,9 @@ export interface AuthModuleOptions {
   defaults?: Partial<KeyDefaults>;
 }
 
-export interface ResolvedAuthOptions extends Required<Omit<AuthModuleOptions, 'adminKey' | 'defaults'>> {
+export interface ResolvedAuthOptions extends Required<
+  Omit<AuthModuleOptions, 'adminKey' | 'defaults'>
+> {
   adminKey?: string;
   defaults: KeyDefaults;
 }

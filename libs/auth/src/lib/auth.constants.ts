@@ -1,5 +1,12 @@
 /** What a key may do (SPEC §6). `admin` includes every other scope and every tenant. */
-export const SCOPES = ['jobs:write', 'jobs:read', 'schedules:write', 'schedules:read', 'metrics:read', 'admin'] as const;
+export const SCOPES = [
+  'jobs:write',
+  'jobs:read',
+  'schedules:write',
+  'schedules:read',
+  'metrics:read',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const ADMIN_SCOPE: Scope = 'admin';

@@ -1,4 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Optional,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_REQUIREMENT, ADMIN_SCOPE, Scope } from './auth.constants';
 import { AuthMessages } from './auth.messages';
@@ -32,7 +40,10 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const requirement = this.reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_REQUIREMENT, [context.getHandler(), context.getClass()]) ?? {
+    const requirement = this.reflector.getAllAndOverride<AuthRequirement | undefined>(
+      AUTH_REQUIREMENT,
+      [context.getHandler(), context.getClass()],
+    ) ?? {
       scope: ADMIN_SCOPE,
     };
     if (!this.authenticator) throw new AuthOptionsError(AuthMessages.moduleMissing);
@@ -42,7 +53,8 @@ export class ApiKeyGuard implements CanActivate {
     let principal: Principal | null;
     if (secret === null) {
       principal = this.authenticator.anonymous;
-      if (!principal && !('optional' in requirement)) this.refuse(http.getResponse<HttpReply>(), AuthMessages.keyMissing);
+      if (!principal && !('optional' in requirement))
+        this.refuse(http.getResponse<HttpReply>(), AuthMessages.keyMissing);
     } else {
       principal = await this.authenticator.authenticate(secret);
       if (!principal) this.refuse(http.getResponse<HttpReply>(), AuthMessages.keyInvalid);

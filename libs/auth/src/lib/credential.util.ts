@@ -6,7 +6,8 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const BASIC = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
 
 /** A header's one value; a repeated header is ambiguous, so it counts as absent rather than guessed at. */
-const single = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
+const single = (value: string | string[] | undefined): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 /** The key a request carries: `Authorization: Bearer <key>`, else `X-API-Key: <key>`; null when neither. */
 export function apiKeyFromHeaders(headers: RequestHeaders): string | null {

@@ -1,4 +1,10 @@
-import { ExecutionContext, SetMetadata, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
+import {
+  ExecutionContext,
+  SetMetadata,
+  UseGuards,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { API_KEY_SECURITY, AUTH_REQUIREMENT, BEARER_SECURITY, Scope } from './auth.constants';
 import { ApiKeyGuard, AuthRequirement } from './auth.guard';
@@ -19,14 +25,22 @@ export function RequireScope(scope: Scope): MethodDecorator & ClassDecorator {
     UseGuards(ApiKeyGuard),
     ...security(),
     ApiExtension('x-required-scope', scope),
-    ApiErrorResponse(401, 'No key, or an unknown or revoked key (with `WWW-Authenticate: Bearer`)', {
-      key_missing: AuthMessages.keyMissing,
-      key_invalid: AuthMessages.keyInvalid,
-    }),
-    ApiErrorResponse(403, `The key lacks the scope ${scope}; in local mode, a Host that is not a loopback name`, {
-      scope_missing: AuthMessages.scopeMissing(scope),
-      non_loopback_host: AuthMessages.nonLoopbackHost,
-    }),
+    ApiErrorResponse(
+      401,
+      'No key, or an unknown or revoked key (with `WWW-Authenticate: Bearer`)',
+      {
+        key_missing: AuthMessages.keyMissing,
+        key_invalid: AuthMessages.keyInvalid,
+      },
+    ),
+    ApiErrorResponse(
+      403,
+      `The key lacks the scope ${scope}; in local mode, a Host that is not a loopback name`,
+      {
+        scope_missing: AuthMessages.scopeMissing(scope),
+        non_loopback_host: AuthMessages.nonLoopbackHost,
+      },
+    ),
   );
 }
 
@@ -39,12 +53,17 @@ export function OptionalAuth(): MethodDecorator & ClassDecorator {
     SetMetadata(AUTH_REQUIREMENT, { optional: true } satisfies AuthRequirement),
     UseGuards(ApiKeyGuard),
     ...security(),
-    ApiErrorResponse(401, 'An unknown or revoked key was given (with `WWW-Authenticate: Bearer`)', { key_invalid: AuthMessages.keyInvalid }),
-    ApiErrorResponse(403, 'In local mode, a Host that is not a loopback name', { non_loopback_host: AuthMessages.nonLoopbackHost }),
+    ApiErrorResponse(401, 'An unknown or revoked key was given (with `WWW-Authenticate: Bearer`)', {
+      key_invalid: AuthMessages.keyInvalid,
+    }),
+    ApiErrorResponse(403, 'In local mode, a Host that is not a loopback name', {
+      non_loopback_host: AuthMessages.nonLoopbackHost,
+    }),
   );
 }
 
 /** The caller of the request, as the guard found it (null only on `@OptionalAuth` routes without a key). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal | null =>
-  principalOf(context.switchToHttp().getRequest<object>()),
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal | null =>
+    principalOf(context.switchToHttp().getRequest<object>()),
 );

@@ -43,9 +43,17 @@ export class SubmissionRateLimiter {
     if (caller.admin || caller.keyId === null) return null;
     const { rateLimitPerSec, burst } = limitsOf(caller, this.options.defaults);
     const bucket = `${this.options.prefix}:auth:bucket:${caller.keyId}`;
-    const [granted, remaining, retryInMs, fullInMs] = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
-      this.redis.authTakeTokens(bucket, rateLimitPerSec, burst, count, partial ? '1' : '0'),
+    const [granted, remaining, retryInMs, fullInMs] = await withRedisDeadline(
+      this.redis,
+      this.options.commandTimeoutMs,
+      () => this.redis.authTakeTokens(bucket, rateLimitPerSec, burst, count, partial ? '1' : '0'),
     );
-    return { granted, limit: burst, remaining, resetSecs: Math.ceil(fullInMs / 1000), retryAfterSecs: Math.max(1, Math.ceil(retryInMs / 1000)) };
+    return {
+      granted,
+      limit: burst,
+      remaining,
+      resetSecs: Math.ceil(fullInMs / 1000),
+      retryAfterSecs: Math.max(1, Math.ceil(retryInMs / 1000)),
+    };
   }
 }

@@ -1,4 +1,9 @@
-import { CACHE_MODES, OUTPUT_FORMATS, isCacheMode, isOutputFormat } from './crawl-options.interface';
+import {
+  CACHE_MODES,
+  OUTPUT_FORMATS,
+  isCacheMode,
+  isOutputFormat,
+} from './crawl-options.interface';
 
 describe('crawl option vocabularies', () => {
   it('accepts every cache mode and output format they list', () => {
@@ -7,7 +12,16 @@ describe('crawl option vocabularies', () => {
   });
 
   it('refuses other values, other types and the other vocabulary', () => {
-    for (const value of ['READ_THROUGH', 'read-through', '', null, undefined, 1, ['bypass'], 'markdown'])
+    for (const value of [
+      'READ_THROUGH',
+      'read-through',
+      '',
+      null,
+      undefined,
+      1,
+      ['bypass'],
+      'markdown',
+    ])
       expect(isCacheMode(value)).toBe(false);
     for (const value of ['Markdown', 'html', '', null, undefined, 0, { text: true }, 'bypass'])
       expect(isOutputFormat(value)).toBe(false);

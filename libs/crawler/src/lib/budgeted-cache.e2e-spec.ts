@@ -14,13 +14,15 @@ describe('BudgetedCache (byte budget in Redis)', () => {
 
   beforeEach(() => {
     ctx = createE2eContext();
-    cache = (maxBytes) => new BudgetedCache({ redis: ctx.redis, bookPrefix: `${ctx.keyPrefix}book:`, maxBytes });
+    cache = (maxBytes) =>
+      new BudgetedCache({ redis: ctx.redis, bookPrefix: `${ctx.keyPrefix}book:`, maxBytes });
   });
   afterEach(() => ctx.cleanup());
 
   it('keeps the values within the budget, dropping the oldest entries first', async () => {
     const pages = cache(250);
-    for (const name of ['a', 'b', 'c']) expect(await pages.set(key(name), value(100, name), 60)).toBe(true);
+    for (const name of ['a', 'b', 'c'])
+      expect(await pages.set(key(name), value(100, name), 60)).toBe(true);
     expect(await ctx.redis.get(key('a'))).toBeNull();
     expect(await ctx.redis.get(key('b'))).toBe(value(100, 'b'));
     expect(await ctx.redis.get(key('c'))).toBe(value(100, 'c'));
@@ -69,8 +71,15 @@ describe('caches in a full Redis (maxmemory, noeviction)', () => {
 
   beforeAll(async () => {
     site = await startFixtureSite();
-    server = await (await RedisNodeProcess.prepare('full-cache')).start(['--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction']);
-    redis = new Redis({ port: server.port, host: '127.0.0.1', retryStrategy: () => 50, maxRetriesPerRequest: null });
+    server = await (
+      await RedisNodeProcess.prepare('full-cache')
+    ).start(['--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction']);
+    redis = new Redis({
+      port: server.port,
+      host: '127.0.0.1',
+      retryStrategy: () => 50,
+      maxRetriesPerRequest: null,
+    });
     await redis.ping();
   });
   afterAll(async () => {
@@ -89,14 +98,22 @@ describe('caches in a full Redis (maxmemory, noeviction)', () => {
     const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
     await redis.config('SET', 'maxmemory', String(used + 512 * 1024));
     for (let i = 0; ; i++) {
-      const refused = await redis.set(`${keyPrefix}junk:${i}`, value(16 * 1024)).then(() => false, (error: Error) => /^OOM /.test(error.message));
+      const refused = await redis.set(`${keyPrefix}junk:${i}`, value(16 * 1024)).then(
+        () => false,
+        (error: Error) => /^OOM /.test(error.message),
+      );
       if (refused) return;
     }
   }
 
   it('skips the write and gives back as many bytes of its oldest entries', async () => {
-    const pages = new BudgetedCache({ redis, bookPrefix: `${keyPrefix}book:`, maxBytes: 1024 * 1024 });
-    for (const name of ['a', 'b', 'c']) await pages.set(`${keyPrefix}entry:${name}`, value(20 * 1024, name), 60);
+    const pages = new BudgetedCache({
+      redis,
+      bookPrefix: `${keyPrefix}book:`,
+      maxBytes: 1024 * 1024,
+    });
+    for (const name of ['a', 'b', 'c'])
+      await pages.set(`${keyPrefix}entry:${name}`, value(20 * 1024, name), 60);
     await fillUp();
     expect(await pages.set(`${keyPrefix}entry:new`, value(30 * 1024), 60)).toBe(false);
     expect(await redis.exists(`${keyPrefix}entry:new`)).toBe(0);
@@ -107,7 +124,12 @@ describe('caches in a full Redis (maxmemory, noeviction)', () => {
   });
 
   it('a crawl still succeeds, without caching its page or robots.txt', async () => {
-    const crawler = new Crawler({ redis, keyPrefix, allowPrivateNetworks: true, htmlWorkerScript: BUILT_HTML_WORKER });
+    const crawler = new Crawler({
+      redis,
+      keyPrefix,
+      allowPrivateNetworks: true,
+      htmlWorkerScript: BUILT_HTML_WORKER,
+    });
     try {
       await fillUp();
       const first = await crawler.crawl(site.url('/article'));

@@ -122,17 +122,30 @@ export class BudgetedCache {
   async set(key: string, value: string, ttlSecs: number): Promise<boolean> {
     const { index, sizes, bytes } = this.keys;
     try {
-      return (await WRITE.run(this.options.redis, [key, index, sizes, bytes], [value, ttlSecs, this.options.maxBytes])) === 1;
+      return (
+        (await WRITE.run(
+          this.options.redis,
+          [key, index, sizes, bytes],
+          [value, ttlSecs, this.options.maxBytes],
+        )) === 1
+      );
     } catch (error) {
       if (storeFailureOf(error) !== 'out_of_memory') throw error;
-      await GIVE_WAY.run(this.options.redis, [index, sizes, bytes], [Buffer.byteLength(value)]).catch(() => undefined);
+      await GIVE_WAY.run(
+        this.options.redis,
+        [index, sizes, bytes],
+        [Buffer.byteLength(value)],
+      ).catch(() => undefined);
       return false;
     }
   }
 
   /** The bytes and entries accounted now (expired ones included until the next write forgets them). */
   async usage(): Promise<BudgetedCacheUsage> {
-    const [bytes, entries] = await Promise.all([this.options.redis.get(this.keys.bytes), this.options.redis.zcard(this.keys.index)]);
+    const [bytes, entries] = await Promise.all([
+      this.options.redis.get(this.keys.bytes),
+      this.options.redis.zcard(this.keys.index),
+    ]);
     return { bytes: Number(bytes ?? 0), entries };
   }
 }

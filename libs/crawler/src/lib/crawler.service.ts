@@ -14,7 +14,12 @@ import {
   DEFAULT_USER_AGENT,
 } from './crawler.constants';
 import type { CrawlOptions, OutputFormat } from '@riptide/crawl-options';
-import type { CrawlerOptions, CrawlResult, ExtractedDoc, PdfExtractionOptions } from './crawler.interface';
+import type {
+  CrawlerOptions,
+  CrawlResult,
+  ExtractedDoc,
+  PdfExtractionOptions,
+} from './crawler.interface';
 import { UNSUPPORTED_CONTENT_TYPE } from './crawler.messages';
 import {
   isPossiblyExtractable,
@@ -302,7 +307,13 @@ export class Crawler {
       const document =
         route.kind === 'html'
           ? await this.extraction.extract(
-              { html: text, url, contentType: route.contentType, outputFormat: format, contentLanguage },
+              {
+                html: text,
+                url,
+                contentType: route.contentType,
+                outputFormat: format,
+                contentLanguage,
+              },
               signal,
             )
           : extractPlainText({

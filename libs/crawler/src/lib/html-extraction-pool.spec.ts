@@ -133,33 +133,64 @@ describe('HtmlExtractionPool', () => {
   });
 
   it('runs its threads under heap limits', async () => {
-    const threads = pool(BUILT_HTML_WORKER, 1, { heap: { oldGenerationMb: 96, youngGenerationMb: 4 } });
+    const threads = pool(BUILT_HTML_WORKER, 1, {
+      heap: { oldGenerationMb: 96, youngGenerationMb: 4 },
+    });
     await threads.extract(page(1), live());
-    expect(workerOf(threads).resourceLimits).toMatchObject({ maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 4 });
+    expect(workerOf(threads).resourceLimits).toMatchObject({
+      maxOldGenerationSizeMb: 96,
+      maxYoungGenerationSizeMb: 4,
+    });
   });
 
   it('parses a page above largePageChars in a thread of its own, sized for it, while small pages go on', async () => {
     const threads = pool(BUILT_HTML_WORKER, 1, { largePageChars: 50_000 });
-    const large: HtmlExtractionInput = { ...page(2), html: page(2).html.replace('<article>', `<article>${'<p>A long page of many words. </p>'.repeat(4000)}`) };
+    const large: HtmlExtractionInput = {
+      ...page(2),
+      html: page(2).html.replace(
+        '<article>',
+        `<article>${'<p>A long page of many words. </p>'.repeat(4000)}`,
+      ),
+    };
     expect(large.html.length).toBeGreaterThan(50_000);
-    const [big, small] = await Promise.all([threads.extract(large, live()), threads.extract(page(3), live())]);
+    const [big, small] = await Promise.all([
+      threads.extract(large, live()),
+      threads.extract(page(3), live()),
+    ]);
     expect(big.wordCount).toBeGreaterThan(4000 * 6);
     expect(small.title).toBe('Page 3');
     // The pool's own thread parsed only the small page; the large one's thread is gone.
     expect((threads as unknown as Internals).threads).toHaveLength(1);
   });
 
-  it('fails a page too big for its thread\'s heap alone, and goes on', async () => {
+  it("fails a page too big for its thread's heap alone, and goes on", async () => {
     // A 16 MiB heap cannot hold 3 MiB of HTML parsed: the thread dies and the page fails; the next page gets a new thread.
-    const threads = pool(BUILT_HTML_WORKER, 1, { heap: { oldGenerationMb: 16, youngGenerationMb: 2 }, largePageChars: Infinity });
-    const large: HtmlExtractionInput = { ...page(4), html: page(4).html.replace('<article>', `<article>${'<p>Words that fill the heap. </p>'.repeat(100_000)}`) };
-    await expect(threads.extract(large, live())).rejects.toMatchObject({ failure: 'thread_failed' });
+    const threads = pool(BUILT_HTML_WORKER, 1, {
+      heap: { oldGenerationMb: 16, youngGenerationMb: 2 },
+      largePageChars: Infinity,
+    });
+    const large: HtmlExtractionInput = {
+      ...page(4),
+      html: page(4).html.replace(
+        '<article>',
+        `<article>${'<p>Words that fill the heap. </p>'.repeat(100_000)}`,
+      ),
+    };
+    await expect(threads.extract(large, live())).rejects.toMatchObject({
+      failure: 'thread_failed',
+    });
     await expect(threads.extract(page(5), live())).resolves.toMatchObject({ title: 'Page 5' });
   });
 
   it('answers an abort at once for a large page waiting its turn', async () => {
     const threads = pool(BUILT_HTML_WORKER, 1, { largePageChars: 50_000 });
-    const large = (n: number): HtmlExtractionInput => ({ ...page(n), html: page(n).html.replace('<article>', `<article>${'<p>Many words here. </p>'.repeat(20000)}`) });
+    const large = (n: number): HtmlExtractionInput => ({
+      ...page(n),
+      html: page(n).html.replace(
+        '<article>',
+        `<article>${'<p>Many words here. </p>'.repeat(20000)}`,
+      ),
+    });
     const first = threads.extract(large(5), live());
     const controller = new AbortController();
     const second = threads.extract(large(6), controller.signal);

@@ -58,7 +58,10 @@ export interface ExtractionHeapLimits {
  * crawl-throughput and bought no speed. 128 MiB holds the largest page a pool thread is given
  * (LARGE_PAGE_CHARS) several times over.
  */
-export const POOL_THREAD_HEAP: ExtractionHeapLimits = { oldGenerationMb: 128, youngGenerationMb: 8 };
+export const POOL_THREAD_HEAP: ExtractionHeapLimits = {
+  oldGenerationMb: 128,
+  youngGenerationMb: 8,
+};
 
 /** Pages above this many characters of HTML are parsed in a thread of their own, sized for them. */
 export const LARGE_PAGE_CHARS = 2 * 1024 * 1024;
@@ -68,7 +71,10 @@ const HEAP_BYTES_PER_HTML_CHAR = 24;
 
 /** The heap a thread of its own needs for one page of `chars` characters. */
 export function heapForPage(chars: number): ExtractionHeapLimits {
-  return { oldGenerationMb: Math.ceil((chars * HEAP_BYTES_PER_HTML_CHAR) / 1024 / 1024) + 64, youngGenerationMb: 16 };
+  return {
+    oldGenerationMb: Math.ceil((chars * HEAP_BYTES_PER_HTML_CHAR) / 1024 / 1024) + 64,
+    youngGenerationMb: 16,
+  };
 }
 
 /** How a pool sizes its threads and which pages it hands to a thread of their own. */
@@ -179,7 +185,10 @@ export class HtmlExtractionPool {
     const turn = this.largeLine.then(async () => {
       if (this.closed) throw new ExtractionError('threads_closed');
       if (signal.aborted) throw abortReasonToError(signal);
-      const pool = new HtmlExtractionPool(this.script, 1, { heap: heapForPage(input.html.length), largePageChars: Infinity });
+      const pool = new HtmlExtractionPool(this.script, 1, {
+        heap: heapForPage(input.html.length),
+        largePageChars: Infinity,
+      });
       this.largePagePools.add(pool);
       try {
         return await pool.extract(input, signal);
@@ -203,7 +212,11 @@ export class HtmlExtractionPool {
     const held = running.flatMap((thread) => [...thread.tasks.values()]);
     for (const thread of running) thread.tasks.clear();
     for (const task of [...held, ...this.waiting.splice(0)]) task.reject(closed);
-    await Promise.all([...running.map((thread) => thread.worker.terminate()), ...this.stopping, ...largePages]);
+    await Promise.all([
+      ...running.map((thread) => thread.worker.terminate()),
+      ...this.stopping,
+      ...largePages,
+    ]);
   }
 
   /** Hands waiting pages to threads, evening out how many each holds; starts threads in empty slots. */
@@ -279,7 +292,10 @@ export class HtmlExtractionPool {
 
   private start(slot: number): Thread {
     const worker = new Worker(this.script as string, {
-      resourceLimits: { maxOldGenerationSizeMb: this.heap.oldGenerationMb, maxYoungGenerationSizeMb: this.heap.youngGenerationMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.heap.oldGenerationMb,
+        maxYoungGenerationSizeMb: this.heap.youngGenerationMb,
+      },
     });
     const thread: Thread = { worker, tasks: new Map() };
     worker.unref();

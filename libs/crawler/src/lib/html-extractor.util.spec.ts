@@ -35,7 +35,12 @@ describe('extractHtml', () => {
       `<!doctype html><html><head><title>T</title>${head}</head><body><article><h1>T</h1>` +
       `<p>${'Words enough for the reader view to keep this paragraph. '.repeat(12)}` +
       `<a href="next.html">next</a>, <a href="/top">top</a>, <a href="#notes">notes</a> <img src="img/tide.png" alt="tide"></p></article></body></html>`;
-    const plain = extractHtml({ html: article(''), url: 'https://page.example/dir/story', contentType: 'text/html', outputFormat: 'markdown' });
+    const plain = extractHtml({
+      html: article(''),
+      url: 'https://page.example/dir/story',
+      contentType: 'text/html',
+      outputFormat: 'markdown',
+    });
     expect(plain.markdown).toContain('[next](https://page.example/dir/next.html)');
     expect(plain.markdown).toContain('[top](https://page.example/top)');
     expect(plain.markdown).toContain('[notes](#notes)'); // an in-page anchor stays one
@@ -94,12 +99,37 @@ describe('text statistics', () => {
 
   it('normalises white space exactly as the regular-expression definition does', () => {
     const reference = (text: string) =>
-      text.replace(/\r\n?/g, '\n').replace(/[^\S\n]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-    const alphabet = ['a', 'b', 'é', ' ', '  ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2003', '\u2028', '\ufeff', '\v', '\f', '.'];
+      text
+        .replace(/\r\n?/g, '\n')
+        .replace(/[^\S\n]+/g, ' ')
+        .replace(/ *\n */g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+    const alphabet = [
+      'a',
+      'b',
+      'é',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r',
+      '\r\n',
+      '\u00a0',
+      '\u2003',
+      '\u2028',
+      '\ufeff',
+      '\v',
+      '\f',
+      '.',
+    ];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let run = 0; run < 5000; run += 1) {
-      const parts = Array.from({ length: Math.floor(random() * 24) }, () => alphabet[Math.floor(random() * alphabet.length)]);
+      const parts = Array.from(
+        { length: Math.floor(random() * 24) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      );
       const text = parts.join('');
       expect(JSON.stringify(normaliseWhitespace(text))).toBe(JSON.stringify(reference(text)));
     }

@@ -32,7 +32,11 @@ export class PageCache {
   private readonly budget: BudgetedCache;
 
   constructor(private readonly options: PageCacheOptions) {
-    this.budget = new BudgetedCache({ redis: options.redis, bookPrefix: `${options.keyPrefix}page-cache:`, maxBytes: options.maxBytes });
+    this.budget = new BudgetedCache({
+      redis: options.redis,
+      bookPrefix: `${options.keyPrefix}page-cache:`,
+      maxBytes: options.maxBytes,
+    });
   }
 
   /**

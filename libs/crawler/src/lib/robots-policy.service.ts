@@ -106,7 +106,8 @@ export class RobotsPolicy {
     if (url.pathname === '/robots.txt') return { crawlDelayMs: 0 };
     const parsed = await this.rulesFor(url.origin, signal);
     if (parsed.entry.kind === 'unreachable') throw new NetworkError(parsed.entry.failure);
-    if (parsed.entry.kind === 'connect_timeout') throw new CrawlTimeoutError('connect', parsed.entry.timeoutMs);
+    if (parsed.entry.kind === 'connect_timeout')
+      throw new CrawlTimeoutError('connect', parsed.entry.timeoutMs);
     if (parsed.entry.kind === 'unavailable') {
       throw new RobotsUnavailableError(parsed.entry.reason ?? ROBOTS_FETCH_FAILED);
     }
@@ -203,7 +204,8 @@ export class RobotsPolicy {
       if (crawlError instanceof TooManyRedirectsError)
         return { kind: 'allow-all', detail: crawlError.message };
       // A host that cannot be reached says nothing about its rules: the page fails the same way.
-      if (crawlError instanceof NetworkError) return { kind: 'unreachable', failure: crawlError.failure };
+      if (crawlError instanceof NetworkError)
+        return { kind: 'unreachable', failure: crawlError.failure };
       if (crawlError instanceof CrawlTimeoutError && crawlError.phase === 'connect')
         return { kind: 'connect_timeout', timeoutMs: crawlError.timeoutMs };
       // A crawl error's message is already fit to show; anything else is not.

@@ -115,9 +115,17 @@ describe('fetching (real HTTP against the fixture site)', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as AddressInfo;
-      const crawler = ctx.crawler({ timeouts: { connectMs: 300, headersMs: 10_000, totalMs: 10_000 } });
-      const result = await crawler.crawl(`https://127.0.0.1:${port}/page`, { respectRobots: false });
-      expect(result.error).toMatchObject({ code: 'timeout', retryClass: 'timed-out', message: 'Timed out after 300 ms (connect)' });
+      const crawler = ctx.crawler({
+        timeouts: { connectMs: 300, headersMs: 10_000, totalMs: 10_000 },
+      });
+      const result = await crawler.crawl(`https://127.0.0.1:${port}/page`, {
+        respectRobots: false,
+      });
+      expect(result.error).toMatchObject({
+        code: 'timeout',
+        retryClass: 'timed-out',
+        message: 'Timed out after 300 ms (connect)',
+      });
       expect(sockets.length).toBeGreaterThan(0);
     } finally {
       sockets.forEach((socket) => socket.destroy());

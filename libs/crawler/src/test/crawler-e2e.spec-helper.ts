@@ -8,7 +8,10 @@ import type { CrawlerOptions } from '../lib/crawler.interface';
  * The extraction thread script as the library build emits it (the test target builds first), so
  * the specs crawl through the same worker threads as production.
  */
-export const BUILT_HTML_WORKER = join(__dirname, '../../../../dist/libs/crawler/src/lib/html-extraction.worker.js');
+export const BUILT_HTML_WORKER = join(
+  __dirname,
+  '../../../../dist/libs/crawler/src/lib/html-extraction.worker.js',
+);
 
 /** Per-test Redis key space and crawler factory; `cleanup()` deletes the keys and closes everything. */
 export interface E2eContext {
@@ -34,7 +37,13 @@ export function createE2eContext(): E2eContext {
     redis,
     keyPrefix,
     crawler: (options = {}) => {
-      const crawler = new Crawler({ redis, keyPrefix, allowPrivateNetworks: true, htmlWorkerScript: BUILT_HTML_WORKER, ...options });
+      const crawler = new Crawler({
+        redis,
+        keyPrefix,
+        allowPrivateNetworks: true,
+        htmlWorkerScript: BUILT_HTML_WORKER,
+        ...options,
+      });
       crawlers.push(crawler);
       return crawler;
     },

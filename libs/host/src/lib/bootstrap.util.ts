@@ -28,7 +28,10 @@ export function loadHostConfigOrExit(env: NodeJS.ProcessEnv = process.env): Host
  * resolveHostRedis, except that a data folder owned by another running host stops the process
  * with a message naming the folder (exit code 78, as for any other configuration that cannot work).
  */
-export async function resolveHostRedisOrExit(config: HostConfig, logger?: EmbeddedRedisLogger): Promise<HostRedis> {
+export async function resolveHostRedisOrExit(
+  config: HostConfig,
+  logger?: EmbeddedRedisLogger,
+): Promise<HostRedis> {
   try {
     return await resolveHostRedis(config, logger);
   } catch (error) {

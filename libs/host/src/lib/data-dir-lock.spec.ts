@@ -27,9 +27,14 @@ describe('DataDirLock', () => {
     const owner = spawn('sleep', ['30']);
     try {
       await new Promise((resolve) => owner.once('spawn', resolve));
-      writeFileSync(join(dir, HOST_LOCK_FILE), JSON.stringify({ host: identityOf(owner.pid!), port: 6400 }));
+      writeFileSync(
+        join(dir, HOST_LOCK_FILE),
+        JSON.stringify({ host: identityOf(owner.pid!), port: 6400 }),
+      );
       expect(() => DataDirLock.acquire(dir)).toThrow(DataDirInUseError);
-      expect(() => DataDirLock.acquire(dir)).toThrow(`The data folder ${dir} is in use by another RipTide host (pid ${owner.pid}, its redis-server on 127.0.0.1:6400)`);
+      expect(() => DataDirLock.acquire(dir)).toThrow(
+        `The data folder ${dir} is in use by another RipTide host (pid ${owner.pid}, its redis-server on 127.0.0.1:6400)`,
+      );
     } finally {
       owner.kill('SIGKILL');
     }
@@ -44,8 +49,14 @@ describe('DataDirLock', () => {
 
   it.each([
     ['a host that is gone', () => JSON.stringify({ host: { pid: deadPid() } })],
-    ['a pid that now belongs to another process', () => JSON.stringify({ host: { pid: process.ppid, startTime: '1' } })],
-    ['a previous life of this pid', () => JSON.stringify({ host: { pid: process.pid, startTime: '1' } })],
+    [
+      'a pid that now belongs to another process',
+      () => JSON.stringify({ host: { pid: process.ppid, startTime: '1' } }),
+    ],
+    [
+      'a previous life of this pid',
+      () => JSON.stringify({ host: { pid: process.pid, startTime: '1' } }),
+    ],
     ['a file that is not a lock', () => 'not json'],
   ])('takes over the lock of %s', (_, content) => {
     const dir = folder();
@@ -58,11 +69,22 @@ describe('DataDirLock', () => {
 
 describe('parseHostLock', () => {
   it('reads what a host writes', () => {
-    expect(parseHostLock('{"host":{"pid":12,"startTime":"345"},"port":6379}')).toEqual({ host: { pid: 12, startTime: '345' }, port: 6379 });
+    expect(parseHostLock('{"host":{"pid":12,"startTime":"345"},"port":6379}')).toEqual({
+      host: { pid: 12, startTime: '345' },
+      port: 6379,
+    });
     expect(parseHostLock('{"host":{"pid":12}}')).toEqual({ host: { pid: 12 } });
   });
 
-  it.each(['', '{', 'null', '{"host":{}}', '{"host":{"pid":0}}', '{"host":{"pid":1.5}}', '{"host":{"pid":"12"}}'])('reads %p as no lock', (text) => {
+  it.each([
+    '',
+    '{',
+    'null',
+    '{"host":{}}',
+    '{"host":{"pid":0}}',
+    '{"host":{"pid":1.5}}',
+    '{"host":{"pid":"12"}}',
+  ])('reads %p as no lock', (text) => {
     expect(parseHostLock(text)).toBeUndefined();
   });
 });

@@ -60,7 +60,8 @@ export class DataDirLock {
    */
   static acquire(dataDir: string): DataDirLock {
     const path = join(dataDir, HOST_LOCK_FILE);
-    if (heldHere.has(path)) throw new DataDirInUseError(dataDir, process.pid, readHostLock(path)?.port);
+    if (heldHere.has(path))
+      throw new DataDirInUseError(dataDir, process.pid, readHostLock(path)?.port);
     const mine: HostLock = { host: identityOf(process.pid) };
     for (let attempt = 0; ; attempt++) {
       const temporary = writePrivately(path, mine);
@@ -75,7 +76,8 @@ export class DataDirLock {
       }
       const owner = readHostLock(path);
       // Our own pid in a lock this process does not hold: a previous life of this pid (a container restart).
-      if (owner && owner.host.pid !== process.pid && isSameProcessRunning(owner.host)) throw new DataDirInUseError(dataDir, owner.host.pid, owner.port);
+      if (owner && owner.host.pid !== process.pid && isSameProcessRunning(owner.host))
+        throw new DataDirInUseError(dataDir, owner.host.pid, owner.port);
       try {
         unlinkSync(path);
       } catch (error) {

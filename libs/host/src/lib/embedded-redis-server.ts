@@ -60,10 +60,16 @@ export class EmbeddedRedisServer {
     const logger = options.logger ?? silent;
     mkdirSync(options.dataDir, { recursive: true });
     const lock = DataDirLock.acquire(options.dataDir);
-    const server = new RedisServerProcess({ dataDir: options.dataDir, maxMemory: options.maxMemory });
+    const server = new RedisServerProcess({
+      dataDir: options.dataDir,
+      maxMemory: options.maxMemory,
+    });
     try {
       const leftover = await stopLeftoverRedisServer(server.pidFile, options.dataDir);
-      if (leftover) logger.warn(`stopped redis-server pid ${leftover}, left running in ${options.dataDir} by a host that is gone`);
+      if (leftover)
+        logger.warn(
+          `stopped redis-server pid ${leftover}, left running in ${options.dataDir} by a host that is gone`,
+        );
       await server.start();
       lock.recordPort(server.port);
     } catch (error) {
@@ -86,7 +92,12 @@ export class EmbeddedRedisServer {
   }
 
   status(): EmbeddedRedisStatus {
-    return { running: this.server.pid !== undefined, restarts: this.restarts, lastRestartAt: this.lastRestartAt, lastExit: this.lastExit };
+    return {
+      running: this.server.pid !== undefined,
+      restarts: this.restarts,
+      lastRestartAt: this.lastRestartAt,
+      lastExit: this.lastExit,
+    };
   }
 
   /** Stops the server for good (no restart) and frees the data folder; SIGKILL after `timeoutMs`. */
@@ -109,7 +120,9 @@ export class EmbeddedRedisServer {
   private restartAfter(exit: RedisServerExit): void {
     if (this.stopping) return;
     this.lastExit = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    this.logger.warn(`embedded redis-server on port ${this.port} exited unexpectedly (${this.lastExit}); restarting it`);
+    this.logger.warn(
+      `embedded redis-server on port ${this.port} exited unexpectedly (${this.lastExit}); restarting it`,
+    );
     this.scheduleRestart(0);
   }
 
@@ -124,13 +137,17 @@ export class EmbeddedRedisServer {
       await this.server.start();
     } catch (error) {
       if (this.stopping) return;
-      this.logger.warn(`could not restart the embedded redis-server on port ${this.port} (${(error as Error).message}); trying again in ${restartDelayMs(attempt + 1)} ms`);
+      this.logger.warn(
+        `could not restart the embedded redis-server on port ${this.port} (${(error as Error).message}); trying again in ${restartDelayMs(attempt + 1)} ms`,
+      );
       this.scheduleRestart(attempt + 1);
       return;
     }
     if (this.stopping) return;
     this.restarts += 1;
     this.lastRestartAt = new Date();
-    this.logger.warn(`restarted the embedded redis-server on port ${this.port} (restart ${this.restarts}, data in ${this.dataDir})`);
+    this.logger.warn(
+      `restarted the embedded redis-server on port ${this.port} (restart ${this.restarts}, data in ${this.dataDir})`,
+    );
   }
 }

@@ -25,6 +25,9 @@ describe('the embedded redis-server', () => {
   });
 
   it('takes its maxmemory from RIPTIDE_REDIS_MAXMEMORY', async () => {
-    expect(await configOf({ RIPTIDE_REDIS_MAXMEMORY: '64mb' })).toEqual({ maxmemory: String(64 * 1024 ** 2), policy: 'noeviction' });
+    expect(await configOf({ RIPTIDE_REDIS_MAXMEMORY: '64mb' })).toEqual({
+      maxmemory: String(64 * 1024 ** 2),
+      policy: 'noeviction',
+    });
   });
 });

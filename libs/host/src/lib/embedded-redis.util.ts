@@ -17,11 +17,20 @@ let servingEmbedded: EmbeddedRedisServer | undefined;
  * lifecycle), so one command serves everything on a laptop. Throws DataDirInUseError when
  * another running host owns the data folder.
  */
-export async function resolveHostRedis(config: HostConfig, logger?: EmbeddedRedisLogger): Promise<HostRedis> {
+export async function resolveHostRedis(
+  config: HostConfig,
+  logger?: EmbeddedRedisLogger,
+): Promise<HostRedis> {
   if (config.redisUrl) return { url: config.redisUrl };
   const dataDir = resolve(config.dataDir, 'redis');
-  const server = await EmbeddedRedisServer.start({ dataDir, maxMemory: config.embeddedRedisMaxMemory, logger });
-  logger?.log(`started embedded redis-server on ${server.url} (data in ${dataDir}, maxmemory ${config.embeddedRedisMaxMemory}, noeviction)`);
+  const server = await EmbeddedRedisServer.start({
+    dataDir,
+    maxMemory: config.embeddedRedisMaxMemory,
+    logger,
+  });
+  logger?.log(
+    `started embedded redis-server on ${server.url} (data in ${dataDir}, maxmemory ${config.embeddedRedisMaxMemory}, noeviction)`,
+  );
   servingEmbedded = server;
   return { url: server.url, embedded: server };
 }

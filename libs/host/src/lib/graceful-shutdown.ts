@@ -82,7 +82,9 @@ export class GracefulShutdown {
     this.started = true;
     const deadline = Date.now() + this.graceMs;
     const forced = setTimeout(() => {
-      this.logger.warn(`shutdown did not finish within ${this.graceMs} ms (WORKER_SHUTDOWN_GRACE_MS); exiting now`);
+      this.logger.warn(
+        `shutdown did not finish within ${this.graceMs} ms (WORKER_SHUTDOWN_GRACE_MS); exiting now`,
+      );
       process.exit(1);
     }, this.graceMs);
     this.logger.log(`${signal} received: shutting down within ${this.graceMs} ms`);
@@ -102,7 +104,9 @@ export class GracefulShutdown {
   private async shutDown(deadline: number): Promise<boolean> {
     const { appMs } = shutdownBudget(this.graceMs);
     let clean = true;
-    const closing = this.closeApp?.().catch((error: Error) => this.logger.warn(`closing the app failed: ${error.message}`));
+    const closing = this.closeApp?.().catch((error: Error) =>
+      this.logger.warn(`closing the app failed: ${error.message}`),
+    );
     if (closing && !(await settlesWithin(closing, appMs))) {
       clean = false;
       this.logger.warn(`the app did not close within ${appMs} ms; stopping anyway`);

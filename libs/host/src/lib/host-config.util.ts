@@ -38,32 +38,54 @@ export function loadHostConfig(env: Env): HostConfig {
   };
   const redisUrl = readRedisDeployment(read, problems);
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel as never)) problems.push(`LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  if (!LOG_LEVELS.includes(logLevel as never))
+    problems.push(`LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   const onCluster = redisUrl !== undefined && isClusterUrl(redisUrl);
   // On a Cluster every key of the queue must share a slot: the default prefix carries a hash tag there.
   const prefix = read('RIPTIDE_PREFIX') ?? (onCluster ? '{riptide}' : 'riptide');
-  if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(prefix)) problems.push(`RIPTIDE_PREFIX must be 1-64 characters of letters, digits, _ . - { }`);
-  else if (onCluster && hashTagOf(prefix) === null) problems.push(`RIPTIDE_PREFIX must hold a hash tag on Redis Cluster, like {${prefix.replace(/[{}]/g, '')}}, so that all its keys share one slot`);
+  if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(prefix))
+    problems.push(`RIPTIDE_PREFIX must be 1-64 characters of letters, digits, _ . - { }`);
+  else if (onCluster && hashTagOf(prefix) === null)
+    problems.push(
+      `RIPTIDE_PREFIX must hold a hash tag on Redis Cluster, like {${prefix.replace(/[{}]/g, '')}}, so that all its keys share one slot`,
+    );
   const redisWaitReplicas = int('REDIS_WAIT_REPLICAS', 0, 0, 100);
-  if (redisWaitReplicas > 0 && redisUrl === undefined) problems.push('REDIS_WAIT_REPLICAS needs a Redis with replicas: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
+  if (redisWaitReplicas > 0 && redisUrl === undefined)
+    problems.push(
+      'REDIS_WAIT_REPLICAS needs a Redis with replicas: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES',
+    );
 
   const adminKey = read('RIPTIDE_ADMIN_KEY');
-  if (adminKey !== undefined && adminKey.length < 32) problems.push('RIPTIDE_ADMIN_KEY must be at least 32 characters');
+  if (adminKey !== undefined && adminKey.length < 32)
+    problems.push('RIPTIDE_ADMIN_KEY must be at least 32 characters');
   const authOff = !bool('RIPTIDE_AUTH', true);
-  if (authOff && adminKey !== undefined) problems.push('RIPTIDE_AUTH=off and RIPTIDE_ADMIN_KEY contradict each other: unset one of them');
-  const authMode: HostConfig['authMode'] = adminKey !== undefined ? 'keys' : authOff ? 'off' : 'local';
+  if (authOff && adminKey !== undefined)
+    problems.push(
+      'RIPTIDE_AUTH=off and RIPTIDE_ADMIN_KEY contradict each other: unset one of them',
+    );
+  const authMode: HostConfig['authMode'] =
+    adminKey !== undefined ? 'keys' : authOff ? 'off' : 'local';
   // Like Redis's protected mode: without a key the service stays on this machine unless told otherwise.
   const host = read('HOST') ?? (authMode === 'keys' ? '0.0.0.0' : '127.0.0.1');
   if (authMode === 'local' && !isLoopbackHost(host))
     problems.push(
       `HOST=${host} would serve beyond this machine without access control: set RIPTIDE_ADMIN_KEY (at least 32 characters) to require keys, or RIPTIDE_AUTH=off to serve it open`,
     );
-  const corsOrigins = (read('CORS_ORIGINS') ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
-  for (const origin of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.com (got "${origin}")`);
+  const corsOrigins = (read('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins)
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(
+        `CORS_ORIGINS must list origins like https://app.example.com (got "${origin}")`,
+      );
 
   const maxMemory = (read('RIPTIDE_REDIS_MAXMEMORY') ?? '1gb').toLowerCase();
   if (!/^\d+(b|kb|k|mb|m|gb|g)?$/.test(maxMemory) || /^0+[a-z]*$/.test(maxMemory))
-    problems.push(`RIPTIDE_REDIS_MAXMEMORY must be a size like 1gb, 512mb or a number of bytes (got "${maxMemory}")`);
+    problems.push(
+      `RIPTIDE_REDIS_MAXMEMORY must be a size like 1gb, 512mb or a number of bytes (got "${maxMemory}")`,
+    );
 
   const config: HostConfig = {
     redisUrl,
@@ -99,7 +121,12 @@ export function loadHostConfig(env: Env): HostConfig {
     tenantMaxSchedules: int('TENANT_MAX_SCHEDULES', 100, 1, 1_000_000),
     idempotencyTtlSecs: int('IDEMPOTENCY_TTL_SECS', 86400, 1, 30 * 86400),
     jobMaxTimeoutSecs: int('JOB_MAX_TIMEOUT_SECS', 3600, 1, 7 * 86400),
-    crawlMaxBytesCeiling: int('CRAWL_MAX_BYTES_CEILING', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    crawlMaxBytesCeiling: int(
+      'CRAWL_MAX_BYTES_CEILING',
+      50 * 1024 * 1024,
+      1024,
+      1024 * 1024 * 1024,
+    ),
     crawlMaxTimeoutMs: int('CRAWL_MAX_TIMEOUT_MS', 120000, 1000, 3_600_000),
     crawlAllowRobotsOverride: bool('CRAWL_ALLOW_ROBOTS_OVERRIDE', false),
     crawlCacheMaxBytes: int('CRAWL_CACHE_MAX_BYTES', 256 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),

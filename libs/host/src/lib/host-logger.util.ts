@@ -8,8 +8,13 @@ import { HostConfig } from './host-config.interface';
  * instance to Fastify, whose per-request child carries `reqId` on the request's own lines (completion,
  * errors); everything else (job events with `jobId`, lifecycle) logs through nestjs-pino on this root.
  */
-export function createHostLogger(config: Pick<HostConfig, 'logLevel'>, destination?: DestinationStream): PinoInstance {
-  return destination ? pino({ level: config.logLevel }, destination) : pino({ level: config.logLevel });
+export function createHostLogger(
+  config: Pick<HostConfig, 'logLevel'>,
+  destination?: DestinationStream,
+): PinoInstance {
+  return destination
+    ? pino({ level: config.logLevel }, destination)
+    : pino({ level: config.logLevel });
 }
 
 /**

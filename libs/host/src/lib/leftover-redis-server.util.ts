@@ -39,7 +39,11 @@ async function exitOf(pid: number, timeoutMs: number): Promise<boolean> {
  * file is complete before another server opens it. SIGCONT wakes a stopped server to handle the
  * SIGTERM; SIGKILL follows only if it does not exit within `timeoutMs`. Returns the pid it stopped.
  */
-export async function stopLeftoverRedisServer(pidFile: string, dataDir: string, timeoutMs = 10000): Promise<number | undefined> {
+export async function stopLeftoverRedisServer(
+  pidFile: string,
+  dataDir: string,
+  timeoutMs = 10000,
+): Promise<number | undefined> {
   const pid = runningRedisServerOf(pidFile, dataDir);
   if (pid === undefined) return undefined;
   for (const signal of ['SIGTERM', 'SIGCONT'] as const) signalQuietly(pid, signal);

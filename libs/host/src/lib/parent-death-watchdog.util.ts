@@ -14,10 +14,19 @@ export interface ParentDeathWatchdog {
  * still see the server's own exit (to restart it) and signal it directly.
  */
 export function watchForParentDeath(pid: number): ParentDeathWatchdog {
-  const watchdog = spawn('/bin/sh', ['-c', 'read -r _; kill -TERM "$1" 2>/dev/null; kill -CONT "$1" 2>/dev/null', 'riptide-watchdog', String(pid)], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const watchdog = spawn(
+    '/bin/sh',
+    [
+      '-c',
+      'read -r _; kill -TERM "$1" 2>/dev/null; kill -CONT "$1" 2>/dev/null',
+      'riptide-watchdog',
+      String(pid),
+    ],
+    {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   watchdog.on('error', () => undefined);
   watchdog.stdin?.on('error', () => undefined);
   // Neither the shell nor its pipe may keep this process alive.

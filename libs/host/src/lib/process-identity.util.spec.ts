@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { identityOf, isProcessRunning, isSameProcessRunning, processName, processStartTime } from './process-identity.util';
+import {
+  identityOf,
+  isProcessRunning,
+  isSameProcessRunning,
+  processName,
+  processStartTime,
+} from './process-identity.util';
 
 describe('process identity', () => {
   const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid;

@@ -2,7 +2,12 @@ import { clusterUrl, parseNodeList, parseRedisDeployment, sentinelUrl } from '@r
 
 type Read = (name: string) => string | undefined;
 
-const DEPLOYMENT_VARIABLES = ['REDIS_URL', 'WORKER_REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+const DEPLOYMENT_VARIABLES = [
+  'REDIS_URL',
+  'WORKER_REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_CLUSTER_NODES',
+] as const;
 
 /**
  * The one URL that names the Redis deployment, from whichever of REDIS_URL (or WORKER_REDIS_URL),
@@ -18,7 +23,8 @@ export function readRedisDeployment(read: Read, problems: string[]): string | un
     return undefined;
   }
   const sentinelName = read('REDIS_SENTINEL_NAME');
-  if (sentinelName !== undefined && named[0] !== 'REDIS_SENTINELS') problems.push('REDIS_SENTINEL_NAME is used only with REDIS_SENTINELS');
+  if (sentinelName !== undefined && named[0] !== 'REDIS_SENTINELS')
+    problems.push('REDIS_SENTINEL_NAME is used only with REDIS_SENTINELS');
   const [source] = named;
   const value = source === undefined ? undefined : (read(source) as string);
   try {
@@ -27,7 +33,9 @@ export function readRedisDeployment(read: Read, problems: string[]): string | un
         return undefined;
       case 'REDIS_SENTINELS':
         if (sentinelName === undefined) {
-          problems.push('REDIS_SENTINEL_NAME must name the primary the Sentinels of REDIS_SENTINELS monitor (e.g. mymaster)');
+          problems.push(
+            'REDIS_SENTINEL_NAME must name the primary the Sentinels of REDIS_SENTINELS monitor (e.g. mymaster)',
+          );
           return undefined;
         }
         return sentinelUrl(parseNodeList(value as string), sentinelName);

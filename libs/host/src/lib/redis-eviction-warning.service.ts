@@ -18,7 +18,9 @@ export class RedisEvictionWarning implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // Unreachable, or INFO refused by a proxy: the boot goes on, and /health says what it can.
-    const memory = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () => readRedisMemory(this.redis)).catch(() => null);
+    const memory = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
+      readRedisMemory(this.redis),
+    ).catch(() => null);
     const warning = memory && evictionWarning(memory);
     if (warning) this.logger.warn(warning);
   }

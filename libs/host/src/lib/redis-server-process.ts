@@ -78,7 +78,9 @@ export class RedisServerProcess {
 
   /** redis-server's pidfile: present while a server of this data folder runs (or after one was killed). */
   get pidFile(): string {
-    return resolvePath(this.options.pidFile ?? resolvePath(this.options.dataDir, 'redis-server.pid'));
+    return resolvePath(
+      this.options.pidFile ?? resolvePath(this.options.dataDir, 'redis-server.pid'),
+    );
   }
 
   /** Calls `listener` when a started server exits without stop() having been called. */
@@ -94,33 +96,55 @@ export class RedisServerProcess {
     this.portInUse = this.portInUse || this.options.port || (await findFreePort());
     const appendOnly = this.options.appendOnly ?? true;
     const args = [
-      '--port', String(this.portInUse),
-      '--bind', '127.0.0.1',
-      '--dir', this.options.dataDir,
-      '--pidfile', this.pidFile,
-      '--appendonly', appendOnly ? 'yes' : 'no',
-      '--appendfsync', 'everysec',
-      '--save', '',
+      '--port',
+      String(this.portInUse),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.options.dataDir,
+      '--pidfile',
+      this.pidFile,
+      '--appendonly',
+      appendOnly ? 'yes' : 'no',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
       // Evicting would drop jobs, locks and indexes silently; a full server refuses writes instead.
-      '--maxmemory-policy', 'noeviction',
+      '--maxmemory-policy',
+      'noeviction',
       ...(this.options.maxMemory ? ['--maxmemory', this.options.maxMemory] : []),
       // Bull job hashes carry JSON options; a larger listpack value keeps them compact.
-      '--hash-max-listpack-value', '1024',
-      '--daemonize', 'no',
-      '--loglevel', 'warning',
+      '--hash-max-listpack-value',
+      '1024',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
     ];
     // Its own process group: a Ctrl-C in the terminal signals our whole group, and the server
     // must outlive our shutdown (the app closes its connections first), so we stop it last.
-    const child = spawn(this.options.binary ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn(this.options.binary ?? 'redis-server', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     this.child = child;
-    const watchdog = child.pid && (this.options.dieWithParent ?? true) ? watchForParentDeath(child.pid) : undefined;
+    const watchdog =
+      child.pid && (this.options.dieWithParent ?? true)
+        ? watchForParentDeath(child.pid)
+        : undefined;
     this.watchdog = watchdog;
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)));
+    child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)),
+    );
     let ready = false;
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (error) => reject(new RedisServerStartError(error.message)));
-      child.once('exit', (code) => reject(new RedisServerStartError(`exited with code ${code}: ${stderr.trim()}`)));
+      child.once('exit', (code) =>
+        reject(new RedisServerStartError(`exited with code ${code}: ${stderr.trim()}`)),
+      );
     });
     exited.catch(() => undefined);
     child.once('exit', (code, signal) => {
@@ -165,14 +189,21 @@ export class RedisServerProcess {
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 10000);
     for (;;) {
-      const client = new Redis({ port: this.portInUse, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const client = new Redis({
+        port: this.portInUse,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();
         // A server still loading its AOF answers LOADING; only a PONG means ready.
         if ((await client.ping()) === 'PONG') return;
       } catch {
-        if (Date.now() > deadline) throw new RedisServerStartError(`no answer on port ${this.portInUse}`);
+        if (Date.now() > deadline)
+          throw new RedisServerStartError(`no answer on port ${this.portInUse}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       } finally {
         client.disconnect();

@@ -1,7 +1,9 @@
 /** The private redis-server could not be started. */
 export class RedisServerStartError extends Error {
   constructor(detail: string) {
-    super(`Could not start the embedded redis-server (${detail}). Install redis-server or set REDIS_URL.`);
+    super(
+      `Could not start the embedded redis-server (${detail}). Install redis-server or set REDIS_URL.`,
+    );
     this.name = 'RedisServerStartError';
   }
 }

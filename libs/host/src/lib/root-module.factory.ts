@@ -23,7 +23,13 @@ class RiptideRootModule {}
 
 /** Routes every Nest `Logger` of the process through pino, in the API and the headless worker alike. */
 @Module({
-  providers: [{ provide: 'RIPTIDE_HOST:PINO_BINDING', inject: [Logger], useFactory: (logger: Logger) => NestLogger.overrideLogger(logger) }],
+  providers: [
+    {
+      provide: 'RIPTIDE_HOST:PINO_BINDING',
+      inject: [Logger],
+      useFactory: (logger: Logger) => NestLogger.overrideLogger(logger),
+    },
+  ],
 })
 class PinoBindingModule {}
 
@@ -35,8 +41,15 @@ class RedisMemoryCheckModule {}
 class EmbeddedRedisMetricsModule {}
 
 /** The embedded redis-server's metrics, on the registry of the metrics module the host imports. */
-function embeddedRedisMetricsModule(server: EmbeddedRedisServer, metrics: DynamicModule): DynamicModule {
-  return { module: EmbeddedRedisMetricsModule, imports: [metrics], providers: [{ provide: EmbeddedRedisServer, useValue: server }, EmbeddedRedisMetrics] };
+function embeddedRedisMetricsModule(
+  server: EmbeddedRedisServer,
+  metrics: DynamicModule,
+): DynamicModule {
+  return {
+    module: EmbeddedRedisMetricsModule,
+    imports: [metrics],
+    providers: [{ provide: EmbeddedRedisServer, useValue: server }, EmbeddedRedisMetrics],
+  };
 }
 
 /**
@@ -44,7 +57,12 @@ function embeddedRedisMetricsModule(server: EmbeddedRedisServer, metrics: Dynami
  * on every option. Workers (and their processors) exist only where the pool size is above 0.
  * `logger` is the process's pino instance (the API host shares it with Fastify).
  */
-export function createRootModule(config: HostConfig, redisUrl: string, role: HostRole, logger: PinoLogger = createHostLogger(config)): DynamicModule {
+export function createRootModule(
+  config: HostConfig,
+  redisUrl: string,
+  role: HostRole,
+  logger: PinoLogger = createHostLogger(config),
+): DynamicModule {
   const runsWorkers = config.workerPoolSize > 0;
   const embedded = embeddedRedisAt(redisUrl);
   // Every process records its job events and (when it runs workers) heartbeats.
@@ -54,7 +72,10 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
   const metrics = MetricsModule.forRootAsync({
     isGlobal: true,
     inject: [{ token: ScheduleRunner, optional: true }],
-    useFactory: (runner?: ScheduleRunner) => ({ scheduler: runner, embeddedRedis: embedded ?? undefined }),
+    useFactory: (runner?: ScheduleRunner) => ({
+      scheduler: runner,
+      embeddedRedis: embedded ?? undefined,
+    }),
   });
   const imports: DynamicModule['imports'] = [
     QueueModule.forRoot({
@@ -131,7 +152,11 @@ export function createRootModule(config: HostConfig, redisUrl: string, role: Hos
           maxSchedules: config.tenantMaxSchedules,
         },
       }),
-      WorkersApiModule.forRoot({ idempotencyTtlSecs: config.idempotencyTtlSecs, schedules: true, metrics: true }),
+      WorkersApiModule.forRoot({
+        idempotencyTtlSecs: config.idempotencyTtlSecs,
+        schedules: true,
+        metrics: true,
+      }),
     );
   return { module: RiptideRootModule, imports };
 }

@@ -1,7 +1,10 @@
 /** What the scheduler (or any other component) tells the `scheduler` health indicator. */
 export interface SchedulerHealthProbe {
   /** `healthy: false` turns /health to 503; `details` (no secrets) are shown in the body. */
-  checkHealth(): Promise<{ healthy: boolean; details?: Record<string, string | number | boolean | null> }>;
+  checkHealth(): Promise<{
+    healthy: boolean;
+    details?: Record<string, string | number | boolean | null>;
+  }>;
 }
 
 /** What a host that runs its own redis-server tells the `redis` health indicator about it. */
@@ -30,7 +33,9 @@ export interface MetricsModuleOptions {
 }
 
 /** Options with every default applied. */
-export interface ResolvedMetricsOptions extends Required<Omit<MetricsModuleOptions, 'scheduler' | 'embeddedRedis'>> {
+export interface ResolvedMetricsOptions extends Required<
+  Omit<MetricsModuleOptions, 'scheduler' | 'embeddedRedis'>
+> {
   scheduler?: SchedulerHealthProbe;
   embeddedRedis?: EmbeddedRedisProbe;
 }

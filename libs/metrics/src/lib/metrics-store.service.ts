@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QUEUE_REDIS, QueueService, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import {
+  QUEUE_REDIS,
+  QueueService,
+  RESOLVED_QUEUE_OPTIONS,
+  ResolvedQueueOptions,
+} from '@riptide/queue';
 import { withRedisDeadline } from '@riptide/redis';
 import type Redis from 'ioredis';
 import { BucketCounts, emptyCounts } from './histogram/log-histogram.util';
@@ -86,15 +91,27 @@ export class MetricsStore {
     const k = this.queue.keys;
     // A pipeline, not MULTI: a full Redis refuses every command queued in a MULTI, reads included.
     const [[, waiting], [, nextId], [, lastStarted]] = ((await this.guard(() =>
-      this.redis.pipeline().llen(k.bull('wait')).lindex(k.bull('wait'), -1).get(this.keys.lastStarted).exec(),
+      this.redis
+        .pipeline()
+        .llen(k.bull('wait'))
+        .lindex(k.bull('wait'), -1)
+        .get(this.keys.lastStarted)
+        .exec(),
     )) ?? []) as [unknown, unknown][];
     let nextReadyAt: number | null = null;
     if (typeof nextId === 'string') {
-      const [timestamp, delay, processedOn] = await this.guard(() => this.redis.hmget(k.job(nextId), 'timestamp', 'delay', 'processedOn'));
+      const [timestamp, delay, processedOn] = await this.guard(() =>
+        this.redis.hmget(k.job(nextId), 'timestamp', 'delay', 'processedOn'),
+      );
       // A delayed job is ready at timestamp + delay; a retried one no earlier than its last start.
-      if (timestamp) nextReadyAt = Math.max(Number(timestamp) + Number(delay ?? 0), Number(processedOn ?? 0));
+      if (timestamp)
+        nextReadyAt = Math.max(Number(timestamp) + Number(delay ?? 0), Number(processedOn ?? 0));
     }
-    return { waiting: Number(waiting ?? 0), nextReadyAt, lastStartedAt: lastStarted ? Number(lastStarted) : null };
+    return {
+      waiting: Number(waiting ?? 0),
+      nextReadyAt,
+      lastStartedAt: lastStarted ? Number(lastStarted) : null,
+    };
   }
 
   /** The heartbeat records (JSON) of every registered worker whose record has not expired. */

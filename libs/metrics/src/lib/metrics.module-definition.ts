@@ -9,5 +9,8 @@ export const {
 } = new ConfigurableModuleBuilder<MetricsModuleOptions>()
   .setClassMethodName('forRoot')
   // Global where WorkersApiModule serves the metrics and health routes, which use its services.
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
   .build();

@@ -42,7 +42,8 @@ import { WorkerRegistry } from './workers/worker-registry.service';
       // Writes wait for a reconnect instead of failing, so a Redis hiccup loses no increments.
       provide: METRICS_REDIS,
       inject: [RESOLVED_QUEUE_OPTIONS],
-      useFactory: (options: ResolvedQueueOptions) => createRedis(options.redisUrl, 'worker', 'riptide-metrics'),
+      useFactory: (options: ResolvedQueueOptions) =>
+        createRedis(options.redisUrl, 'worker', 'riptide-metrics'),
     },
     MetricsStore,
     JobMetricsRecorder,

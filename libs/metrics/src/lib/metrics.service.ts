@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { QueueCounts, QueueService } from '@riptide/queue';
-import { BucketCounts, average, emptyCounts, mergeCounts, percentile, round2 } from './histogram/log-histogram.util';
+import {
+  BucketCounts,
+  average,
+  emptyCounts,
+  mergeCounts,
+  percentile,
+  round2,
+} from './histogram/log-histogram.util';
 import { CounterName } from './metrics.constants';
 import { MetricsStore, TypeDistribution, zeroCounters } from './metrics-store.service';
 import { WorkerRegistry } from './workers/worker-registry.service';
@@ -84,7 +91,13 @@ export class MetricsService {
       this.queue.counts(),
       this.registry.snapshot(),
     ]);
-    const types = [...new Set([...Object.keys(counters.byType), ...Object.keys(processing), ...Object.keys(wait)])].sort();
+    const types = [
+      ...new Set([
+        ...Object.keys(counters.byType),
+        ...Object.keys(processing),
+        ...Object.keys(wait),
+      ]),
+    ].sort();
     const jobTypeStats: Record<string, JobTypeStats> = {};
     const jobsByType: Record<string, number> = {};
     const allProcessing = emptyCounts();

@@ -19,9 +19,15 @@ describe('resolveMetricsOptions', () => {
   });
 
   it('refuses out-of-range values at boot with the option named', () => {
-    expect(() => resolveMetricsOptions({ heartbeatIntervalMs: 0 })).toThrow(new MetricsOptionsError('MetricsModule option heartbeatIntervalMs must be a number above 0'));
-    expect(() => resolveMetricsOptions({ missedHeartbeats: 1.5 })).toThrow('MetricsModule option missedHeartbeats must be an integer of at least 1');
-    expect(() => resolveMetricsOptions({ prometheusPrefix: 'bad-prefix' })).toThrow('prometheusPrefix must be a valid Prometheus metric name prefix');
+    expect(() => resolveMetricsOptions({ heartbeatIntervalMs: 0 })).toThrow(
+      new MetricsOptionsError('MetricsModule option heartbeatIntervalMs must be a number above 0'),
+    );
+    expect(() => resolveMetricsOptions({ missedHeartbeats: 1.5 })).toThrow(
+      'MetricsModule option missedHeartbeats must be an integer of at least 1',
+    );
+    expect(() => resolveMetricsOptions({ prometheusPrefix: 'bad-prefix' })).toThrow(
+      'prometheusPrefix must be a valid Prometheus metric name prefix',
+    );
   });
 });
 

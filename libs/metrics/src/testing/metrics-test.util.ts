@@ -14,9 +14,15 @@ export async function createHttpApp(
   beforeInit?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [QueueModule.forRoot({ isGlobal: true, ...queue }), MetricsModule.forRoot({ defaultMetrics: true, ...metrics }), ...extra],
+    imports: [
+      QueueModule.forRoot({ isGlobal: true, ...queue }),
+      MetricsModule.forRoot({ defaultMetrics: true, ...metrics }),
+      ...extra,
+    ],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: ['error'],
+  });
   app.enableShutdownHooks();
   await beforeInit?.(app);
   await app.init();

@@ -1,6 +1,8 @@
 export const ProcessorsMessages = {
-  unknownTask: (task: string, valid: string[]) => `Unknown maintenance task_type "${task}"; valid task types: ${valid.join(', ')}`,
-  invalidParameter: (task: string, name: string, rule: string) => `Maintenance task ${task}: parameter ${name} ${rule}`,
+  unknownTask: (task: string, valid: string[]) =>
+    `Unknown maintenance task_type "${task}"; valid task types: ${valid.join(', ')}`,
+  invalidParameter: (task: string, name: string, rule: string) =>
+    `Maintenance task ${task}: parameter ${name} ${rule}`,
   notPdf: (contentType: string) => `Expected a PDF but the content is ${contentType}`,
   /** `message` is the one error every URL had, when they all had the same. */
   batchFailed: (total: number, message: string | null) =>

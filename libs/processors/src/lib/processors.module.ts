@@ -5,7 +5,10 @@ import { CrawlProcessor } from './crawl/crawl.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { CRAWLER, CRAWLER_REDIS } from './processors.constants';
 import type Redis from 'ioredis';
-import { ConfigurableProcessorsModule, PROCESSORS_OPTIONS_TOKEN } from './processors.module-definition';
+import {
+  ConfigurableProcessorsModule,
+  PROCESSORS_OPTIONS_TOKEN,
+} from './processors.module-definition';
 import { ProcessorsModuleOptions } from './processors-options.interface';
 
 /**
@@ -17,7 +20,8 @@ import { ProcessorsModuleOptions } from './processors-options.interface';
     {
       provide: CRAWLER_REDIS,
       inject: [PROCESSORS_OPTIONS_TOKEN],
-      useFactory: (options: ProcessorsModuleOptions) => createRedis(options.redisUrl, 'worker', 'riptide-crawler'),
+      useFactory: (options: ProcessorsModuleOptions) =>
+        createRedis(options.redisUrl, 'worker', 'riptide-crawler'),
     },
     {
       provide: CRAWLER,
@@ -30,7 +34,10 @@ import { ProcessorsModuleOptions } from './processors-options.interface';
   ],
   exports: [CRAWLER],
 })
-export class ProcessorsModule extends ConfigurableProcessorsModule implements OnApplicationShutdown {
+export class ProcessorsModule
+  extends ConfigurableProcessorsModule
+  implements OnApplicationShutdown
+{
   constructor(
     @Inject(CRAWLER) private readonly crawler: Crawler,
     @Inject(CRAWLER_REDIS) private readonly redis: Redis,

@@ -6,7 +6,13 @@
  */
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CustomJobHandler, JobContext, JobEvents, NonRetryableJobError, QueueModule } from '../index';
+import {
+  CustomJobHandler,
+  JobContext,
+  JobEvents,
+  NonRetryableJobError,
+  QueueModule,
+} from '../index';
 import { TestJobHandlersModule } from '../testing';
 
 const redisUrl = process.env['QUEUE_E2E_REDIS_URL'] ?? '';
@@ -32,7 +38,11 @@ class TwoStepHandler {
 
 @Module({
   imports: [
-    QueueModule.forRoot({ redisUrl, prefix, worker: { poolSize: 1, workerId, lockDurationMs: 1000, stalledIntervalMs: 250 } }),
+    QueueModule.forRoot({
+      redisUrl,
+      prefix,
+      worker: { poolSize: 1, workerId, lockDurationMs: 1000, stalledIntervalMs: 250 },
+    }),
     TestJobHandlersModule.register({ redisUrl, prefix }),
   ],
   providers: [TwoStepHandler],
@@ -40,7 +50,9 @@ class TwoStepHandler {
 class FencingWorkerModule {}
 
 void (async () => {
-  const app = await NestFactory.createApplicationContext(FencingWorkerModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(FencingWorkerModule, {
+    logger: ['error', 'warn'],
+  });
   app.get(JobEvents).subscribe((event) => process.stdout.write(`event ${JSON.stringify(event)}\n`));
   await app.init();
   process.stdout.write('ready\n');

@@ -13,14 +13,20 @@ const prefix = process.env['QUEUE_E2E_PREFIX'] ?? '';
 
 @Module({
   imports: [
-    QueueModule.forRoot({ redisUrl, prefix, worker: { poolSize: 1, lockDurationMs: 1000, stalledIntervalMs: 500 } }),
+    QueueModule.forRoot({
+      redisUrl,
+      prefix,
+      worker: { poolSize: 1, lockDurationMs: 1000, stalledIntervalMs: 500 },
+    }),
     TestJobHandlersModule.register({ redisUrl, prefix }),
   ],
 })
 class WorkerProcessModule {}
 
 void (async () => {
-  const app = await NestFactory.createApplicationContext(WorkerProcessModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(WorkerProcessModule, {
+    logger: ['error', 'warn'],
+  });
   await app.init();
   process.stdout.write('ready\n');
 })();

@@ -20,7 +20,9 @@ export interface TestQueueAppOptions {
  * job come back within seconds. A failed init closes what it opened first: Nest's close() rethrows
  * a failed init instead of closing, so the connections are closed through the providers' own hooks.
  */
-export async function bootTestQueueApp(options: TestQueueAppOptions): Promise<INestApplicationContext> {
+export async function bootTestQueueApp(
+  options: TestQueueAppOptions,
+): Promise<INestApplicationContext> {
   const { redisUrl, prefix, poolSize, extra = {}, builtIns } = options;
   const moduleRef = await Test.createTestingModule({
     imports: [

@@ -1,7 +1,14 @@
 import { INestApplicationContext } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { connectTestRedis, deleteKeysWithPrefix, findKeys, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import {
+  connectTestRedis,
+  deleteKeysWithPrefix,
+  findKeys,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+} from '@riptide/testing';
 import { readExecutions } from '../testing';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobValidationError } from './errors/job-validation.error';
@@ -22,17 +29,24 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     return app.get(QueueService);
   }
 
-
   const custom = (jobName: string, more: Partial<JobSubmission> = {}): JobSubmission => ({
     jobType: { type: 'custom', jobName },
     ...more,
   });
 
   const until = (queue: QueueService, id: string, status: JobStatus) =>
-    waitFor(() => queue.getJob(id).then((j) => j.status), (s) => s === status, { what: `job ${id} to be ${status}` });
+    waitFor(
+      () => queue.getJob(id).then((j) => j.status),
+      (s) => s === status,
+      { what: `job ${id} to be ${status}` },
+    );
 
   /** Expects exactly what an unknown id gets: JobNotFoundError, same message with this id. */
-  async function expectUnknown(queue: QueueService, attempt: Promise<unknown>, jobId: string): Promise<void> {
+  async function expectUnknown(
+    queue: QueueService,
+    attempt: Promise<unknown>,
+    jobId: string,
+  ): Promise<void> {
     const unknownId = randomUUID();
     const reference = (await queue.getJob(unknownId).catch((e: unknown) => e)) as JobNotFoundError;
     const error = await attempt.then(
@@ -55,13 +69,16 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     await deleteKeysWithPrefix(url, prefix);
   });
 
-  it('stores the tenant (default `default`) and hides another tenant\'s job like an unknown id', async () => {
+  it("stores the tenant (default `default`) and hides another tenant's job like an unknown id", async () => {
     const queue = await boot(0);
     const own = await queue.submit(custom('echo', { tenant: 'a' }));
     const plain = await queue.submit(custom('echo'));
 
     expect(await queue.getJob(own.jobId)).toMatchObject({ jobId: own.jobId, tenant: 'a' });
-    expect(await queue.getJob(own.jobId, { tenant: 'a' })).toMatchObject({ jobId: own.jobId, tenant: 'a' });
+    expect(await queue.getJob(own.jobId, { tenant: 'a' })).toMatchObject({
+      jobId: own.jobId,
+      tenant: 'a',
+    });
     expect((await queue.getJob(plain.jobId)).tenant).toBe('default');
     expect((await queue.getJob(plain.jobId, { tenant: 'default' })).tenant).toBe('default');
 
@@ -77,14 +94,16 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     const queue = await boot(1);
     const { jobId } = await queue.submit(custom('echo', { tenant: 'a' }));
     await until(queue, jobId, 'Completed');
-    expect((await readExecutions(url, prefix)).map((run) => [run.jobId, run.tenant])).toEqual([[jobId, 'a']]);
+    expect((await readExecutions(url, prefix)).map((run) => [run.jobId, run.tenant])).toEqual([
+      [jobId, 'a'],
+    ]);
 
     expect(await queue.getResult(jobId, { tenant: 'a' })).toMatchObject({ jobId, success: true });
     expect(await queue.getResult(jobId)).toMatchObject({ jobId, success: true });
     await expectUnknown(queue, queue.getResult(jobId, { tenant: 'b' }), jobId);
   });
 
-  it('refuses to cancel or replay another tenant\'s job and leaves it as it was', async () => {
+  it("refuses to cancel or replay another tenant's job and leaves it as it was", async () => {
     const queue = await boot(0);
     const later = new Date(Date.now() + 60_000);
     const { jobId } = await queue.submit(custom('echo', { tenant: 'a', scheduledAt: later }));
@@ -103,7 +122,7 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     expect((await queue.getJob(jobId, { tenant: 'a' })).status).toBe('Pending');
   });
 
-  it('lists and counts only the tenant\'s own jobs, walking only its index', async () => {
+  it("lists and counts only the tenant's own jobs, walking only its index", async () => {
     const queue = await boot(0);
     const submit = async (tenant: string | undefined, metadata: Record<string, string> = {}) => {
       const { jobId } = await queue.submit(custom('echo', { tenant, metadata }));
@@ -136,14 +155,32 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     expect((await queue.listJobs({ tenant: 'a' })).jobs.every((j) => j.tenant === 'a')).toBe(true);
 
     // Each tenant's index holds exactly its jobs: that is what a tenant's listing walks.
-    expect((await redis.zrange(queue.keys.tenantIndex('a'), 0, -1)).sort()).toEqual([a1, a2, a3].sort());
+    expect((await redis.zrange(queue.keys.tenantIndex('a'), 0, -1)).sort()).toEqual(
+      [a1, a2, a3].sort(),
+    );
     expect((await redis.smembers(queue.keys.tenants)).sort()).toEqual(['a', 'b', 'default']);
 
     expect(await queue.counts({ tenant: 'a' })).toEqual({
-      pending: 2, processing: 0, completed: 0, failed: 0, retry: 0, delayed: 0, deadLetter: 0, cancelled: 1, total: 3,
+      pending: 2,
+      processing: 0,
+      completed: 0,
+      failed: 0,
+      retry: 0,
+      delayed: 0,
+      deadLetter: 0,
+      cancelled: 1,
+      total: 3,
     });
-    expect(await queue.counts({ tenant: 'b' })).toMatchObject({ pending: 1, cancelled: 1, total: 2 });
-    expect(await queue.counts({ tenant: 'c' })).toMatchObject({ pending: 0, cancelled: 0, total: 0 });
+    expect(await queue.counts({ tenant: 'b' })).toMatchObject({
+      pending: 1,
+      cancelled: 1,
+      total: 2,
+    });
+    expect(await queue.counts({ tenant: 'c' })).toMatchObject({
+      pending: 0,
+      cancelled: 0,
+      total: 0,
+    });
     expect(await queue.counts()).toMatchObject({ pending: 4, cancelled: 2, total: 6 });
   });
 
@@ -152,14 +189,18 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     for (const tenant of ['', 'A', '-a', 'a b', 'a:b', '{a}', 'x'.repeat(64)]) {
       const error = await queue.submit(custom('echo', { tenant })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(JobValidationError);
-      expect((error as JobValidationError).problems).toEqual([expect.stringMatching(/^tenant must match \[a-z0-9\]\[a-z0-9_-\]\{0,62\}/)]);
+      expect((error as JobValidationError).problems).toEqual([
+        expect.stringMatching(/^tenant must match \[a-z0-9\]\[a-z0-9_-\]\{0,62\}/),
+      ]);
     }
-    expect(queue.validate(custom('echo', { tenant: 'Bad' }), (path) => path.toUpperCase())).toEqual([
-      expect.stringMatching(/^TENANT must match /),
-    ]);
+    expect(queue.validate(custom('echo', { tenant: 'Bad' }), (path) => path.toUpperCase())).toEqual(
+      [expect.stringMatching(/^TENANT must match /)],
+    );
     const longest = 'a' + '_-9'.repeat(20) + 'zz';
     expect(longest).toHaveLength(63);
-    expect((await queue.getJob((await queue.submit(custom('echo', { tenant: longest }))).jobId)).tenant).toBe(longest);
+    expect(
+      (await queue.getJob((await queue.submit(custom('echo', { tenant: longest }))).jobId)).tenant,
+    ).toBe(longest);
     expect((await queue.listJobs({})).total).toBe(1);
   });
 
@@ -189,21 +230,37 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     // Turn it into a job as stored before tenants and the listing indexes existed: no tenant in its
     // data, no search field, only in the global index.
     const key = first.keys.job(jobId);
-    const data = JSON.parse((await redis.hget(key, 'data'))!) as { record: Record<string, unknown> };
+    const data = JSON.parse((await redis.hget(key, 'data'))!) as {
+      record: Record<string, unknown>;
+    };
     delete data.record['tenant'];
     await redis.hset(key, 'data', JSON.stringify(data));
     await redis.hdel(key, 'rt_search');
     const listIndexes = await findKeys(url, `${first.keys.base}rt:ix:*`);
-    await redis.del(first.keys.tenantIndex('default'), first.keys.tenants, first.keys.facets, first.keys.indexesReady, ...listIndexes);
+    await redis.del(
+      first.keys.tenantIndex('default'),
+      first.keys.tenants,
+      first.keys.facets,
+      first.keys.indexesReady,
+      ...listIndexes,
+    );
     expect((await first.listJobs({ tenant: 'default' })).total).toBe(0);
 
     const second = await boot(0);
-    expect(await second.getJob(jobId, { tenant: 'default' })).toMatchObject({ tenant: 'default', metadata: { team: 'old' } });
+    expect(await second.getJob(jobId, { tenant: 'default' })).toMatchObject({
+      tenant: 'default',
+      metadata: { team: 'old' },
+    });
     await expectUnknown(second, second.getJob(jobId, { tenant: 'a' }), jobId);
     await expectUnknown(second, second.cancel(jobId, { tenant: 'a' }), jobId);
-    expect(await second.listJobs({ tenant: 'default' })).toMatchObject({ total: 1, jobs: [{ jobId, tenant: 'default' }] });
+    expect(await second.listJobs({ tenant: 'default' })).toMatchObject({
+      total: 1,
+      jobs: [{ jobId, tenant: 'default' }],
+    });
     expect(await second.counts({ tenant: 'default' })).toMatchObject({ pending: 1, total: 1 });
-    expect(await second.listJobs({ status: 'Pending', jobType: 'custom:echo', search: 'old' })).toMatchObject({ total: 1, jobs: [{ jobId }] });
+    expect(
+      await second.listJobs({ status: 'Pending', jobType: 'custom:echo', search: 'old' }),
+    ).toMatchObject({ total: 1, jobs: [{ jobId }] });
     expect(await redis.smembers(second.keys.tenants)).toEqual(['default']);
   });
 });

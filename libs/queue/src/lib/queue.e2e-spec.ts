@@ -1,5 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { deleteKeysWithPrefix, forEachServer, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
+import {
+  deleteKeysWithPrefix,
+  forEachServer,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+} from '@riptide/testing';
 import { readExecutions } from '../testing';
 import { JobNotFoundError } from './errors/job-not-found.error';
 import { JobResultUnavailableError } from './errors/job-result-unavailable.error';
@@ -24,15 +30,22 @@ describe('QueueModule (real Redis, real bull)', () => {
     return app;
   }
 
-
-  const custom = (jobName: string, payload?: object, more: Partial<JobSubmission> = {}): JobSubmission => ({
+  const custom = (
+    jobName: string,
+    payload?: object,
+    more: Partial<JobSubmission> = {},
+  ): JobSubmission => ({
     jobType: { type: 'custom', jobName, payload: payload as never },
     ...more,
   });
 
   const statusOf = (queue: QueueService, id: string) => queue.getJob(id).then((j) => j.status);
   const until = (queue: QueueService, id: string, status: JobStatus, timeoutMs = 10000) =>
-    waitFor(() => statusOf(queue, id), (s) => s === status, { timeoutMs, what: `job ${id} to be ${status}` });
+    waitFor(
+      () => statusOf(queue, id),
+      (s) => s === status,
+      { timeoutMs, what: `job ${id} to be ${status}` },
+    );
 
   beforeEach(() => {
     prefix = uniquePrefix('queue');
@@ -46,23 +59,41 @@ describe('QueueModule (real Redis, real bull)', () => {
   it('runs a job to Completed and keeps its result', async () => {
     const app = await boot(2);
     const queue = app.get(QueueService);
-    const { jobId, status } = await queue.submit(custom('echo', { value: 'hi' }, { metadata: { team: 'crawl' } }));
+    const { jobId, status } = await queue.submit(
+      custom('echo', { value: 'hi' }, { metadata: { team: 'crawl' } }),
+    );
     expect(status).toBe('Pending');
     await until(queue, jobId, 'Completed');
     const view = await queue.getJob(jobId);
-    expect(view).toMatchObject({ jobId, status: 'Completed', priority: 'Normal', retryCount: 0, lastError: null, metadata: { team: 'crawl' } });
+    expect(view).toMatchObject({
+      jobId,
+      status: 'Completed',
+      priority: 'Normal',
+      retryCount: 0,
+      lastError: null,
+      metadata: { team: 'crawl' },
+    });
     expect(view.workerId).toContain(String(process.pid));
     expect(view.startedAt!.getTime()).toBeGreaterThanOrEqual(view.createdAt.getTime());
     expect(view.completedAt!.getTime()).toBeGreaterThanOrEqual(view.startedAt!.getTime());
     const result = await queue.getResult(jobId);
-    expect(result).toMatchObject({ jobId, success: true, error: null, data: { echoed: { value: 'hi' }, attempt: 1 } });
+    expect(result).toMatchObject({
+      jobId,
+      success: true,
+      error: null,
+      data: { echoed: { value: 'hi' }, attempt: 1 },
+    });
   });
 
   it('refuses invalid submissions with every problem listed', async () => {
     const app = await boot(0);
     const queue = app.get(QueueService);
     const error = await queue
-      .submit({ jobType: { type: 'batch_crawl', urls: [] }, timeoutSecs: 0, retryConfig: { maxAttempts: 0 } })
+      .submit({
+        jobType: { type: 'batch_crawl', urls: [] },
+        timeoutSecs: 0,
+        retryConfig: { maxAttempts: 0 },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobValidationError);
     expect((error as JobValidationError).problems).toEqual([
@@ -70,21 +101,39 @@ describe('QueueModule (real Redis, real bull)', () => {
       'timeoutSecs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)',
       'retryConfig.maxAttempts must be an integer from 1 to 25',
     ]);
-    await expect(queue.submit({ jobType: { type: 'single_crawl', url: 'ftp://x.test/' } })).rejects.toThrow('jobType.url must use http or https');
-    await expect(queue.submit({ jobType: { type: 'single_crawl', url: 'http://u:p@x.test/' } })).rejects.toThrow('must not contain credentials');
-    await expect(queue.submit({ jobType: { type: 'pdf_extraction' } })).rejects.toThrow('exactly one of url and pdfData');
+    await expect(
+      queue.submit({ jobType: { type: 'single_crawl', url: 'ftp://x.test/' } }),
+    ).rejects.toThrow('jobType.url must use http or https');
+    await expect(
+      queue.submit({ jobType: { type: 'single_crawl', url: 'http://u:p@x.test/' } }),
+    ).rejects.toThrow('must not contain credentials');
+    await expect(queue.submit({ jobType: { type: 'pdf_extraction' } })).rejects.toThrow(
+      'exactly one of url and pdfData',
+    );
   });
 
   it('runs higher priorities first and equal priorities first-in-first-out', async () => {
     const producer = await boot(0);
     const queue = producer.get(QueueService);
     const order = [
-      ['Low', 'l1'], ['Normal', 'n1'], ['Critical', 'c1'], ['Normal', 'n2'], ['High', 'h1'], ['Low', 'l2'], ['Critical', 'c2'], ['High', 'h2'],
+      ['Low', 'l1'],
+      ['Normal', 'n1'],
+      ['Critical', 'c1'],
+      ['Normal', 'n2'],
+      ['High', 'h1'],
+      ['Low', 'l2'],
+      ['Critical', 'c2'],
+      ['High', 'h2'],
     ] as const;
     const ids: string[] = [];
-    for (const [priority, tag] of order) ids.push((await queue.submit(custom('echo', { tag }, { priority }))).jobId);
+    for (const [priority, tag] of order)
+      ids.push((await queue.submit(custom('echo', { tag }, { priority }))).jobId);
     await boot(1);
-    await waitFor(() => queue.counts(), (c) => c.completed === order.length, { what: 'all jobs completed' });
+    await waitFor(
+      () => queue.counts(),
+      (c) => c.completed === order.length,
+      { what: 'all jobs completed' },
+    );
     const executed = (await readExecutions(url, prefix)).map((e) => e.tag);
     expect(executed).toEqual(['c1', 'c2', 'h1', 'h2', 'n1', 'n2', 'l1', 'l2']);
   });
@@ -105,8 +154,14 @@ describe('QueueModule (real Redis, real bull)', () => {
   it('retries with exponential backoff, shows Retrying, then completes', async () => {
     const app = await boot(1);
     const queue = app.get(QueueService);
-    const { jobId } = await queue.submit(custom('flaky', { failures: 2 }, { retryConfig: { ...fast, maxAttempts: 3 } }));
-    const retrying = await waitFor(() => queue.getJob(jobId), (j) => j.status === 'Retrying', { what: 'Retrying' });
+    const { jobId } = await queue.submit(
+      custom('flaky', { failures: 2 }, { retryConfig: { ...fast, maxAttempts: 3 } }),
+    );
+    const retrying = await waitFor(
+      () => queue.getJob(jobId),
+      (j) => j.status === 'Retrying',
+      { what: 'Retrying' },
+    );
     expect(retrying.lastError).toBe('flaky failure 1');
     expect(retrying.nextRetryAt).toBeInstanceOf(Date);
     await until(queue, jobId, 'Completed');
@@ -121,8 +176,14 @@ describe('QueueModule (real Redis, real bull)', () => {
   it('waits as long as a failure asks before the retry (Retry-After), even past the backoff', async () => {
     const app = await boot(1);
     const queue = app.get(QueueService);
-    const { jobId } = await queue.submit(custom('retry-later', { ms: 1500 }, { retryConfig: { ...fast, maxAttempts: 2 } }));
-    const retrying = await waitFor(() => queue.getJob(jobId), (j) => j.status === 'Retrying', { what: 'Retrying' });
+    const { jobId } = await queue.submit(
+      custom('retry-later', { ms: 1500 }, { retryConfig: { ...fast, maxAttempts: 2 } }),
+    );
+    const retrying = await waitFor(
+      () => queue.getJob(jobId),
+      (j) => j.status === 'Retrying',
+      { what: 'Retrying' },
+    );
     expect(retrying.lastError).toBe('come back later');
     await until(queue, jobId, 'Completed');
     const runs = await readExecutions(url, prefix);
@@ -135,16 +196,28 @@ describe('QueueModule (real Redis, real bull)', () => {
   it('dead-letters a job whose attempts are exhausted, and replays it with a fresh budget', async () => {
     const app = await boot(1);
     const queue = app.get(QueueService);
-    const { jobId } = await queue.submit(custom('fail', {}, { retryConfig: { ...fast, maxAttempts: 2 } }));
+    const { jobId } = await queue.submit(
+      custom('fail', {}, { retryConfig: { ...fast, maxAttempts: 2 } }),
+    );
     await until(queue, jobId, 'DeadLetter');
-    expect(await queue.getJob(jobId)).toMatchObject({ lastError: 'boom on attempt 2', retryCount: 1, attemptsMade: 2 });
-    expect(await queue.getResult(jobId)).toMatchObject({ success: false, error: 'boom on attempt 2', data: null });
+    expect(await queue.getJob(jobId)).toMatchObject({
+      lastError: 'boom on attempt 2',
+      retryCount: 1,
+      attemptsMade: 2,
+    });
+    expect(await queue.getResult(jobId)).toMatchObject({
+      success: false,
+      error: 'boom on attempt 2',
+      data: null,
+    });
     expect((await queue.counts()).deadLetter).toBe(1);
     const replayed = await queue.replay(jobId);
     expect(['Pending', 'Processing', 'Retrying']).toContain(replayed.status);
     await until(queue, jobId, 'DeadLetter');
     expect((await readExecutions(url, prefix)).map((r) => r.attempt)).toEqual([1, 2, 1, 2]);
-    await expect(queue.replay('7c4a8d09-ca37-4b2a-9f3e-3f1a2b4c5d6e')).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(queue.replay('7c4a8d09-ca37-4b2a-9f3e-3f1a2b4c5d6e')).rejects.toBeInstanceOf(
+      JobNotFoundError,
+    );
   });
 
   it('fails non-retryable errors at once, and refuses custom job names no worker registered', async () => {
@@ -153,10 +226,14 @@ describe('QueueModule (real Redis, real bull)', () => {
     const permanent = await queue.submit(custom('fail-permanently'));
     const refused = await queue.submit(custom('no-such-job')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(JobValidationError);
-    expect((refused as JobValidationError).problems).toEqual(["no worker handles custom job type 'no-such-job'; start a worker with a handler for it"]);
+    expect((refused as JobValidationError).problems).toEqual([
+      "no worker handles custom job type 'no-such-job'; start a worker with a handler for it",
+    ]);
     await until(queue, permanent.jobId, 'Failed');
     expect((await queue.getJob(permanent.jobId)).lastError).toBe('input can never work');
-    expect((await readExecutions(url, prefix)).filter((r) => r.jobName === 'fail-permanently')).toHaveLength(1);
+    expect(
+      (await readExecutions(url, prefix)).filter((r) => r.jobName === 'fail-permanently'),
+    ).toHaveLength(1);
     const counts = await queue.counts();
     expect(counts).toMatchObject({ failed: 1, deadLetter: 0, total: 1 });
     const replayed = await queue.replay(permanent.jobId);
@@ -167,7 +244,9 @@ describe('QueueModule (real Redis, real bull)', () => {
     const app = await boot(1);
     const queue = app.get(QueueService);
     const started = Date.now();
-    const { jobId } = await queue.submit(custom('stubborn-sleep', { ms: 5000 }, { timeoutSecs: 1, retryConfig: { maxAttempts: 1 } }));
+    const { jobId } = await queue.submit(
+      custom('stubborn-sleep', { ms: 5000 }, { timeoutSecs: 1, retryConfig: { maxAttempts: 1 } }),
+    );
     await until(queue, jobId, 'DeadLetter');
     expect(Date.now() - started).toBeLessThan(4500);
     expect((await queue.getJob(jobId)).lastError).toBe('Job timed out after 1 seconds');
@@ -176,7 +255,9 @@ describe('QueueModule (real Redis, real bull)', () => {
   it('cancels queued and running jobs; a finished job cannot be cancelled', async () => {
     const producer = await boot(0);
     const queue = producer.get(QueueService);
-    const queued = await queue.submit(custom('echo', {}, { scheduledAt: new Date(Date.now() + 60000) }));
+    const queued = await queue.submit(
+      custom('echo', {}, { scheduledAt: new Date(Date.now() + 60000) }),
+    );
     expect(await queue.cancel(queued.jobId)).toEqual({ jobId: queued.jobId, status: 'Cancelled' });
     expect(await statusOf(queue, queued.jobId)).toBe('Cancelled');
 
@@ -185,14 +266,18 @@ describe('QueueModule (real Redis, real bull)', () => {
     await until(queue, running.jobId, 'Processing');
     await queue.cancel(running.jobId);
     await until(queue, running.jobId, 'Cancelled', 3000);
-    expect((await readExecutions(url, prefix)).filter((r) => r.jobId === running.jobId)).toHaveLength(1);
+    expect(
+      (await readExecutions(url, prefix)).filter((r) => r.jobId === running.jobId),
+    ).toHaveLength(1);
     expect((await queue.counts()).cancelled).toBe(2);
 
     const done = await queue.submit(custom('echo'));
     await until(queue, done.jobId, 'Completed');
     const conflict = await queue.cancel(done.jobId).catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(JobStateConflictError);
-    expect((conflict as Error).message).toBe(`Job ${done.jobId} is already Completed and cannot be cancelled`);
+    expect((conflict as Error).message).toBe(
+      `Job ${done.jobId} is already Completed and cannot be cancelled`,
+    );
     // Cancelling twice is harmless and keeps it Cancelled.
     expect(await queue.cancel(queued.jobId)).toEqual({ jobId: queued.jobId, status: 'Cancelled' });
     await expect(queue.cancel('not-a-uuid')).rejects.toBeInstanceOf(JobNotFoundError);
@@ -203,7 +288,17 @@ describe('QueueModule (real Redis, real bull)', () => {
     const queue = app.get(QueueService);
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push((await queue.submit(custom(i % 2 ? 'echo' : 'sleep', {}, { metadata: { customer: i === 3 ? 'ACME Corp' : `c${i}` } }))).jobId);
+      ids.push(
+        (
+          await queue.submit(
+            custom(
+              i % 2 ? 'echo' : 'sleep',
+              {},
+              { metadata: { customer: i === 3 ? 'ACME Corp' : `c${i}` } },
+            ),
+          )
+        ).jobId,
+      );
       await new Promise((r) => setTimeout(r, 2));
     }
     await queue.submit({ jobType: { type: 'maintenance', taskType: 'health_check' } });
@@ -215,9 +310,15 @@ describe('QueueModule (real Redis, real bull)', () => {
     expect((await queue.listJobs({ jobType: 'custom:echo' })).total).toBe(3);
     expect((await queue.listJobs({ jobType: 'maintenance' })).total).toBe(1);
     expect((await queue.listJobs({ search: 'acme' })).jobs.map((j) => j.jobId)).toEqual([ids[3]]);
-    expect((await queue.listJobs({ search: ids[2].slice(0, 13).toUpperCase() })).jobs.map((j) => j.jobId)).toEqual([ids[2]]);
+    expect(
+      (await queue.listJobs({ search: ids[2].slice(0, 13).toUpperCase() })).jobs.map(
+        (j) => j.jobId,
+      ),
+    ).toEqual([ids[2]]);
     expect((await queue.listJobs({ search: 'customer' })).total).toBe(7);
-    expect((await queue.listJobs({ status: 'Cancelled' })).jobs.map((j) => j.jobId)).toEqual([ids[0]]);
+    expect((await queue.listJobs({ status: 'Cancelled' })).jobs.map((j) => j.jobId)).toEqual([
+      ids[0],
+    ]);
     expect((await queue.listJobs({ status: 'Pending' })).total).toBe(7);
     expect(await queue.counts()).toMatchObject({ pending: 7, cancelled: 1, total: 8 });
   });
@@ -229,7 +330,9 @@ describe('QueueModule (real Redis, real bull)', () => {
     const error = await queue.getResult(jobId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobResultUnavailableError);
     expect((error as Error).message).toBe(`Result of job ${jobId} is not ready (status Pending)`);
-    await expect(queue.getJob('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(queue.getJob('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
+      JobNotFoundError,
+    );
   });
 
   it('hands a running job back on shutdown so another worker runs it without spending an attempt', async () => {
@@ -252,7 +355,12 @@ describe('QueueModule (real Redis, real bull)', () => {
       const names: string[] = [];
       await forEachServer(url, async (server) => {
         const list = (await server.client('LIST')) as string;
-        names.push(...list.split('\n').filter((line) => / name=riptide-/.test(line)).map((line) => /name=(\S+)/.exec(line)![1]));
+        names.push(
+          ...list
+            .split('\n')
+            .filter((line) => / name=riptide-/.test(line))
+            .map((line) => /name=(\S+)/.exec(line)![1]),
+        );
       });
       return names;
     };
@@ -262,10 +370,18 @@ describe('QueueModule (real Redis, real bull)', () => {
     await until(queue, (await queue.submit(custom('echo'))).jobId, 'Completed');
     const open = await riptideConnections();
     // Among them the producer, the worker's cancel subscriber and bull's own subscriber connection.
-    expect(open).toEqual(expect.arrayContaining(['riptide-producer', 'riptide-worker-cancel', 'riptide-worker-subscriber']));
+    expect(open).toEqual(
+      expect.arrayContaining([
+        'riptide-producer',
+        'riptide-worker-cancel',
+        'riptide-worker-subscriber',
+      ]),
+    );
     await app.close();
     apps.splice(apps.indexOf(app), 1);
-    await waitFor(riptideConnections, (names) => names.length === before, { what: 'every connection of the closed app to close' });
+    await waitFor(riptideConnections, (names) => names.length === before, {
+      what: 'every connection of the closed app to close',
+    });
   });
 
   it('removes finished jobs older than a given age', async () => {

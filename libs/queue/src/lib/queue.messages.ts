@@ -2,17 +2,20 @@
 export const QueueMessages = {
   invalidJob: (problems: string[]) => `Invalid job: ${problems.join('; ')}`,
   jobNotFound: (jobId: string) => `Job ${jobId} not found`,
-  cannotCancel: (jobId: string, status: string) => `Job ${jobId} is already ${status} and cannot be cancelled`,
+  cannotCancel: (jobId: string, status: string) =>
+    `Job ${jobId} is already ${status} and cannot be cancelled`,
   cannotReplay: (jobId: string, status: string) =>
     `Job ${jobId} is ${status}; only DeadLetter, Failed or Cancelled jobs can be replayed`,
-  resultNotReady: (jobId: string, status: string) => `Result of job ${jobId} is not ready (status ${status})`,
+  resultNotReady: (jobId: string, status: string) =>
+    `Result of job ${jobId} is not ready (status ${status})`,
   resultExpired: (jobId: string, ttlSecs: number) =>
     `Result of job ${jobId} has expired (results are kept ${ttlSecs} seconds)`,
   clusterPrefixWithoutHashTag: (prefix: string) =>
     `The key prefix "${prefix}" has no hash tag: on Redis Cluster every key of the queue must be in one slot, so use a prefix like {${prefix.replace(/[{}]/g, '') || 'riptide'}} (RIPTIDE_PREFIX)`,
   timedOut: (secs: number) => `Job timed out after ${secs} seconds`,
   cancelled: 'Job was cancelled',
-  unhandledCustomType: (jobName: string) => `no worker handles custom job type '${jobName}'; start a worker with a handler for it`,
+  unhandledCustomType: (jobName: string) =>
+    `no worker handles custom job type '${jobName}'; start a worker with a handler for it`,
   handlerMissingHere: (type: string, workerId: string, handled: string[]) =>
     `worker ${workerId} has no handler for job type '${type}' (it handles ${handled.join(', ')}); the job waits for a worker that has one`,
   noHandlers:
@@ -26,8 +29,10 @@ export const QueueMessages = {
     `Tenant ${tenant} has ${unfinished} unfinished jobs, its quota is ${quota} (TENANT_MAX_ACTIVE_JOBS or the key's max_active_jobs); wait for some to finish`,
   jobIdNotUuid: 'must be a UUID',
   jobIdTaken: 'is already the id of another job',
-  integerUpToCeiling: (min: number, max: number, setting: string) => `must be an integer from ${min} to ${max} (${setting})`,
-  unknownMaintenanceTask: (known: readonly string[]) => `must be one of the maintenance tasks: ${known.join(', ')}`,
+  integerUpToCeiling: (min: number, max: number, setting: string) =>
+    `must be an integer from ${min} to ${max} (${setting})`,
+  unknownMaintenanceTask: (known: readonly string[]) =>
+    `must be one of the maintenance tasks: ${known.join(', ')}`,
   aboveCeiling: (max: number, setting: string) => `must be at most ${max} (${setting})`,
   robotsOverrideRefused: (setting: string) => `may be false only where ${setting}=true`,
 } as const;

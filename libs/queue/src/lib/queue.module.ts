@@ -42,12 +42,16 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
       // The scripts before the bull queue is made on this connection: bull then runs its
       // job-moving scripts with the index upkeep (bull-hooks.script.ts).
       useFactory: (options: ResolvedQueueOptions) =>
-        defineQueueScripts(createRedis(options.redisUrl, 'producer', 'riptide-producer'), new QueueKeys(options.prefix, options.queueName)),
+        defineQueueScripts(
+          createRedis(options.redisUrl, 'producer', 'riptide-producer'),
+          new QueueKeys(options.prefix, options.queueName),
+        ),
     },
     {
       provide: QUEUE_TOKEN,
       inject: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS],
-      useFactory: (options: ResolvedQueueOptions, redis: ScriptedRedis) => createBullQueue(options, redis, 'producer'),
+      useFactory: (options: ResolvedQueueOptions, redis: ScriptedRedis) =>
+        createBullQueue(options, redis, 'producer'),
     },
     JobEvents,
     QueueService,
@@ -55,7 +59,16 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
     JobHandlerRegistry,
     WorkerRuntime,
   ],
-  exports: [RESOLVED_QUEUE_OPTIONS, QUEUE_REDIS, QUEUE_TOKEN, JobEvents, QueueService, HandledJobTypes, JobHandlerRegistry, WorkerRuntime],
+  exports: [
+    RESOLVED_QUEUE_OPTIONS,
+    QUEUE_REDIS,
+    QUEUE_TOKEN,
+    JobEvents,
+    QueueService,
+    HandledJobTypes,
+    JobHandlerRegistry,
+    WorkerRuntime,
+  ],
 })
 export class QueueModule extends ConfigurableQueueModule implements OnApplicationShutdown {
   constructor(

@@ -88,7 +88,9 @@ export interface BulkSubmitOptions {
 }
 
 /** One item of a bulk submission, at its `index` in the input: accepted, or why not. */
-export type BulkItemOutcome = ({ index: number } & SubmittedJob) | { index: number; error: JobValidationError | TenantQuotaError };
+export type BulkItemOutcome =
+  | ({ index: number } & SubmittedJob)
+  | { index: number; error: JobValidationError | TenantQuotaError };
 
 /** A valid submission, ready for the submit script. */
 interface PreparedSubmission {
@@ -124,13 +126,17 @@ function scriptTenant(scope: TenantScope | undefined): string | null {
   return isValidTenant(scope.tenant) ? scope.tenant : null;
 }
 
-
 /** The job rows of a view script's reply from `start` on (VIEW_ROW): id, and view or null. */
-function decodeRows(reply: ViewReply, start: number): { jobId: string; view: JobView | null; returned: StoredResult | null }[] {
+function decodeRows(
+  reply: ViewReply,
+  start: number,
+): { jobId: string; view: JobView | null; returned: StoredResult | null }[] {
   const rows = [];
   for (let i = start; i + VIEW_ROW_LENGTH <= reply.length; i += VIEW_ROW_LENGTH) {
     const jobId = String(reply[i]);
-    const fields = reply.slice(i + 1, i + VIEW_ROW_LENGTH).map((value) => (value === null ? null : String(value)));
+    const fields = reply
+      .slice(i + 1, i + VIEW_ROW_LENGTH)
+      .map((value) => (value === null ? null : String(value)));
     rows.push(
       fields[0] === 'missing'
         ? { jobId, view: null, returned: null }
@@ -171,14 +177,18 @@ export class QueueService implements OnModuleInit {
 
   /** Waits (bounded) for the first connection so the app is usable once booted. */
   async onModuleInit(): Promise<void> {
-    const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
+    const bound = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), 5000).unref(),
+    );
     if ((await Promise.race([whenReady(this.redis), bound])) === 'timeout') {
       this.logger.warn('Redis is not reachable yet; requests answer 503 until it is');
       return;
     }
     await this.indexStoredJobs().catch((error: unknown) =>
       // Not fatal: the next boot tries again, and the background reconciliation indexes them meanwhile.
-      this.logger.warn(`could not index jobs stored before the listing indexes: ${(error as Error)?.message ?? String(error)}`),
+      this.logger.warn(
+        `could not index jobs stored before the listing indexes: ${(error as Error)?.message ?? String(error)}`,
+      ),
     );
   }
 
@@ -194,9 +204,21 @@ export class QueueService implements OnModuleInit {
    * exists already answers that job with `existing: true`. A custom job_name that no worker of this
    * queue has ever registered is one of the problems (see HandledJobTypes).
    */
-  async submit(submission: JobSubmission, fieldName?: FieldNamer, options: SubmitOptions = {}): Promise<SubmittedJob> {
+  async submit(
+    submission: JobSubmission,
+    fieldName?: FieldNamer,
+    options: SubmitOptions = {},
+  ): Promise<SubmittedJob> {
     const [unhandled] = await this.handlerProblems([submission]);
-    const prepared = this.prepare(submission, fieldName, Date.now(), options.jobId, options.maxActiveJobs, '', unhandled);
+    const prepared = this.prepare(
+      submission,
+      fieldName,
+      Date.now(),
+      options.jobId,
+      options.maxActiveJobs,
+      '',
+      unhandled,
+    );
     if (prepared instanceof JobValidationError) throw prepared;
     const reply = await this.guard(() => this.redis.riptideSubmit(...prepared.args));
     await waitForReplicas(this.redis, this.options.replicaWait);
@@ -212,9 +234,14 @@ export class QueueService implements OnModuleInit {
    * JobValidationError / TenantQuotaError that refused it. A Redis failure rejects the whole call,
    * and then none of the items was submitted.
    */
-  async submitBulk(items: JobSubmission[], fieldName?: FieldNamer, options: BulkSubmitOptions = {}): Promise<BulkItemOutcome[]> {
+  async submitBulk(
+    items: JobSubmission[],
+    fieldName?: FieldNamer,
+    options: BulkSubmitOptions = {},
+  ): Promise<BulkItemOutcome[]> {
     const { jobIds, maxActiveJobs } = options;
-    if (jobIds && jobIds.length !== items.length) throw new RangeError(`jobIds has ${jobIds.length} ids for ${items.length} items`);
+    if (jobIds && jobIds.length !== items.length)
+      throw new RangeError(`jobIds has ${jobIds.length} ids for ${items.length} items`);
     const now = Date.now();
     const outcomes: BulkItemOutcome[] = new Array(items.length);
     const batch: { index: number; prepared: PreparedSubmission }[] = [];
@@ -222,7 +249,15 @@ export class QueueService implements OnModuleInit {
     items.forEach((item, index) => {
       // Thousandths of a millisecond (what a double keeps at this magnitude) order the batch's
       // newest-first listing as the input; beyond 1000 items, the ties go by id.
-      const prepared = this.prepare(item, fieldName, now, jobIds?.[index], maxActiveJobs, `.${String(Math.min(index, 999)).padStart(3, '0')}`, unhandled[index]);
+      const prepared = this.prepare(
+        item,
+        fieldName,
+        now,
+        jobIds?.[index],
+        maxActiveJobs,
+        `.${String(Math.min(index, 999)).padStart(3, '0')}`,
+        unhandled[index],
+      );
       if (prepared instanceof JobValidationError) outcomes[index] = { index, error: prepared };
       else batch.push({ index, prepared });
     });
@@ -240,7 +275,8 @@ export class QueueService implements OnModuleInit {
     await waitForReplicas(this.redis, this.options.replicaWait);
     batch.forEach(({ index, prepared }, i) => {
       const outcome = this.settle(prepared, replies[i]);
-      outcomes[index] = outcome instanceof Error ? { index, error: outcome } : { index, ...outcome };
+      outcomes[index] =
+        outcome instanceof Error ? { index, error: outcome } : { index, ...outcome };
     });
     return outcomes;
   }
@@ -257,7 +293,9 @@ export class QueueService implements OnModuleInit {
   /** Unfinished jobs (Pending, Delayed, Processing, Retrying) of a tenant: what its quota counts. O(1). */
   async unfinishedCount(tenant: string): Promise<number> {
     if (!isValidTenant(tenant)) return 0;
-    const counts = await this.cardinalities(UNFINISHED_STATUSES.map((status) => this.keys.listIndex(tenant, status, '*')));
+    const counts = await this.cardinalities(
+      UNFINISHED_STATUSES.map((status) => this.keys.listIndex(tenant, status, '*')),
+    );
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
@@ -273,7 +311,8 @@ export class QueueService implements OnModuleInit {
   ): PreparedSubmission | JobValidationError {
     const name: FieldNamer = fieldName ?? ((path) => path);
     const problems = validateJobSubmission(submission, this.options.limits, name, now);
-    if (requestedId !== undefined && !UUID.test(requestedId)) problems.push(`${name('jobId')} ${QueueMessages.jobIdNotUuid}`);
+    if (requestedId !== undefined && !UUID.test(requestedId))
+      problems.push(`${name('jobId')} ${QueueMessages.jobIdNotUuid}`);
     problems.push(...unhandled);
     if (problems.length) return new JobValidationError(problems);
     const jobId = requestedId?.toLowerCase() ?? randomUUID();
@@ -284,7 +323,14 @@ export class QueueService implements OnModuleInit {
     const quota = maxActiveJobs === undefined ? undefined : Math.max(0, Math.floor(maxActiveJobs));
     const k = this.keys;
     const args = [
-      ...[k.bull('wait'), k.bull('paused'), k.bull('meta-paused'), k.bull('id'), k.bull('delayed'), k.bull('priority')],
+      ...[
+        k.bull('wait'),
+        k.bull('paused'),
+        k.bull('meta-paused'),
+        k.bull('id'),
+        k.bull('delayed'),
+        k.bull('priority'),
+      ],
       jobId,
       bullJobName(record.jobType),
       JSON.stringify(data),
@@ -303,7 +349,10 @@ export class QueueService implements OnModuleInit {
   }
 
   /** The submit script's answer as what the caller gets. */
-  private settle(prepared: PreparedSubmission, reply: SubmitReply): SubmittedJob | JobValidationError | TenantQuotaError {
+  private settle(
+    prepared: PreparedSubmission,
+    reply: SubmitReply,
+  ): SubmittedJob | JobValidationError | TenantQuotaError {
     const { jobId, tenant, now } = prepared;
     switch (reply[0]) {
       case 'created':
@@ -314,7 +363,9 @@ export class QueueService implements OnModuleInit {
       case 'quota':
         return new TenantQuotaError(tenant, Number(reply[1]), prepared.quota ?? 0);
       default:
-        return new JobValidationError([`${prepared.fieldName('jobId')} ${QueueMessages.jobIdTaken}`]);
+        return new JobValidationError([
+          `${prepared.fieldName('jobId')} ${QueueMessages.jobIdTaken}`,
+        ]);
     }
   }
 
@@ -345,7 +396,9 @@ export class QueueService implements OnModuleInit {
   ): Promise<{ view: JobView; returned: StoredResult | null } | null> {
     const tenant = scriptTenant(scope);
     if (!UUID.test(jobId) || tenant === null) return null;
-    const reply = await this.guard(() => this.redis.riptideJobViews(tenant, compact ? '1' : '0', jobId));
+    const reply = await this.guard(() =>
+      this.redis.riptideJobViews(tenant, compact ? '1' : '0', jobId),
+    );
     const [row] = decodeRows(reply, 0);
     return row?.view ? { view: row.view, returned: row.returned } : null;
   }
@@ -361,21 +414,29 @@ export class QueueService implements OnModuleInit {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
     const offset = Math.max(query.offset ?? 0, 0);
     const tenant = scriptTenant(query);
-    if (tenant === null || (query.jobType !== undefined && !JOB_TYPE_FILTER.test(query.jobType))) return { jobs: [], total: 0, limit, offset };
+    if (tenant === null || (query.jobType !== undefined && !JOB_TYPE_FILTER.test(query.jobType)))
+      return { jobs: [], total: 0, limit, offset };
     const byStatus = this.keys.listIndex(tenant || '*', query.status ?? '*', '*');
     const byType = this.keys.listIndex(tenant || '*', '*', query.jobType ?? '*');
     if (!query.search && (query.status === undefined || query.jobType === undefined)) {
       const index = query.status === undefined ? byType : byStatus;
-      const reply = await this.guard(() => this.redis.riptideListPage(index, offset, limit, tenant));
+      const reply = await this.guard(() =>
+        this.redis.riptideListPage(index, offset, limit, tenant),
+      );
       const jobs = decodeRows(reply, 1).flatMap((row) => (row.view ? [row.view] : []));
       return { jobs, total: Number(reply[0]), limit, offset };
     }
-    const [walked, also] = await this.walkOrder(query.status === undefined ? byType : byStatus, query.jobType === undefined ? byStatus : byType);
+    const [walked, also] = await this.walkOrder(
+      query.status === undefined ? byType : byStatus,
+      query.jobType === undefined ? byStatus : byType,
+    );
     const needle = query.search ? normaliseSearch(query.search) : '';
     const pageIds: string[] = [];
     let total = 0;
-    for (let start = 0; start >= 0; ) {
-      const reply = await this.guard(() => this.redis.riptideScanChunk(walked, also, start, SCAN_CHUNK_SIZE, needle));
+    for (let start = 0; start >= 0;) {
+      const reply = await this.guard(() =>
+        this.redis.riptideScanChunk(walked, also, start, SCAN_CHUNK_SIZE, needle),
+      );
       start = Number(reply[0]);
       for (const id of reply.slice(1)) {
         if (total >= offset && pageIds.length < limit) pageIds.push(String(id));
@@ -405,12 +466,19 @@ export class QueueService implements OnModuleInit {
     const { view, returned } = found;
     if (!FINISHED_STATUSES.includes(view.status))
       throw new JobResultUnavailableError(jobId, QueueMessages.resultNotReady(jobId, view.status));
-    const expired = () => new JobResultUnavailableError(jobId, QueueMessages.resultExpired(jobId, this.options.resultTtlSecs));
+    const expired = () =>
+      new JobResultUnavailableError(
+        jobId,
+        QueueMessages.resultExpired(jobId, this.options.resultTtlSecs),
+      );
     if (view.status === 'Completed') {
-      if (!returned || Date.now() - returned.completedAt > this.options.resultTtlSecs * 1000) throw expired();
+      if (!returned || Date.now() - returned.completedAt > this.options.resultTtlSecs * 1000)
+        throw expired();
       let stored = returned;
       if (returned.external) {
-        const external = parseStoredResult(await this.guard(() => this.redis.get(this.keys.result(jobId))));
+        const external = parseStoredResult(
+          await this.guard(() => this.redis.get(this.keys.result(jobId))),
+        );
         if (!external) throw expired();
         stored = external;
       }
@@ -451,7 +519,10 @@ export class QueueService implements OnModuleInit {
    * `scope.tenant`) is JobNotFoundError and stays untouched: the script checks the owner before it
    * changes anything.
    */
-  async cancel(jobId: string, scope?: TenantScope): Promise<{ jobId: string; status: 'Cancelled' }> {
+  async cancel(
+    jobId: string,
+    scope?: TenantScope,
+  ): Promise<{ jobId: string; status: 'Cancelled' }> {
     const tenant = scriptTenant(scope);
     if (!UUID.test(jobId) || tenant === null) throw new JobNotFoundError(jobId);
     const k = this.keys;
@@ -475,7 +546,12 @@ export class QueueService implements OnModuleInit {
     // Finished first, or (`unknown`) in none of bull's lists: the answer is the status it has.
     if (outcome === 'completed' || outcome === 'failed' || outcome === 'unknown') {
       const view = await this.getJob(jobId, scope);
-      if (view.status !== 'Cancelled') throw new JobStateConflictError(jobId, view.status, QueueMessages.cannotCancel(jobId, view.status));
+      if (view.status !== 'Cancelled')
+        throw new JobStateConflictError(
+          jobId,
+          view.status,
+          QueueMessages.cannotCancel(jobId, view.status),
+        );
     }
     if (outcome === 'cancelled') {
       const view = (await this.readJob(jobId, undefined, true))?.view;
@@ -492,8 +568,16 @@ export class QueueService implements OnModuleInit {
     const tenant = scriptTenant(scope);
     if (tenant === null) throw new JobNotFoundError(jobId);
     const before = await this.getJob(jobId, scope);
-    if (before.status !== 'Failed' && before.status !== 'DeadLetter' && before.status !== 'Cancelled')
-      throw new JobStateConflictError(jobId, before.status, QueueMessages.cannotReplay(jobId, before.status));
+    if (
+      before.status !== 'Failed' &&
+      before.status !== 'DeadLetter' &&
+      before.status !== 'Cancelled'
+    )
+      throw new JobStateConflictError(
+        jobId,
+        before.status,
+        QueueMessages.cannotReplay(jobId, before.status),
+      );
     const k = this.keys;
     const outcome = await this.guard(() =>
       this.redis.riptideReplay(
@@ -509,7 +593,12 @@ export class QueueService implements OnModuleInit {
     );
     if (outcome === 'missing') throw new JobNotFoundError(jobId);
     const after = await this.getJob(jobId, scope);
-    if (outcome !== 'replayed') throw new JobStateConflictError(jobId, after.status, QueueMessages.cannotReplay(jobId, after.status));
+    if (outcome !== 'replayed')
+      throw new JobStateConflictError(
+        jobId,
+        after.status,
+        QueueMessages.cannotReplay(jobId, after.status),
+      );
     return after;
   }
 
@@ -518,10 +607,22 @@ export class QueueService implements OnModuleInit {
    * Eight ZCARDs of the listing indexes in one MULTI (a consistent snapshot): O(1).
    */
   async counts(scope?: TenantScope): Promise<QueueCounts> {
-    const counts: QueueCounts = { pending: 0, processing: 0, completed: 0, failed: 0, retry: 0, delayed: 0, deadLetter: 0, cancelled: 0, total: 0 };
+    const counts: QueueCounts = {
+      pending: 0,
+      processing: 0,
+      completed: 0,
+      failed: 0,
+      retry: 0,
+      delayed: 0,
+      deadLetter: 0,
+      cancelled: 0,
+      total: 0,
+    };
     const tenant = scriptTenant(scope);
     if (tenant === null) return counts;
-    const cards = await this.cardinalities(JOB_STATUSES.map((status) => this.keys.listIndex(tenant || '*', status, '*')));
+    const cards = await this.cardinalities(
+      JOB_STATUSES.map((status) => this.keys.listIndex(tenant || '*', status, '*')),
+    );
     JOB_STATUSES.forEach((status, i) => {
       counts[COUNT_FIELD[status]] = cards[i];
       counts.total += cards[i];
@@ -546,7 +647,9 @@ export class QueueService implements OnModuleInit {
    * in the same scripts. `indexEntries`: entries of jobs removed behind the indexes' back that one
    * reconciliation step found.
    */
-  async removeFinishedOlderThan(olderThanSecs: number): Promise<{ completed: number; failed: number; indexEntries: number }> {
+  async removeFinishedOlderThan(
+    olderThanSecs: number,
+  ): Promise<{ completed: number; failed: number; indexEntries: number }> {
     const graceMs = Math.max(0, olderThanSecs) * 1000;
     const clean = async (status: 'completed' | 'failed') => {
       let removed = 0;
@@ -572,7 +675,9 @@ export class QueueService implements OnModuleInit {
   async reconcileIndexes(batch = RECONCILE_BATCH): Promise<{ changed: number; dropped: number }> {
     const k = this.keys;
     const cursor = (await this.guard(() => this.redis.get(k.reconcileCursor))) ?? '0';
-    const [next, changed, dropped] = await this.guard(() => this.redis.riptideReconcileStep(cursor, batch));
+    const [next, changed, dropped] = await this.guard(() =>
+      this.redis.riptideReconcileStep(cursor, batch),
+    );
     await this.guard(() => this.redis.set(k.reconcileCursor, next));
     return { changed, dropped };
   }

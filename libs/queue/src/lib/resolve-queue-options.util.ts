@@ -13,7 +13,8 @@ import { hashTagOf, isClusterUrl } from '@riptide/redis';
 export function resolveQueueOptions(options: QueueModuleOptions): ResolvedQueueOptions {
   const worker = options.worker;
   const prefix = options.prefix ?? 'riptide';
-  if (isClusterUrl(options.redisUrl) && hashTagOf(prefix) === null) throw new ClusterHashTagError(prefix);
+  if (isClusterUrl(options.redisUrl) && hashTagOf(prefix) === null)
+    throw new ClusterHashTagError(prefix);
   return {
     redisUrl: options.redisUrl,
     prefix,
@@ -23,10 +24,14 @@ export function resolveQueueOptions(options: QueueModuleOptions): ResolvedQueueO
     failedTtlSecs: options.failedTtlSecs ?? 604800,
     limits: { ...DEFAULT_JOB_LIMITS, ...options.limits },
     commandTimeoutMs: options.commandTimeoutMs ?? 1500,
-    replicaWait: { replicas: options.replicaWait?.replicas ?? 0, timeoutMs: options.replicaWait?.timeoutMs ?? 1000 },
+    replicaWait: {
+      replicas: options.replicaWait?.replicas ?? 0,
+      timeoutMs: options.replicaWait?.timeoutMs ?? 1000,
+    },
     worker: {
       poolSize: worker?.poolSize ?? 0,
-      workerId: worker?.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      workerId:
+        worker?.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       lockDurationMs: worker?.lockDurationMs ?? 30000,
       stalledIntervalMs: worker?.stalledIntervalMs ?? 30000,
       maxStalledCount: worker?.maxStalledCount ?? 2,

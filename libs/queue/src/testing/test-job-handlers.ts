@@ -36,7 +36,9 @@ export const executionLogKey = (prefix: string): string => `${prefix}:test:execu
 export async function readExecutions(url: string, prefix: string): Promise<ExecutionRecord[]> {
   const client = createRedis(url, 'worker', 'riptide-test-executions');
   try {
-    return (await client.lrange(executionLogKey(prefix), 0, -1)).map((line) => JSON.parse(line) as ExecutionRecord);
+    return (await client.lrange(executionLogKey(prefix), 0, -1)).map(
+      (line) => JSON.parse(line) as ExecutionRecord,
+    );
   } finally {
     client.disconnect();
   }
@@ -67,7 +69,11 @@ export class TestJobHandlersOptions {
  * Records job types (`echo` is `custom:echo`) as handled on the queue under `prefix`, as a worker
  * with those handlers does when it starts: for tests that submit jobs no worker of theirs runs.
  */
-export async function declareHandledJobTypes(url: string, prefix: string, types: string[]): Promise<void> {
+export async function declareHandledJobTypes(
+  url: string,
+  prefix: string,
+  types: string[],
+): Promise<void> {
   const client = createRedis(url, 'worker', 'riptide-test-handled-types');
   try {
     await client.sadd(new QueueKeys(prefix, RIPTIDE_QUEUE_NAME).handledTypes, ...types);
@@ -80,8 +86,13 @@ export async function declareHandledJobTypes(url: string, prefix: string, types:
 function handledTypesOf(handlers: { prototype: object }): string[] {
   return Object.getOwnPropertyNames(handlers.prototype).flatMap((method) => {
     const fn = (handlers.prototype as Record<string, unknown>)[method];
-    const targets = typeof fn === 'function' ? ((Reflect.getMetadata(JOB_HANDLER_METADATA, fn) as JobHandlerTarget[] | undefined) ?? []) : [];
-    return targets.map((target) => (target.kind === 'type' ? target.type : `custom:${target.jobName}`));
+    const targets =
+      typeof fn === 'function'
+        ? ((Reflect.getMetadata(JOB_HANDLER_METADATA, fn) as JobHandlerTarget[] | undefined) ?? [])
+        : [];
+    return targets.map((target) =>
+      target.kind === 'type' ? target.type : `custom:${target.jobName}`,
+    );
   });
 }
 
@@ -103,7 +114,10 @@ export class TestJobHandlers implements OnModuleInit {
     if (this.options.declareHandled === false) return;
     const types = handledTypesOf(TestJobHandlers);
     if (this.options.builtIns !== false) types.push(...handledTypesOf(StandInBuiltInHandlers));
-    await this.redis.sadd(new QueueKeys(this.options.prefix, RIPTIDE_QUEUE_NAME).handledTypes, ...types);
+    await this.redis.sadd(
+      new QueueKeys(this.options.prefix, RIPTIDE_QUEUE_NAME).handledTypes,
+      ...types,
+    );
   }
 
   private async log(context: JobContext, jobName: string, payload: Payload): Promise<void> {
@@ -163,7 +177,8 @@ export class TestJobHandlers implements OnModuleInit {
   @CustomJobHandler('flaky')
   async flaky(payload: Payload, context: JobContext) {
     await this.log(context, 'flaky', payload);
-    if (context.attempt <= (payload?.failures ?? 1)) throw new Error(`flaky failure ${context.attempt}`);
+    if (context.attempt <= (payload?.failures ?? 1))
+      throw new Error(`flaky failure ${context.attempt}`);
     return { succeededOnAttempt: context.attempt };
   }
 
@@ -197,7 +212,6 @@ export class StandInBuiltInHandlers {
   async maintenance(job: MaintenanceJob) {
     return { handled: job.type, task: job.taskType };
   }
-
 }
 
 /** Registers TestJobHandlers (and, unless `builtIns: false`, the built-in stand-ins). */

@@ -8,7 +8,12 @@ import type Redis from 'ioredis';
  * as its one key, and `<name>` passes it, so callers keep passing ARGV only. Pipelines get only
  * `<name>ByKey` (ioredis copies defined scripts into them), which takes the key first.
  */
-export function defineRoutedScript(client: Redis, name: string, lua: string, routingKey: string): void {
+export function defineRoutedScript(
+  client: Redis,
+  name: string,
+  lua: string,
+  routingKey: string,
+): void {
   const byKey = `${name}ByKey`;
   client.defineCommand(byKey, { numberOfKeys: 1, lua });
   const commands = client as unknown as Record<string, (...args: unknown[]) => unknown>;

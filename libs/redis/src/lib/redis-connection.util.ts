@@ -17,7 +17,12 @@ export function redisOptionsFor(role: RedisRole): RedisOptions {
   const common: RedisOptions = { retryStrategy, connectTimeout: 2000, keepAlive: 10000 };
   switch (role) {
     case 'producer':
-      return { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true };
+      return {
+        ...common,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        enableAutoPipelining: true,
+      };
     case 'worker':
       return { ...common, maxRetriesPerRequest: null, enableAutoPipelining: true };
     case 'blocking':
@@ -30,8 +35,17 @@ export function redisOptionsFor(role: RedisRole): RedisOptions {
  * Cluster's own settings; the per-command ones go to every node's connection. bull reads
  * `redisOptions` to check its blocking connections, so they carry `enableReadyCheck: false` there.
  */
-export function clusterOptionsFor(role: RedisRole, connectionName?: string, credentials: { username?: string; password?: string } = {}): ClusterOptions {
-  const { retryStrategy: clusterRetryStrategy, enableOfflineQueue, enableAutoPipelining, ...perNode } = redisOptionsFor(role);
+export function clusterOptionsFor(
+  role: RedisRole,
+  connectionName?: string,
+  credentials: { username?: string; password?: string } = {},
+): ClusterOptions {
+  const {
+    retryStrategy: clusterRetryStrategy,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    ...perNode
+  } = redisOptionsFor(role);
   return {
     clusterRetryStrategy,
     enableOfflineQueue,
@@ -58,10 +72,18 @@ export function isCluster(client: Redis | Cluster): client is Cluster {
   return (client as Cluster).isCluster === true;
 }
 
-function connect(deployment: RedisDeployment, role: RedisRole, connectionName?: string): Redis | Cluster {
+function connect(
+  deployment: RedisDeployment,
+  role: RedisRole,
+  connectionName?: string,
+): Redis | Cluster {
   switch (deployment.kind) {
     case 'standalone':
-      return new Redis(deployment.url, { ...redisOptionsFor(role), connectionName, lazyConnect: false });
+      return new Redis(deployment.url, {
+        ...redisOptionsFor(role),
+        connectionName,
+        lazyConnect: false,
+      });
     case 'sentinel': {
       const { sentinels, name, username, password, db } = deployment;
       return new Redis({
@@ -99,7 +121,10 @@ export function createRedis(url: string, role: RedisRole, connectionName?: strin
 }
 
 /** Runs `operation` on every master: once on a single server, on each primary of a Cluster (e.g. for SCAN). */
-export async function forEachMaster(client: Redis | Cluster, operation: (node: Redis) => Promise<void>): Promise<void> {
+export async function forEachMaster(
+  client: Redis | Cluster,
+  operation: (node: Redis) => Promise<void>,
+): Promise<void> {
   if (!isCluster(client)) return operation(client);
   for (const node of client.nodes('master')) await operation(node);
 }

@@ -17,10 +17,18 @@ export interface RedisNodeAddress {
  */
 export type RedisDeployment =
   | { kind: 'standalone'; url: string }
-  | { kind: 'sentinel'; sentinels: RedisNodeAddress[]; name: string; username?: string; password?: string; db: number }
+  | {
+      kind: 'sentinel';
+      sentinels: RedisNodeAddress[];
+      name: string;
+      username?: string;
+      password?: string;
+      db: number;
+    }
   | { kind: 'cluster'; nodes: RedisNodeAddress[]; username?: string; password?: string };
 
-const MULTI_NODE_URL = /^(redis-sentinel|redis-cluster):\/\/(?:([^@/]*)@)?([^/?#]+)(?:\/([^?#]*))?(?:\?([^#]*))?$/;
+const MULTI_NODE_URL =
+  /^(redis-sentinel|redis-cluster):\/\/(?:([^@/]*)@)?([^/?#]+)(?:\/([^?#]*))?(?:\?([^#]*))?$/;
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+):(\d{1,5})$/;
 
 /**
@@ -40,8 +48,10 @@ export function parseNodeList(list: string): RedisNodeAddress[] {
 function credentials(userInfo: string | undefined): { username?: string; password?: string } {
   if (!userInfo) return {};
   const colon = userInfo.indexOf(':');
-  const username = colon < 0 ? undefined : decodeURIComponent(userInfo.slice(0, colon)) || undefined;
-  const password = decodeURIComponent(colon < 0 ? userInfo : userInfo.slice(colon + 1)) || undefined;
+  const username =
+    colon < 0 ? undefined : decodeURIComponent(userInfo.slice(0, colon)) || undefined;
+  const password =
+    decodeURIComponent(colon < 0 ? userInfo : userInfo.slice(colon + 1)) || undefined;
   return { username, password };
 }
 
@@ -56,22 +66,30 @@ export function parseRedisDeployment(url: string): RedisDeployment {
       protocol = '';
     }
     if (protocol === 'redis:' || protocol === 'rediss:') return { kind: 'standalone', url };
-    throw new RedisUrlError('a Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://');
+    throw new RedisUrlError(
+      'a Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://',
+    );
   }
   const [, scheme, userInfo, hosts, path = '', query = ''] = match;
   const nodes = parseNodeList(hosts);
   if (scheme === 'redis-cluster') {
-    if (path !== '') throw new RedisUrlError('a redis-cluster:// URL has no path: a Cluster has one database');
+    if (path !== '')
+      throw new RedisUrlError('a redis-cluster:// URL has no path: a Cluster has one database');
     return { kind: 'cluster', nodes, ...credentials(userInfo) };
   }
   const name = decodeURIComponent(path);
-  if (!name) throw new RedisUrlError('a redis-sentinel:// URL must end with /<master name>, the name the Sentinels monitor');
+  if (!name)
+    throw new RedisUrlError(
+      'a redis-sentinel:// URL must end with /<master name>, the name the Sentinels monitor',
+    );
   const db = Number(new URLSearchParams(query).get('db') ?? 0);
-  if (!Number.isInteger(db) || db < 0) throw new RedisUrlError('db in a redis-sentinel:// URL must be a database number');
+  if (!Number.isInteger(db) || db < 0)
+    throw new RedisUrlError('db in a redis-sentinel:// URL must be a database number');
   return { kind: 'sentinel', sentinels: nodes, name, db, ...credentials(userInfo) };
 }
 
-const formatNodes = (nodes: RedisNodeAddress[]) => nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
+const formatNodes = (nodes: RedisNodeAddress[]) =>
+  nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
 
 /** The `redis-sentinel://` URL of the primary that `sentinels` monitor as `name`. */
 export function sentinelUrl(sentinels: RedisNodeAddress[], name: string): string {

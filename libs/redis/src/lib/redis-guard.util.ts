@@ -15,7 +15,10 @@ const CONNECTION_ERROR = new RegExp(
 
 /** True for errors that mean "Redis is not reachable", as opposed to a bad command. */
 export function isConnectionError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || CONNECTION_ERROR.test(error.message));
+  return (
+    error instanceof Error &&
+    (error.name === 'MaxRetriesPerRequestError' || CONNECTION_ERROR.test(error.message))
+  );
 }
 
 // Redis's reply when `maxmemory` is reached; inside a script Redis 6 wraps it in an ERR, so it is not anchored.
@@ -58,9 +61,14 @@ export function whenReady(client: Redis | Cluster): Promise<void> {
  * Redis refuses for lack of memory becomes RedisOutOfMemoryError, one refused because Redis cannot
  * write to its disk RedisCannotPersistError (both 503, each with its own message).
  */
-export async function withRedisDeadline<T>(client: Redis | Cluster, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
+export async function withRedisDeadline<T>(
+  client: Redis | Cluster,
+  timeoutMs: number,
+  operation: () => Promise<T>,
+): Promise<T> {
   // A connection that was lost fails at once; one still opening for the first time is awaited.
-  if (client.status !== 'ready' && !FIRST_CONNECT.has(client.status)) throw new QueueUnavailableError(client.status);
+  if (client.status !== 'ready' && !FIRST_CONNECT.has(client.status))
+    throw new QueueUnavailableError(client.status);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new QueueUnavailableError('timeout')), timeoutMs);

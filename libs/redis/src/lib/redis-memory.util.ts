@@ -18,7 +18,8 @@ export async function readRedisMemory(client: Redis): Promise<RedisMemoryInfo> {
   const fields = new Map<string, string>();
   for (const line of (await client.info('memory')).split(/\r?\n/)) {
     const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
+    if (colon > 0 && !line.startsWith('#'))
+      fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
   }
   return {
     maxmemoryPolicy: fields.get('maxmemory_policy') ?? 'unknown',
@@ -32,7 +33,9 @@ export async function readRedisMemory(client: Redis): Promise<RedisMemoryInfo> {
  * other policy lets Redis drop jobs, locks and indexes silently when it fills up.
  */
 export function evictionWarning(memory: RedisMemoryInfo): string | null {
-  return memory.maxmemoryPolicy === 'noeviction' ? null : RedisMessages.evictingRedis(memory.maxmemoryPolicy);
+  return memory.maxmemoryPolicy === 'noeviction'
+    ? null
+    : RedisMessages.evictingRedis(memory.maxmemoryPolicy);
 }
 
 /**

@@ -1,4 +1,9 @@
-import { RedisClusterProcesses, RedisNodeProcess, startRedisCluster, waitFor } from '@riptide/testing';
+import {
+  RedisClusterProcesses,
+  RedisNodeProcess,
+  startRedisCluster,
+  waitFor,
+} from '@riptide/testing';
 import { QueueUnavailableError } from './errors/queue-unavailable.error';
 import { closeRedis, createRedis } from './redis-connection.util';
 import { clusterUrl } from './redis-deployment.util';
@@ -11,10 +16,26 @@ describe('waitForReplicas (real servers)', () => {
     let replica: RedisNodeProcess;
 
     beforeAll(async () => {
-      primary = await (await RedisNodeProcess.prepare('wait-primary')).start(['--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0']);
-      replica = await (await RedisNodeProcess.prepare('wait-replica')).start(['--save', '', '--appendonly', 'no', '--replicaof', '127.0.0.1', String(primary.port)]);
+      primary = await (
+        await RedisNodeProcess.prepare('wait-primary')
+      ).start(['--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0']);
+      replica = await (
+        await RedisNodeProcess.prepare('wait-replica')
+      ).start([
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--replicaof',
+        '127.0.0.1',
+        String(primary.port),
+      ]);
       const probe = replica.connect();
-      await waitFor(() => probe.info('replication'), (info) => /master_link_status:up/.test(info), { what: 'the replica to sync' });
+      await waitFor(
+        () => probe.info('replication'),
+        (info) => /master_link_status:up/.test(info),
+        { what: 'the replica to sync' },
+      );
       probe.disconnect();
     });
 
@@ -29,13 +50,19 @@ describe('waitForReplicas (real servers)', () => {
         await whenReady(client);
         await client.set('wait-test', '1');
         const confirmedAfter = Date.now();
-        await expect(waitForReplicas(client, { replicas: 1, timeoutMs: 5000 })).resolves.toBeUndefined();
+        await expect(
+          waitForReplicas(client, { replicas: 1, timeoutMs: 5000 }),
+        ).resolves.toBeUndefined();
         expect(Date.now() - confirmedAfter).toBeLessThan(1000);
         await client.set('wait-test', '2');
         const started = Date.now();
-        await expect(waitForReplicas(client, { replicas: 2, timeoutMs: 300 })).rejects.toBeInstanceOf(QueueUnavailableError);
+        await expect(
+          waitForReplicas(client, { replicas: 2, timeoutMs: 300 }),
+        ).rejects.toBeInstanceOf(QueueUnavailableError);
         expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-        await expect(waitForReplicas(client, { replicas: 0, timeoutMs: 300 })).resolves.toBeUndefined();
+        await expect(
+          waitForReplicas(client, { replicas: 0, timeoutMs: 300 }),
+        ).resolves.toBeUndefined();
       } finally {
         await closeRedis(client);
       }
@@ -54,15 +81,24 @@ describe('waitForReplicas (real servers)', () => {
     });
 
     it('asks every master, so the one that took the write waits for its replica', async () => {
-      const client = createRedis(clusterUrl(cluster.nodes.slice(0, 1).map((node) => ({ host: '127.0.0.1', port: node.port }))), 'producer');
+      const client = createRedis(
+        clusterUrl(
+          cluster.nodes.slice(0, 1).map((node) => ({ host: '127.0.0.1', port: node.port })),
+        ),
+        'producer',
+      );
       try {
         await whenReady(client);
         await client.set('{wait-test}:a', '1');
         const confirmedAfter = Date.now();
-        await expect(waitForReplicas(client, { replicas: 1, timeoutMs: 5000 })).resolves.toBeUndefined();
+        await expect(
+          waitForReplicas(client, { replicas: 1, timeoutMs: 5000 }),
+        ).resolves.toBeUndefined();
         expect(Date.now() - confirmedAfter).toBeLessThan(1000);
         await client.set('{wait-test}:a', '2');
-        await expect(waitForReplicas(client, { replicas: 2, timeoutMs: 300 })).rejects.toBeInstanceOf(QueueUnavailableError);
+        await expect(
+          waitForReplicas(client, { replicas: 2, timeoutMs: 300 }),
+        ).rejects.toBeInstanceOf(QueueUnavailableError);
       } finally {
         await closeRedis(client);
       }

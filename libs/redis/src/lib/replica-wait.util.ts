@@ -23,8 +23,13 @@ export async function waitForReplicas(client: Redis | Cluster, wait: ReplicaWait
   const { replicas, timeoutMs } = wait;
   const confirmed = await withRedisDeadline(client, timeoutMs + 1000, async () => {
     if (!isCluster(client)) return client.wait(replicas, timeoutMs);
-    const perMaster = await Promise.all(client.nodes('master').map((node) => node.wait(replicas, timeoutMs)));
+    const perMaster = await Promise.all(
+      client.nodes('master').map((node) => node.wait(replicas, timeoutMs)),
+    );
     return Math.min(...perMaster);
   });
-  if (confirmed < replicas) throw new QueueUnavailableError(`only ${confirmed} of ${replicas} replicas confirmed the write within ${timeoutMs} ms`);
+  if (confirmed < replicas)
+    throw new QueueUnavailableError(
+      `only ${confirmed} of ${replicas} replicas confirmed the write within ${timeoutMs} ms`,
+    );
 }

@@ -21,7 +21,9 @@ const instanceId = process.env['SCHED_E2E_INSTANCE'] ?? `child-${process.pid}`;
 class SchedulerProcessModule {}
 
 void (async () => {
-  const app = await NestFactory.createApplicationContext(SchedulerProcessModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(SchedulerProcessModule, {
+    logger: ['error', 'warn'],
+  });
   app.enableShutdownHooks();
   process.stdout.write('ready\n');
 })();

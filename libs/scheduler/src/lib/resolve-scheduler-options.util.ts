@@ -15,6 +15,9 @@ export function resolveSchedulerOptions(options: SchedulerModuleOptions): Resolv
     claimLeaseMs: options.claimLeaseMs ?? 15000,
     fireLogSize: options.fireLogSize ?? 1000,
     instanceId: options.instanceId ?? `${hostname()}:${process.pid}`,
-    replicaWait: { replicas: options.replicaWait?.replicas ?? 0, timeoutMs: options.replicaWait?.timeoutMs ?? 1000 },
+    replicaWait: {
+      replicas: options.replicaWait?.replicas ?? 0,
+      timeoutMs: options.replicaWait?.timeoutMs ?? 1000,
+    },
   };
 }

@@ -6,7 +6,8 @@ import { ScheduleDefinition, ScheduleInput, ScheduledJob } from './schedule.inte
  * and counters in fields of their own (see scheduler-scripts.ts).
  */
 
-const dateOrNull = (text: string | undefined): Date | null => (text ? new Date(Number(text)) : null);
+const dateOrNull = (text: string | undefined): Date | null =>
+  text ? new Date(Number(text)) : null;
 
 /** A stored definition; one stored before tenants existed belongs to the default tenant. */
 export function parseDefinition(json: string): ScheduleDefinition {

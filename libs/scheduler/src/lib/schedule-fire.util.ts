@@ -23,14 +23,20 @@ export interface Claimed {
 export const fireIdOf = (claimed: Claimed): string => `${claimed.id}:${claimed.slot}`;
 
 /** The job a definition submits, for its tenant (so the queue also validates the tenant's name). */
-export function jobSubmissionOf(def: ScheduleInput | ScheduleDefinition, extraMetadata: JsonObject): JobSubmission {
+export function jobSubmissionOf(
+  def: ScheduleInput | ScheduleDefinition,
+  extraMetadata: JsonObject,
+): JobSubmission {
   return {
     tenant: def.tenant,
     jobType: def.jobTemplate,
     priority: def.priority,
     retryConfig: def.retryConfig,
     timeoutSecs: def.timeoutSecs ?? undefined,
-    metadata: def.metadata || Object.keys(extraMetadata).length ? { ...def.metadata, ...extraMetadata } : undefined,
+    metadata:
+      def.metadata || Object.keys(extraMetadata).length
+        ? { ...def.metadata, ...extraMetadata }
+        : undefined,
   };
 }
 
@@ -57,8 +63,21 @@ export interface FireLog {
 }
 
 /** Records a fire (its job, or the error that kept it from submitting one) and releases its claim. */
-export function recordFire(redis: ScriptedSchedulerRedis, log: FireLog, claimed: Claimed, jobId: string | null, error?: string): Promise<number> {
-  const fire = { slot: claimed.slot, count: claimed.count, jobId, firedAt: Date.now(), by: log.instanceId, ...(error ? { error } : {}) };
+export function recordFire(
+  redis: ScriptedSchedulerRedis,
+  log: FireLog,
+  claimed: Claimed,
+  jobId: string | null,
+  error?: string,
+): Promise<number> {
+  const fire = {
+    slot: claimed.slot,
+    count: claimed.count,
+    jobId,
+    firedAt: Date.now(),
+    by: log.instanceId,
+    ...(error ? { error } : {}),
+  };
   return redis.schedRecord(
     log.keys.schedule(claimed.id),
     log.keys.claims,

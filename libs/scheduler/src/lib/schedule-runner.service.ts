@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { ResolvedSchedulerOptions } from './scheduler-options.interface';
 import { RESOLVED_SCHEDULER_OPTIONS } from './scheduler.constants';
 import { SchedulerService } from './scheduler.service';
@@ -53,9 +59,24 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
       const { schedules, earliestDue } = await this.scheduler.stats();
       const overdueMs = earliestDue === null ? 0 : Math.max(0, Date.now() - earliestDue);
       const healthy = overdueMs < OVERDUE_UNHEALTHY_MS && (!firesHere || this.isRunning);
-      return { healthy, details: { schedules, fires_here: firesHere, running: this.isRunning, overdue_ms: overdueMs } };
+      return {
+        healthy,
+        details: {
+          schedules,
+          fires_here: firesHere,
+          running: this.isRunning,
+          overdue_ms: overdueMs,
+        },
+      };
     } catch (error) {
-      return { healthy: false, details: { fires_here: firesHere, running: this.isRunning, message: (error as Error).message } };
+      return {
+        healthy: false,
+        details: {
+          fires_here: firesHere,
+          running: this.isRunning,
+          message: (error as Error).message,
+        },
+      };
     }
   }
 

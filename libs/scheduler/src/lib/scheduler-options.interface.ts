@@ -29,4 +29,6 @@ export interface SchedulerModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedSchedulerOptions = Required<Omit<SchedulerModuleOptions, 'replicaWait'>> & { replicaWait: ReplicaWait };
+export type ResolvedSchedulerOptions = Required<Omit<SchedulerModuleOptions, 'replicaWait'>> & {
+  replicaWait: ReplicaWait;
+};

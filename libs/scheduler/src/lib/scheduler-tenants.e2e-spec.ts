@@ -24,7 +24,13 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 0 } }),
-        SchedulerModule.forRoot({ redisUrl: url, prefix, enabled: false, instanceId: 'test', ...options }),
+        SchedulerModule.forRoot({
+          redisUrl: url,
+          prefix,
+          enabled: false,
+          instanceId: 'test',
+          ...options,
+        }),
       ],
     }).compile();
     const app = await moduleRef.init();
@@ -40,7 +46,11 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
   });
 
   /** Expects exactly what an unknown id gets: ScheduleNotFoundError, same message with this id. */
-  async function expectUnknown(scheduler: SchedulerService, attempt: Promise<unknown>, id: string): Promise<void> {
+  async function expectUnknown(
+    scheduler: SchedulerService,
+    attempt: Promise<unknown>,
+    id: string,
+  ): Promise<void> {
     const unknownId = randomUUID();
     const reference = (await scheduler.get(unknownId).catch((e: unknown) => e)) as Error;
     const error = await attempt.then(
@@ -63,7 +73,7 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     await deleteKeysWithPrefix(url, prefix);
   });
 
-  it('stores the tenant (default `default`); lists and reads only the scope\'s schedules', async () => {
+  it("stores the tenant (default `default`); lists and reads only the scope's schedules", async () => {
     const { scheduler } = await boot();
     const a = await scheduler.create(input({ name: 'of a', tenant: 'a' }));
     const b = await scheduler.create(input({ name: 'of b', tenant: 'b' }));
@@ -82,11 +92,15 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     expect(await scheduler.find(a.id, { tenant: 'b' })).toBeNull();
   });
 
-  it('refuses to update or remove another tenant\'s schedule and leaves it as it was', async () => {
+  it("refuses to update or remove another tenant's schedule and leaves it as it was", async () => {
     const { scheduler } = await boot();
     const a = await scheduler.create(input({ tenant: 'a' }));
 
-    await expectUnknown(scheduler, scheduler.update(a.id, { priority: 'High', enabled: false }, undefined, { tenant: 'b' }), a.id);
+    await expectUnknown(
+      scheduler,
+      scheduler.update(a.id, { priority: 'High', enabled: false }, undefined, { tenant: 'b' }),
+      a.id,
+    );
     expect(await scheduler.get(a.id)).toEqual(a);
     await expectUnknown(scheduler, scheduler.remove(a.id, { tenant: 'b' }), a.id);
     expect(await scheduler.get(a.id)).toEqual(a);
@@ -106,27 +120,37 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     await expectUnknown(scheduler, scheduler.get(a.id), a.id);
   });
 
-  it('triggers only for the owner, and the job belongs to the schedule\'s tenant', async () => {
+  it("triggers only for the owner, and the job belongs to the schedule's tenant", async () => {
     const { scheduler, queue } = await boot();
     const a = await scheduler.create(input({ tenant: 'a' }));
 
     await expectUnknown(scheduler, scheduler.trigger(a.id, { tenant: 'b' }), a.id);
-    expect(await scheduler.get(a.id)).toMatchObject({ executionCount: 0, lastExecutedAt: null, lastJobId: null });
+    expect(await scheduler.get(a.id)).toMatchObject({
+      executionCount: 0,
+      lastExecutedAt: null,
+      lastJobId: null,
+    });
     expect((await queue.listJobs({})).total).toBe(0);
 
     const { jobId } = await scheduler.trigger(a.id, { tenant: 'a' });
     expect((await queue.getJob(jobId)).tenant).toBe('a');
     expect(await queue.findJob(jobId, { tenant: 'b' })).toBeNull();
     expect((await queue.listJobs({ tenant: 'a' })).jobs.map((j) => j.jobId)).toEqual([jobId]);
-    expect(await scheduler.fires(a.id, 10, { tenant: 'a' })).toEqual([expect.objectContaining({ jobId, slot: null })]);
+    expect(await scheduler.fires(a.id, 10, { tenant: 'a' })).toEqual([
+      expect.objectContaining({ jobId, slot: null }),
+    ]);
     expect(await scheduler.fires(a.id, 10, { tenant: 'b' })).toEqual([]);
     expect(await scheduler.fires(a.id, 10)).toHaveLength(1);
   });
 
-  it('submits the jobs of fired slots for the schedule\'s tenant', async () => {
+  it("submits the jobs of fired slots for the schedule's tenant", async () => {
     const { scheduler, queue } = await boot({ enabled: true });
     const a = await scheduler.create(input({ cronExpression: '* * * * * *', tenant: 'a' }));
-    const fired = await waitFor(() => scheduler.get(a.id), (s) => s.lastJobId !== null, { timeoutMs: 4000, what: 'a fired slot' });
+    const fired = await waitFor(
+      () => scheduler.get(a.id),
+      (s) => s.lastJobId !== null,
+      { timeoutMs: 4000, what: 'a fired slot' },
+    );
     const job = await queue.getJob(fired.lastJobId!);
     expect(job).toMatchObject({ tenant: 'a', metadata: { scheduled_job_id: a.id } });
     expect((await queue.listJobs({ tenant: 'default' })).total).toBe(0);
@@ -137,7 +161,9 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     const { scheduler } = await boot();
     const error = await scheduler.create(input({ tenant: 'Team A' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScheduleValidationError);
-    expect((error as ScheduleValidationError).problems).toEqual([expect.stringMatching(/^tenant must match \[a-z0-9\]/)]);
+    expect((error as ScheduleValidationError).problems).toEqual([
+      expect.stringMatching(/^tenant must match \[a-z0-9\]/),
+    ]);
     expect(scheduler.validate(input({ tenant: 'x'.repeat(64) }), (p) => p.toUpperCase())).toEqual([
       expect.stringMatching(/^TENANT must match /),
     ]);
@@ -163,10 +189,16 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     const { scheduler } = await boot();
     await scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 });
     await scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 });
-    await expect(scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 })).rejects.toBeInstanceOf(TenantScheduleQuotaError);
+    await expect(
+      scheduler.create(input({ tenant: 'a' }), undefined, { maxSchedulesOfTenant: 2 }),
+    ).rejects.toBeInstanceOf(TenantScheduleQuotaError);
     await scheduler.create(input({ tenant: 'b' }), undefined, { maxSchedulesOfTenant: 2 });
     // Concurrent creations cannot overshoot: the count and the write are one script.
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => scheduler.create(input({ tenant: 'c' }), undefined, { maxSchedulesOfTenant: 3 })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        scheduler.create(input({ tenant: 'c' }), undefined, { maxSchedulesOfTenant: 3 }),
+      ),
+    );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
     expect((await scheduler.list({ tenant: 'c' })).length).toBe(3);
     // The admin path (no quota) is not limited by it.
@@ -182,6 +214,8 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     const again = await scheduler.create(input({ tenant: 'a', name: 'other' }), undefined, { id });
     expect(again).toEqual(first);
     expect((await scheduler.list()).length).toBe(1);
-    await expect(scheduler.create(input(), undefined, { id: 'not-a-uuid' })).rejects.toBeInstanceOf(ScheduleValidationError);
+    await expect(scheduler.create(input(), undefined, { id: 'not-a-uuid' })).rejects.toBeInstanceOf(
+      ScheduleValidationError,
+    );
   });
 });

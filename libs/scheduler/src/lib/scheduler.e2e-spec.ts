@@ -27,7 +27,13 @@ describe('SchedulerModule (real Redis)', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 0 } }),
-        SchedulerModule.forRoot({ redisUrl: url, prefix, enabled: false, instanceId: 'test', ...options }),
+        SchedulerModule.forRoot({
+          redisUrl: url,
+          prefix,
+          enabled: false,
+          instanceId: 'test',
+          ...options,
+        }),
       ],
     }).compile();
     const app = await moduleRef.init();
@@ -56,7 +62,9 @@ describe('SchedulerModule (real Redis)', () => {
   it('creates, lists, reads and deletes schedules with every default applied', async () => {
     const { scheduler } = await boot();
     const before = Date.now();
-    const created = await scheduler.create(input({ timezone: 'europe/berlin', metadata: { team: 'seo' } }));
+    const created = await scheduler.create(
+      input({ timezone: 'europe/berlin', metadata: { team: 'seo' } }),
+    );
     expect(created).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'nightly crawl',
@@ -81,9 +89,17 @@ describe('SchedulerModule (real Redis)', () => {
     const next = created.nextExecutionAt!;
     expect(next.getTime()).toBeGreaterThan(before);
     expect(next.getTime()).toBeLessThanOrEqual(before + 24 * 3600_000);
-    expect(next.toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' })).toBe('03:00');
+    expect(
+      next.toLocaleString('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        minute: '2-digit',
+      }),
+    ).toBe('03:00');
 
-    const second = await scheduler.create(input({ name: 'hourly', cronExpression: '@hourly', enabled: false }));
+    const second = await scheduler.create(
+      input({ name: 'hourly', cronExpression: '@hourly', enabled: false }),
+    );
     expect(second.nextExecutionAt).toBeNull();
     expect((await scheduler.list()).map((s) => s.name)).toEqual(['nightly crawl', 'hourly']);
     expect(await scheduler.get(created.id)).toEqual(created);
@@ -98,7 +114,14 @@ describe('SchedulerModule (real Redis)', () => {
   it('refuses invalid definitions with every problem listed', async () => {
     const { scheduler } = await boot({ minIntervalSecs: 10 });
     const error = await scheduler
-      .create(input({ name: ' ', cronExpression: '* * * * * *', timezone: 'Mars/Olympus', jobTemplate: { type: 'single_crawl', url: 'ftp://x' } }))
+      .create(
+        input({
+          name: ' ',
+          cronExpression: '* * * * * *',
+          timezone: 'Mars/Olympus',
+          jobTemplate: { type: 'single_crawl', url: 'ftp://x' },
+        }),
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScheduleValidationError);
     expect((error as ScheduleValidationError).problems).toEqual([
@@ -128,10 +151,28 @@ describe('SchedulerModule (real Redis)', () => {
   it('updates fields; a new cron or time zone restarts the slot sequence', async () => {
     const { scheduler } = await boot();
     const created = await scheduler.create(input());
-    const renamed = await scheduler.update(created.id, { priority: 'High', overlap: 'skip', retryConfig: { maxAttempts: 5 } });
-    expect(renamed).toEqual({ ...created, priority: 'High', overlap: 'skip', retryConfig: { maxAttempts: 5 } });
-    const moved = await scheduler.update(created.id, { cronExpression: '30 14 * * *', timezone: 'America/New_York' });
-    expect(moved.nextExecutionAt!.toLocaleString('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit' })).toBe('14:30');
+    const renamed = await scheduler.update(created.id, {
+      priority: 'High',
+      overlap: 'skip',
+      retryConfig: { maxAttempts: 5 },
+    });
+    expect(renamed).toEqual({
+      ...created,
+      priority: 'High',
+      overlap: 'skip',
+      retryConfig: { maxAttempts: 5 },
+    });
+    const moved = await scheduler.update(created.id, {
+      cronExpression: '30 14 * * *',
+      timezone: 'America/New_York',
+    });
+    expect(
+      moved.nextExecutionAt!.toLocaleString('en-GB', {
+        timeZone: 'America/New_York',
+        hour: '2-digit',
+        minute: '2-digit',
+      }),
+    ).toBe('14:30');
     const disabled = await scheduler.update(created.id, { enabled: false });
     expect(disabled).toMatchObject({ enabled: false, nextExecutionAt: null });
     const enabled = await scheduler.update(created.id, { enabled: true });
@@ -139,12 +180,16 @@ describe('SchedulerModule (real Redis)', () => {
     await expect(scheduler.update(created.id, { cronExpression: 'every minute' })).rejects.toThrow(
       'Invalid schedule: cronExpression must have 5 fields (minute hour day-of-month month day-of-week), 6 with leading seconds, or be a macro',
     );
-    await expect(scheduler.update('7d1c2f1e-0000-4000-8000-000000000000', { enabled: false })).rejects.toThrow(ScheduleNotFoundError);
+    await expect(
+      scheduler.update('7d1c2f1e-0000-4000-8000-000000000000', { enabled: false }),
+    ).rejects.toThrow(ScheduleNotFoundError);
   });
 
   it('triggers a run now, counted and logged, with the schedule metadata', async () => {
     const { scheduler, queue } = await boot();
-    const created = await scheduler.create(input({ metadata: { team: 'seo' }, priority: 'Critical', timeoutSecs: 30 }));
+    const created = await scheduler.create(
+      input({ metadata: { team: 'seo' }, priority: 'Critical', timeoutSecs: 30 }),
+    );
     const { jobId } = await scheduler.trigger(created.id);
     const job = await queue.getJob(jobId);
     expect(job).toMatchObject({
@@ -152,21 +197,45 @@ describe('SchedulerModule (real Redis)', () => {
       priority: 'Critical',
       timeoutSecs: 30,
       jobType: { type: 'single_crawl', url: 'https://example.com/' },
-      metadata: { team: 'seo', scheduled_job_id: created.id, scheduled_job_name: 'nightly crawl', execution_count: 1 },
+      metadata: {
+        team: 'seo',
+        scheduled_job_id: created.id,
+        scheduled_job_name: 'nightly crawl',
+        execution_count: 1,
+      },
     });
     const after = await scheduler.get(created.id);
-    expect(after).toMatchObject({ executionCount: 1, lastJobId: jobId, nextExecutionAt: created.nextExecutionAt });
+    expect(after).toMatchObject({
+      executionCount: 1,
+      lastJobId: jobId,
+      nextExecutionAt: created.nextExecutionAt,
+    });
     expect(after.lastExecutedAt).toEqual(expect.any(Date));
     expect(await scheduler.fires(created.id)).toEqual([
       { slot: null, executionCount: 1, jobId, firedAt: expect.any(Date), instanceId: 'test' },
     ]);
-    await expect(scheduler.trigger('7d1c2f1e-0000-4000-8000-000000000000')).rejects.toThrow(ScheduleNotFoundError);
+    await expect(scheduler.trigger('7d1c2f1e-0000-4000-8000-000000000000')).rejects.toThrow(
+      ScheduleNotFoundError,
+    );
   });
 
   it('fires due slots; overlap "skip" passes over slots while the last job is still pending', async () => {
     const { scheduler } = await boot({ enabled: true });
-    const allow = await scheduler.create(input({ name: 'allow', cronExpression: '* * * * * *', jobTemplate: { type: 'custom', jobName: 'echo' } }));
-    const skip = await scheduler.create(input({ name: 'skip', cronExpression: '* * * * * *', jobTemplate: { type: 'custom', jobName: 'echo' }, overlap: 'skip' }));
+    const allow = await scheduler.create(
+      input({
+        name: 'allow',
+        cronExpression: '* * * * * *',
+        jobTemplate: { type: 'custom', jobName: 'echo' },
+      }),
+    );
+    const skip = await scheduler.create(
+      input({
+        name: 'skip',
+        cronExpression: '* * * * * *',
+        jobTemplate: { type: 'custom', jobName: 'echo' },
+        overlap: 'skip',
+      }),
+    );
     await sleep(3300);
     const [a, s] = await Promise.all([scheduler.get(allow.id), scheduler.get(skip.id)]);
     expect(a.executionCount).toBeGreaterThanOrEqual(3);
@@ -180,14 +249,31 @@ describe('SchedulerModule (real Redis)', () => {
   it('submits the job of a slot whose claimer died, once, after its lease', async () => {
     const { scheduler, queue, app } = await boot({ claimLeaseMs: 200 });
     const redis = app.get<ScriptedSchedulerRedis>(SCHEDULER_REDIS);
-    const created = await scheduler.create(input({ cronExpression: '* * * * * *', jobTemplate: { type: 'custom', jobName: 'echo' } }));
+    const created = await scheduler.create(
+      input({ cronExpression: '* * * * * *', jobTemplate: { type: 'custom', jobName: 'echo' } }),
+    );
     const k = scheduler.keys;
     // A process claims two slots and dies: before submitting the first, after submitting the second.
     const claim = async () => {
-      const [nextAt, slotVersion] = await redis.hmget(k.schedule(created.id), 'next_at', 'slot_version');
+      const [nextAt, slotVersion] = await redis.hmget(
+        k.schedule(created.id),
+        'next_at',
+        'slot_version',
+      );
       await sleep(Number(nextAt) - Date.now() + 5);
       const now = Date.now();
-      const reply = await redis.schedClaim(k.schedule(created.id), k.due, k.claims, created.id, nextAt!, slotVersion!, Number(nextAt) + 1000, now, now + 200, 'fire');
+      const reply = await redis.schedClaim(
+        k.schedule(created.id),
+        k.due,
+        k.claims,
+        created.id,
+        nextAt!,
+        slotVersion!,
+        Number(nextAt) + 1000,
+        now,
+        now + 200,
+        'fire',
+      );
       return { slot: Number(nextAt), count: Number(reply[0]) };
     };
     const lost = await claim();
@@ -209,18 +295,31 @@ describe('SchedulerModule (real Redis)', () => {
     expect(fires.find((f) => f.slot!.getTime() === half.slot)!.jobId).toBe(submitted.jobId);
     const jobs = await queue.listJobs({ search: created.id });
     expect(jobs.total).toBe(2);
-    const recovered = await queue.getJob(fires.find((f) => f.slot!.getTime() === lost.slot)!.jobId!);
-    expect(recovered.metadata).toMatchObject({ scheduled_job_id: created.id, execution_count: lost.count, scheduled_for: new Date(lost.slot).toISOString() });
+    const recovered = await queue.getJob(
+      fires.find((f) => f.slot!.getTime() === lost.slot)!.jobId!,
+    );
+    expect(recovered.metadata).toMatchObject({
+      scheduled_job_id: created.id,
+      execution_count: lost.count,
+      scheduled_for: new Date(lost.slot).toISOString(),
+    });
   });
 
   it('answers QueueUnavailableError quickly when Redis is unreachable, and reports unhealthy', async () => {
-    const { scheduler, app } = await boot({ redisUrl: 'redis://127.0.0.1:1', commandTimeoutMs: 300 });
+    const { scheduler, app } = await boot({
+      redisUrl: 'redis://127.0.0.1:1',
+      commandTimeoutMs: 300,
+    });
     const started = Date.now();
     await expect(scheduler.list()).rejects.toBeInstanceOf(QueueUnavailableError);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await app.get(ScheduleRunner).checkHealth()).toEqual({
       healthy: false,
-      details: { fires_here: false, running: false, message: 'Queue storage (Redis) is unavailable; try again shortly' },
+      details: {
+        fires_here: false,
+        running: false,
+        message: 'Queue storage (Redis) is unavailable; try again shortly',
+      },
     });
   });
 
@@ -248,29 +347,49 @@ describe('SchedulerModule (real Redis)', () => {
 
   it('validates the job template with the queue rules', async () => {
     const { scheduler } = await boot();
-    expect(scheduler.validate(input({ jobTemplate: { type: 'batch_crawl', urls: [] } }), (p) => p.toUpperCase())).toEqual([
-      'JOBTEMPLATE.URLS must be an array of 1 to 50 URLs',
-    ]);
-    await expect(scheduler.create(input({ timeoutSecs: 0 }))).rejects.toThrow(ScheduleValidationError);
+    expect(
+      scheduler.validate(input({ jobTemplate: { type: 'batch_crawl', urls: [] } }), (p) =>
+        p.toUpperCase(),
+      ),
+    ).toEqual(['JOBTEMPLATE.URLS must be an array of 1 to 50 URLs']);
+    await expect(scheduler.create(input({ timeoutSecs: 0 }))).rejects.toThrow(
+      ScheduleValidationError,
+    );
   });
 
   it('refuses a template of a custom job type that no worker of the queue has registered, on create and on update', async () => {
     const { scheduler } = await boot();
-    const unhandled = "no worker handles custom job type 'nobody'; start a worker with a handler for it";
-    const error = await scheduler.create(input({ jobTemplate: { type: 'custom', jobName: 'nobody' } })).catch((e: unknown) => e);
+    const unhandled =
+      "no worker handles custom job type 'nobody'; start a worker with a handler for it";
+    const error = await scheduler
+      .create(input({ jobTemplate: { type: 'custom', jobName: 'nobody' } }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScheduleValidationError);
     expect((error as ScheduleValidationError).problems).toEqual([unhandled]);
-    const created = await scheduler.create(input({ jobTemplate: { type: 'custom', jobName: 'echo' } }));
-    const refused = await scheduler.update(created.id, { jobTemplate: { type: 'custom', jobName: 'nobody' } }).catch((e: unknown) => e);
+    const created = await scheduler.create(
+      input({ jobTemplate: { type: 'custom', jobName: 'echo' } }),
+    );
+    const refused = await scheduler
+      .update(created.id, { jobTemplate: { type: 'custom', jobName: 'nobody' } })
+      .catch((e: unknown) => e);
     expect((refused as ScheduleValidationError).problems).toEqual([unhandled]);
-    expect((await scheduler.get(created.id)).jobTemplate).toEqual({ type: 'custom', jobName: 'echo' });
+    expect((await scheduler.get(created.id)).jobTemplate).toEqual({
+      type: 'custom',
+      jobName: 'echo',
+    });
   });
 
   it('keeps firing state in Redis for every process to see', async () => {
     const one = await boot({ enabled: true });
     const two = await boot();
-    const created = await one.scheduler.create(input({ cronExpression: '* * * * * *', jobTemplate: { type: 'custom', jobName: 'echo' } }));
-    const seen = await waitFor(() => two.scheduler.get(created.id), (s) => s.executionCount >= 2, { timeoutMs: 4000, what: 'fires seen by another process' });
+    const created = await one.scheduler.create(
+      input({ cronExpression: '* * * * * *', jobTemplate: { type: 'custom', jobName: 'echo' } }),
+    );
+    const seen = await waitFor(
+      () => two.scheduler.get(created.id),
+      (s) => s.executionCount >= 2,
+      { timeoutMs: 4000, what: 'fires seen by another process' },
+    );
     expect(seen.lastJobId).toEqual(expect.any(String));
   });
 });

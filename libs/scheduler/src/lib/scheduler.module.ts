@@ -4,8 +4,15 @@ import { defineSchedulerScripts, ScriptedSchedulerRedis } from './redis/schedule
 import { resolveSchedulerOptions } from './resolve-scheduler-options.util';
 import { ScheduleRunner } from './schedule-runner.service';
 import { ResolvedSchedulerOptions, SchedulerModuleOptions } from './scheduler-options.interface';
-import { RESOLVED_SCHEDULER_OPTIONS, SCHEDULER_REDIS, SCHEDULER_RUNNER_REDIS } from './scheduler.constants';
-import { ConfigurableSchedulerModule, SCHEDULER_OPTIONS_TOKEN } from './scheduler.module-definition';
+import {
+  RESOLVED_SCHEDULER_OPTIONS,
+  SCHEDULER_REDIS,
+  SCHEDULER_RUNNER_REDIS,
+} from './scheduler.constants';
+import {
+  ConfigurableSchedulerModule,
+  SCHEDULER_OPTIONS_TOKEN,
+} from './scheduler.module-definition';
 import { SchedulerService } from './scheduler.service';
 import { SlotFirer } from './slot-firer.service';
 
@@ -31,7 +38,11 @@ import { SlotFirer } from './slot-firer.service';
       provide: SCHEDULER_RUNNER_REDIS,
       inject: [RESOLVED_SCHEDULER_OPTIONS],
       useFactory: (options: ResolvedSchedulerOptions) =>
-        options.enabled ? defineSchedulerScripts(createRedis(options.redisUrl, 'worker', 'riptide-scheduler-runner')) : null,
+        options.enabled
+          ? defineSchedulerScripts(
+              createRedis(options.redisUrl, 'worker', 'riptide-scheduler-runner'),
+            )
+          : null,
     },
     SchedulerService,
     SlotFirer,
@@ -42,13 +53,18 @@ import { SlotFirer } from './slot-firer.service';
 export class SchedulerModule extends ConfigurableSchedulerModule implements OnApplicationShutdown {
   constructor(
     @Inject(SCHEDULER_REDIS) private readonly redis: ScriptedSchedulerRedis,
-    @Optional() @Inject(SCHEDULER_RUNNER_REDIS) private readonly runnerRedis: ScriptedSchedulerRedis | null,
+    @Optional()
+    @Inject(SCHEDULER_RUNNER_REDIS)
+    private readonly runnerRedis: ScriptedSchedulerRedis | null,
   ) {
     super();
   }
 
   /** Runs after the fire loop stopped (beforeApplicationShutdown); closes the connections. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([closeRedis(this.redis), this.runnerRedis ? closeRedis(this.runnerRedis) : undefined]);
+    await Promise.all([
+      closeRedis(this.redis),
+      this.runnerRedis ? closeRedis(this.runnerRedis) : undefined,
+    ]);
   }
 }

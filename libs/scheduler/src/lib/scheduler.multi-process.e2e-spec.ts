@@ -22,7 +22,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function spawnInstance(prefix: string, name: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', childFile], {
     cwd: root,
-    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', SCHED_E2E_REDIS_URL: url, SCHED_E2E_PREFIX: prefix, SCHED_E2E_INSTANCE: name },
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: 'tsconfig.base.json',
+      SCHED_E2E_REDIS_URL: url,
+      SCHED_E2E_PREFIX: prefix,
+      SCHED_E2E_INSTANCE: name,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -59,7 +65,9 @@ describe('SchedulerModule across three processes (real Redis)', () => {
   let scheduleId: string;
 
   const startAll = async (round: number) => {
-    children = await Promise.all([1, 2, 3].map((n) => spawnInstance(prefix, `instance-${n}.${round}`)));
+    children = await Promise.all(
+      [1, 2, 3].map((n) => spawnInstance(prefix, `instance-${n}.${round}`)),
+    );
   };
   const stopAll = async () => {
     await Promise.all(children.map(stopInstance));
@@ -121,7 +129,11 @@ describe('SchedulerModule across three processes (real Redis)', () => {
     fires.forEach((fire, i) => {
       const job = byCount.get(i + 1)!;
       expect(job.jobId).toBe(fire.jobId);
-      expect(job.jobType).toEqual({ type: 'custom', jobName: 'echo', payload: { from: 'schedule' } });
+      expect(job.jobType).toEqual({
+        type: 'custom',
+        jobName: 'echo',
+        payload: { from: 'schedule' },
+      });
       expect(job.metadata).toEqual({
         suite: 'multi-process',
         scheduled_job_id: scheduleId,
@@ -135,7 +147,11 @@ describe('SchedulerModule across three processes (real Redis)', () => {
 
   it('keeps schedules across a restart of every process; the missed slots fire once, late', async () => {
     await scheduler.update(scheduleId, { enabled: true });
-    await waitFor(() => scheduler.get(scheduleId), (s) => s.executionCount >= 22, { timeoutMs: 5000, what: 'fires to resume' });
+    await waitFor(
+      () => scheduler.get(scheduleId),
+      (s) => s.executionCount >= 22,
+      { timeoutMs: 5000, what: 'fires to resume' },
+    );
     const stopRequestedAt = Date.now();
     await stopAll();
     const stoppedAt = Date.now();
@@ -170,7 +186,9 @@ describe('SchedulerModule across three processes (real Redis)', () => {
     await scheduler.update(scheduleId, { cronExpression: '*/2 * * * * *' });
     const patchedAt = Date.now();
     await sleep(4500);
-    const fires = (await scheduler.fires(scheduleId, 50)).filter((f) => f.firedAt.getTime() > patchedAt);
+    const fires = (await scheduler.fires(scheduleId, 50)).filter(
+      (f) => f.firedAt.getTime() > patchedAt,
+    );
     expect(fires.length).toBeGreaterThanOrEqual(2);
     for (const fire of fires) expect(fire.slot!.getTime() % 2000).toBe(0);
 
@@ -180,9 +198,16 @@ describe('SchedulerModule across three processes (real Redis)', () => {
     await sleep(2500);
     expect((await scheduler.get(scheduleId)).executionCount).toBe(disabled.executionCount);
 
-    const enabled = await scheduler.update(scheduleId, { enabled: true, cronExpression: '* * * * * *' });
+    const enabled = await scheduler.update(scheduleId, {
+      enabled: true,
+      cronExpression: '* * * * * *',
+    });
     expect(enabled.nextExecutionAt!.getTime()).toBeGreaterThan(Date.now() - 1000);
-    await waitFor(() => scheduler.get(scheduleId), (s) => s.executionCount > disabled.executionCount, { timeoutMs: 3000, what: 'enabled schedule to fire' });
+    await waitFor(
+      () => scheduler.get(scheduleId),
+      (s) => s.executionCount > disabled.executionCount,
+      { timeoutMs: 3000, what: 'enabled schedule to fire' },
+    );
 
     await scheduler.remove(scheduleId);
     const deletedAt = Date.now();

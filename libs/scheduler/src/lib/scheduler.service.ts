@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT, FieldNamer, QueueService, TenantScope, inTenantScope } from '@riptide/queue';
+import {
+  DEFAULT_TENANT,
+  FieldNamer,
+  QueueService,
+  TenantScope,
+  inTenantScope,
+} from '@riptide/queue';
 import { waitForReplicas, withRedisDeadline } from '@riptide/redis';
 import { checkCron, canonicalTimezone, nextSlot } from './cron/cron-schedule.util';
 import { ScheduleConflictError } from './errors/schedule-conflict.error';
@@ -19,9 +25,19 @@ import {
   ScheduledJob,
 } from './schedule.interface';
 import { decodeSchedule, inputOf, parseDefinition, stripUndefined } from './schedule-codec.util';
-import { Claimed, FireLog, fireSubmission, jobSubmissionOf, recordFire } from './schedule-fire.util';
+import {
+  Claimed,
+  FireLog,
+  fireSubmission,
+  jobSubmissionOf,
+  recordFire,
+} from './schedule-fire.util';
 import { ResolvedSchedulerOptions } from './scheduler-options.interface';
-import { DEFAULT_TIMEZONE, RESOLVED_SCHEDULER_OPTIONS, SCHEDULER_REDIS } from './scheduler.constants';
+import {
+  DEFAULT_TIMEZONE,
+  RESOLVED_SCHEDULER_OPTIONS,
+  SCHEDULER_REDIS,
+} from './scheduler.constants';
 import { SchedulerMessages } from './scheduler.messages';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,34 +69,57 @@ export class SchedulerService {
     private readonly queue: QueueService,
   ) {
     this.keys = new SchedulerKeys(options.prefix);
-    this.log = { keys: this.keys, instanceId: options.instanceId, fireLogSize: options.fireLogSize };
+    this.log = {
+      keys: this.keys,
+      instanceId: options.instanceId,
+      fireLogSize: options.fireLogSize,
+    };
   }
 
   /** Every problem of a definition (empty = valid); `fieldName` maps camelCase paths for messages. */
-  validate(input: ScheduleInput, fieldName: FieldNamer = (path) => path, now = Date.now()): string[] {
+  validate(
+    input: ScheduleInput,
+    fieldName: FieldNamer = (path) => path,
+    now = Date.now(),
+  ): string[] {
     const problems: string[] = [];
     const add = (path: string, problem: string) => problems.push(`${fieldName(path)} ${problem}`);
-    if (typeof input.name !== 'string' || !input.name.trim()) add('name', SchedulerMessages.mustBeNonEmpty);
-    else if (input.name.length > MAX_NAME_LENGTH) add('name', SchedulerMessages.tooLong(MAX_NAME_LENGTH));
-    const zone = input.timezone === undefined ? DEFAULT_TIMEZONE : canonicalTimezone(input.timezone);
+    if (typeof input.name !== 'string' || !input.name.trim())
+      add('name', SchedulerMessages.mustBeNonEmpty);
+    else if (input.name.length > MAX_NAME_LENGTH)
+      add('name', SchedulerMessages.tooLong(MAX_NAME_LENGTH));
+    const zone =
+      input.timezone === undefined ? DEFAULT_TIMEZONE : canonicalTimezone(input.timezone);
     if (!zone) add('timezone', SchedulerMessages.unknownTimezone(String(input.timezone)));
-    if (typeof input.cronExpression !== 'string') add('cronExpression', SchedulerMessages.mustBeNonEmpty);
+    if (typeof input.cronExpression !== 'string')
+      add('cronExpression', SchedulerMessages.mustBeNonEmpty);
     else
-      for (const problem of checkCron(input.cronExpression, zone ?? DEFAULT_TIMEZONE, this.options.minIntervalSecs, now).problems)
+      for (const problem of checkCron(
+        input.cronExpression,
+        zone ?? DEFAULT_TIMEZONE,
+        this.options.minIntervalSecs,
+        now,
+      ).problems)
         add('cronExpression', problem);
-    if (input.overlap !== undefined && !OVERLAP_POLICIES.includes(input.overlap)) add('overlap', SchedulerMessages.badOverlap);
+    if (input.overlap !== undefined && !OVERLAP_POLICIES.includes(input.overlap))
+      add('overlap', SchedulerMessages.badOverlap);
     const templateName: FieldNamer = (path) => fieldName(path.replace(/^jobType/, 'jobTemplate'));
     problems.push(...this.queue.validate(jobSubmissionOf(input, {}), templateName));
     return problems;
   }
 
   /** Creates a schedule; its first slot is the first one after now. `fieldName` as in validate. */
-  async create(input: ScheduleInput, fieldName?: FieldNamer, options: ScheduleCreateOptions = {}): Promise<ScheduledJob> {
+  async create(
+    input: ScheduleInput,
+    fieldName?: FieldNamer,
+    options: ScheduleCreateOptions = {},
+  ): Promise<ScheduledJob> {
     const now = Date.now();
     await this.assertValid(input, now, fieldName, true);
     const def = this.definitionOf(input);
     const enabled = input.enabled ?? true;
-    if (options.id !== undefined && !UUID.test(options.id)) throw new ScheduleValidationError([SchedulerMessages.badId(options.id)]);
+    if (options.id !== undefined && !UUID.test(options.id))
+      throw new ScheduleValidationError([SchedulerMessages.badId(options.id)]);
     const id = options.id ?? randomUUID();
     const nextAt = enabled ? nextSlot(def.cronExpression, def.timezone, now) : null;
     const created = await this.guard(() =>
@@ -101,7 +140,8 @@ export class SchedulerService {
     );
     await waitForReplicas(this.redis, this.options.replicaWait);
     if (created === 0) throw new ScheduleLimitError(this.options.maxSchedules);
-    if (created === -1) throw new TenantScheduleQuotaError(def.tenant, options.maxSchedulesOfTenant ?? 0);
+    if (created === -1)
+      throw new TenantScheduleQuotaError(def.tenant, options.maxSchedulesOfTenant ?? 0);
     // 2: a schedule with this id exists already (the caller's retry); it is answered as it stands.
     return this.get(id, { tenant: def.tenant });
   }
@@ -110,8 +150,12 @@ export class SchedulerService {
   async list(scope?: TenantScope): Promise<ScheduledJob[]> {
     const ids = await this.guard(() => this.redis.zrange(this.keys.index, 0, -1));
     if (!ids.length) return [];
-    const hashes = await this.guard(() => Promise.all(ids.map((id) => this.redis.hgetall(this.keys.schedule(id)))));
-    const schedules = ids.flatMap((id, i) => (hashes[i]['def'] ? [decodeSchedule(id, hashes[i])] : []));
+    const hashes = await this.guard(() =>
+      Promise.all(ids.map((id) => this.redis.hgetall(this.keys.schedule(id)))),
+    );
+    const schedules = ids.flatMap((id, i) =>
+      hashes[i]['def'] ? [decodeSchedule(id, hashes[i])] : [],
+    );
     return schedules.filter((schedule) => inTenantScope(schedule.tenant, scope));
   }
 
@@ -137,19 +181,30 @@ export class SchedulerService {
    * Another tenant's schedule (with `scope.tenant`) is ScheduleNotFoundError and stays untouched.
    * A `tenant` in `change` (from an untyped caller) is ignored: the owner never changes.
    */
-  async update(id: string, change: ScheduleUpdate, fieldName?: FieldNamer, scope?: TenantScope): Promise<ScheduledJob> {
+  async update(
+    id: string,
+    change: ScheduleUpdate,
+    fieldName?: FieldNamer,
+    scope?: TenantScope,
+  ): Promise<ScheduledJob> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const hash = await this.guard(() => this.redis.hgetall(this.keys.schedule(id)));
       if (!UUID.test(id) || !hash['def']) throw new ScheduleNotFoundError(id);
       const current = decodeSchedule(id, hash);
       if (!inTenantScope(current.tenant, scope)) throw new ScheduleNotFoundError(id);
-      const merged: ScheduleInput = { ...inputOf(current), ...stripUndefined(change), tenant: current.tenant };
+      const merged: ScheduleInput = {
+        ...inputOf(current),
+        ...stripUndefined(change),
+        tenant: current.tenant,
+      };
       const now = Date.now();
       await this.assertValid(merged, now, fieldName, change.jobTemplate !== undefined);
       const def = this.definitionOf(merged);
       const enabled = merged.enabled ?? true;
       const resetSlot =
-        def.cronExpression !== current.cronExpression || def.timezone !== current.timezone || enabled !== current.enabled;
+        def.cronExpression !== current.cronExpression ||
+        def.timezone !== current.timezone ||
+        enabled !== current.enabled;
       const nextAt = enabled && resetSlot ? nextSlot(def.cronExpression, def.timezone, now) : null;
       const outcome = await this.guard(() =>
         this.redis.schedUpdate(
@@ -177,7 +232,9 @@ export class SchedulerService {
   async remove(id: string, scope?: TenantScope): Promise<void> {
     if (!(await this.visible(id, scope))) throw new ScheduleNotFoundError(id);
     const k = this.keys;
-    const existed = await this.guard(() => this.redis.schedDelete(k.index, k.schedule(id), k.due, k.fires(id), id));
+    const existed = await this.guard(() =>
+      this.redis.schedDelete(k.index, k.schedule(id), k.due, k.fires(id), id),
+    );
     await waitForReplicas(this.redis, this.options.replicaWait);
     if (!existed) throw new ScheduleNotFoundError(id);
   }
@@ -190,7 +247,9 @@ export class SchedulerService {
   async trigger(id: string, scope?: TenantScope): Promise<{ jobId: string }> {
     if (!(await this.visible(id, scope))) throw new ScheduleNotFoundError(id);
     const now = Date.now();
-    const [count, def] = await this.guard(() => this.redis.schedTrigger(this.keys.schedule(id), now));
+    const [count, def] = await this.guard(() =>
+      this.redis.schedTrigger(this.keys.schedule(id), now),
+    );
     if (count === -1 || !def) throw new ScheduleNotFoundError(id);
     const claimed: Claimed = { id, slot: null, count, def: parseDefinition(def), member: '' };
     const job = await this.queue.submit(fireSubmission(claimed));
@@ -204,9 +263,18 @@ export class SchedulerService {
    */
   async fires(id: string, limit = 100, scope?: TenantScope): Promise<ScheduleFire[]> {
     if (scope?.tenant !== undefined && !(await this.visible(id, scope))) return [];
-    const raw = await this.guard(() => this.redis.lrange(this.keys.fires(id), 0, Math.max(1, limit) - 1));
+    const raw = await this.guard(() =>
+      this.redis.lrange(this.keys.fires(id), 0, Math.max(1, limit) - 1),
+    );
     return raw.map((line) => {
-      const fire = JSON.parse(line) as { slot: number | null; count: number; jobId: string | null; firedAt: number; by: string; error?: string };
+      const fire = JSON.parse(line) as {
+        slot: number | null;
+        count: number;
+        jobId: string | null;
+        firedAt: number;
+        by: string;
+        error?: string;
+      };
       return {
         slot: fire.slot === null ? null : new Date(fire.slot),
         executionCount: fire.count,
@@ -221,7 +289,10 @@ export class SchedulerService {
   /** How many schedules exist and the earliest next slot of an enabled one (fail-fast). */
   async stats(): Promise<{ schedules: number; earliestDue: number | null }> {
     const [schedules, due] = await this.guard(() =>
-      Promise.all([this.redis.zcard(this.keys.index), this.redis.zrange(this.keys.due, 0, 0, 'WITHSCORES')]),
+      Promise.all([
+        this.redis.zcard(this.keys.index),
+        this.redis.zrange(this.keys.due, 0, 0, 'WITHSCORES'),
+      ]),
     );
     return { schedules, earliestDue: due[1] === undefined ? null : Number(due[1]) };
   }
@@ -230,7 +301,12 @@ export class SchedulerService {
     const timezone = canonicalTimezone(input.timezone ?? DEFAULT_TIMEZONE) ?? DEFAULT_TIMEZONE;
     return {
       name: input.name.trim(),
-      cronExpression: checkCron(input.cronExpression, timezone, this.options.minIntervalSecs, Date.now()).expression,
+      cronExpression: checkCron(
+        input.cronExpression,
+        timezone,
+        this.options.minIntervalSecs,
+        Date.now(),
+      ).expression,
       jobTemplate: input.jobTemplate,
       priority: input.priority ?? 'Normal',
       retryConfig: input.retryConfig ?? {},
@@ -254,9 +330,15 @@ export class SchedulerService {
   }
 
   /** `newTemplate`: also refuse a template of a custom job type no worker has registered (see QueueService.handlerProblems). */
-  private async assertValid(input: ScheduleInput, now: number, fieldName: FieldNamer | undefined, newTemplate: boolean): Promise<void> {
+  private async assertValid(
+    input: ScheduleInput,
+    now: number,
+    fieldName: FieldNamer | undefined,
+    newTemplate: boolean,
+  ): Promise<void> {
     const problems = this.validate(input, fieldName, now);
-    if (newTemplate) problems.push(...(await this.queue.handlerProblems([{ jobType: input.jobTemplate }]))[0]);
+    if (newTemplate)
+      problems.push(...(await this.queue.handlerProblems([{ jobType: input.jobTemplate }]))[0]);
     if (problems.length) throw new ScheduleValidationError(problems);
   }
 
@@ -264,4 +346,3 @@ export class SchedulerService {
     return withRedisDeadline(this.redis, this.options.commandTimeoutMs, operation);
   }
 }
-

@@ -6,7 +6,12 @@ import { ScriptedSchedulerRedis } from './redis/scheduler-scripts';
 import { parseDefinition } from './schedule-codec.util';
 import { Claimed, FireLog, fireIdOf, fireSubmission, recordFire } from './schedule-fire.util';
 import { ResolvedSchedulerOptions } from './scheduler-options.interface';
-import { RESOLVED_SCHEDULER_OPTIONS, RUNNING_STATUSES, SCHEDULER_REDIS, SCHEDULER_RUNNER_REDIS } from './scheduler.constants';
+import {
+  RESOLVED_SCHEDULER_OPTIONS,
+  RUNNING_STATUSES,
+  SCHEDULER_REDIS,
+  SCHEDULER_RUNNER_REDIS,
+} from './scheduler.constants';
 
 /** Due schedules handled per look; the rest are handled on the next one, a moment later. */
 const DUE_BATCH = 200;
@@ -32,7 +37,11 @@ export class SlotFirer {
     private readonly queue: QueueService,
   ) {
     this.keys = new SchedulerKeys(options.prefix);
-    this.log = { keys: this.keys, instanceId: options.instanceId, fireLogSize: options.fireLogSize };
+    this.log = {
+      keys: this.keys,
+      instanceId: options.instanceId,
+      fireLogSize: options.fireLogSize,
+    };
     this.redis = runnerRedis ?? redis;
   }
 
@@ -49,7 +58,9 @@ export class SlotFirer {
   async fireDue(now = Date.now()): Promise<number> {
     const redis = this.redis;
     const ids = await redis.zrangebyscore(this.keys.due, '-inf', now, 'LIMIT', 0, DUE_BATCH);
-    const fired = await Promise.all(ids.map((id) => this.fireOne(redis, id).catch((error: unknown) => this.warn(id, error))));
+    const fired = await Promise.all(
+      ids.map((id) => this.fireOne(redis, id).catch((error: unknown) => this.warn(id, error))),
+    );
     return fired.filter(Boolean).length;
   }
 
@@ -64,14 +75,25 @@ export class SlotFirer {
     let recovered = 0;
     for (const member of members) {
       const [id, slotText, countText] = member.split('|');
-      const taken = await redis.schedReclaim(this.keys.claims, member, now, now + this.options.claimLeaseMs);
+      const taken = await redis.schedReclaim(
+        this.keys.claims,
+        member,
+        now,
+        now + this.options.claimLeaseMs,
+      );
       if (!taken) continue;
       const hash = await redis.hgetall(this.keys.schedule(id));
       if (!hash['def']) {
         await redis.zrem(this.keys.claims, member);
         continue;
       }
-      const claimed: Claimed = { id, slot: Number(slotText), count: Number(countText), def: parseDefinition(hash['def']), member };
+      const claimed: Claimed = {
+        id,
+        slot: Number(slotText),
+        count: Number(countText),
+        def: parseDefinition(hash['def']),
+        member,
+      };
       const existing = await this.queue.listJobs({ search: fireIdOf(claimed), limit: 1 });
       if (existing.jobs.length) await recordFire(redis, this.log, claimed, existing.jobs[0].jobId);
       else await this.submitClaimed(redis, claimed);
@@ -83,7 +105,10 @@ export class SlotFirer {
   /** Makes the due index agree with the schedules (run at boot by the fire loop). */
   async reconcile(): Promise<void> {
     const redis = this.redis;
-    const [ids, due] = await Promise.all([redis.zrange(this.keys.index, 0, -1), redis.zrange(this.keys.due, 0, -1)]);
+    const [ids, due] = await Promise.all([
+      redis.zrange(this.keys.index, 0, -1),
+      redis.zrange(this.keys.due, 0, -1),
+    ]);
     const known = new Set(ids);
     const stale = due.filter((id) => !known.has(id));
     if (stale.length) await redis.zrem(this.keys.due, ...stale);
@@ -112,7 +137,8 @@ export class SlotFirer {
     const definition = parseDefinition(def);
     // After downtime the missed slots collapse into this one late fire; the next is after now.
     const following = nextSlot(definition.cronExpression, definition.timezone, Math.max(now, slot));
-    const skip = definition.overlap === 'skip' && lastJob ? await this.stillRunning(lastJob) : false;
+    const skip =
+      definition.overlap === 'skip' && lastJob ? await this.stillRunning(lastJob) : false;
     const reply = await redis.schedClaim(
       this.keys.schedule(id),
       this.keys.due,
@@ -127,7 +153,13 @@ export class SlotFirer {
     );
     const count = Number(reply[0]);
     if (count <= 0 || !reply[1]) return false;
-    const claimed: Claimed = { id, slot, count, def: parseDefinition(reply[1]), member: `${id}|${nextAtText}|${count}` };
+    const claimed: Claimed = {
+      id,
+      slot,
+      count,
+      def: parseDefinition(reply[1]),
+      member: `${id}|${nextAtText}|${count}`,
+    };
     return this.submitClaimed(redis, claimed);
   }
 
@@ -139,7 +171,8 @@ export class SlotFirer {
     } catch (error) {
       // A template the queue now refuses (its limits changed) will never submit: log it and move on.
       // Anything else (Redis away) leaves the claim for recoverClaims once its lease expires.
-      if (error instanceof JobValidationError) await recordFire(redis, this.log, claimed, null, error.message);
+      if (error instanceof JobValidationError)
+        await recordFire(redis, this.log, claimed, null, error.message);
       throw error;
     }
   }

@@ -6,5 +6,6 @@ export const WorkersApiMessages = {
       ? 'The request has no Content-Type: send the body as JSON with Content-Type: application/json'
       : `Content-Type ${JSON.stringify(received.slice(0, 100))} is not accepted: send the body as JSON with Content-Type: application/json`,
   /** One message for every way a paging parameter can be wrong (not a number, a fraction, out of range). */
-  integerInRange: (field: string, min: number, max: number) => `${field} must be an integer from ${min} to ${max}`,
+  integerInRange: (field: string, min: number, max: number) =>
+    `${field} must be an integer from ${min} to ${max}`,
 } as const;

@@ -24,20 +24,44 @@ export interface WorkerProcess {
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? resolve()
+      : child.once('exit', () => resolve()),
+  );
 
 /** Starts worker-process.fixture.ts as a real Node process and waits until it runs jobs. */
-export function startWorkerProcess(settings: { redisUrl: string; prefix: string; poolSize: number; heartbeatIntervalMs: number; missedHeartbeats: number }): Promise<WorkerProcess> {
+export function startWorkerProcess(settings: {
+  redisUrl: string;
+  prefix: string;
+  poolSize: number;
+  heartbeatIntervalMs: number;
+  missedHeartbeats: number;
+}): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(__dirname, 'worker-process.fixture.ts'), JSON.stringify(settings)],
-    { cwd: workspaceRoot, env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '-r',
+      '@swc-node/register',
+      join(__dirname, 'worker-process.fixture.ts'),
+      JSON.stringify(settings),
+    ],
+    {
+      cwd: workspaceRoot,
+      env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker process did not start: ${stderr}`)), 30000);
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}: ${stderr}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`worker process did not start: ${stderr}`)),
+      30000,
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`worker process exited with ${code}: ${stderr}`)),
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /ready (\S+)/.exec(chunk.toString());
       if (!match) return;
@@ -72,13 +96,20 @@ export async function createHttpApp(
   const moduleRef = await Test.createTestingModule({
     imports: [
       QueueModule.forRoot({ isGlobal: true, ...queue }),
-      AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl: queue.redisUrl, prefix: queue.prefix ?? 'riptide' }),
+      AuthModule.forRoot({
+        isGlobal: true,
+        mode: 'open',
+        redisUrl: queue.redisUrl,
+        prefix: queue.prefix ?? 'riptide',
+      }),
       MetricsModule.forRoot({ isGlobal: true, defaultMetrics: true, ...metrics }),
       WorkersApiModule.forRoot({ metrics: true }),
       ...extra,
     ],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: ['error'],
+  });
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
   app.enableShutdownHooks();
   await beforeInit?.(app);
@@ -92,7 +123,10 @@ export const closeAll = async (apps: INestApplication[]) => {
 };
 
 /** Parses Prometheus text exposition into samples; fails on a line that is not valid. */
-export function parsePrometheus(text: string): { samples: { name: string; labels: Record<string, string>; value: number }[]; types: Record<string, string> } {
+export function parsePrometheus(text: string): {
+  samples: { name: string; labels: Record<string, string>; value: number }[];
+  types: Record<string, string>;
+} {
   const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
   const types: Record<string, string> = {};
   for (const line of text.split('\n')) {
@@ -106,8 +140,12 @@ export function parsePrometheus(text: string): { samples: { name: string; labels
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!sample) throw new Error(`not a Prometheus sample: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
-    const value = sample[3] === '+Inf' ? Infinity : sample[3] === '-Inf' ? -Infinity : Number(sample[3]);
+    for (const [, key, value] of (sample[2] ?? '').matchAll(
+      /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g,
+    ))
+      labels[key] = value;
+    const value =
+      sample[3] === '+Inf' ? Infinity : sample[3] === '-Inf' ? -Infinity : Number(sample[3]);
     if (Number.isNaN(value) && sample[3] !== 'NaN') throw new Error(`not a number: ${line}`);
     samples.push({ name: sample[1], labels, value });
   }
@@ -139,8 +177,16 @@ export class DisposableRedis {
   }
 
   async up(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      retryStrategy: () => 50,
+      maxRetriesPerRequest: null,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect().catch(() => undefined);

@@ -35,12 +35,20 @@ const AUTH_SCRIPTS = {
 /** A Redis client with the auth scripts defined on it. */
 export type ScriptedAuthRedis = Redis & {
   authLookup(secrets: string, records: string, hash: string): Promise<string | null>;
-  authCreate(secrets: string, records: string, hash: string, id: string, record: string, maxKeys: number): Promise<number>;
+  authCreate(
+    secrets: string,
+    records: string,
+    hash: string,
+    id: string,
+    record: string,
+    maxKeys: number,
+  ): Promise<number>;
   authRevoke(secrets: string, records: string, id: string, channel: string): Promise<number>;
 };
 
 export function defineAuthScripts(client: Redis): ScriptedAuthRedis {
   for (const [name, script] of Object.entries(AUTH_SCRIPTS))
-    if (!(name in client)) client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    if (!(name in client))
+      client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
   return client as ScriptedAuthRedis;
 }

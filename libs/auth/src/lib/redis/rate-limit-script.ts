@@ -37,10 +37,17 @@ return {granted, math.floor(tokens), retryIn, fullIn}
 `;
 
 export type RateLimitRedis = Redis & {
-  authTakeTokens(bucket: string, ratePerSec: number, burst: number, wanted: number, partial: '0' | '1'): Promise<[number, number, number, number]>;
+  authTakeTokens(
+    bucket: string,
+    ratePerSec: number,
+    burst: number,
+    wanted: number,
+    partial: '0' | '1',
+  ): Promise<[number, number, number, number]>;
 };
 
 export function defineRateLimitScript(client: Redis): RateLimitRedis {
-  if (!('authTakeTokens' in client)) client.defineCommand('authTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
+  if (!('authTakeTokens' in client))
+    client.defineCommand('authTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
   return client as RateLimitRedis;
 }

@@ -3,7 +3,8 @@ export const REDACTED = '[redacted]';
 
 type UnknownRecord = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is UnknownRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is UnknownRecord =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * A job's bull data (`{ searchText, record }`, see StoredJobData in @riptide/queue) with the

@@ -50,7 +50,10 @@ interface DashboardReply {
 type PluginDone = (error?: Error) => void;
 interface FastifyLike {
   register(plugin: unknown, options?: { prefix: string }): unknown;
-  addHook(name: 'onRequest', hook: (request: DashboardRequest, reply: DashboardReply) => Promise<DashboardReply | undefined>): unknown;
+  addHook(
+    name: 'onRequest',
+    hook: (request: DashboardRequest, reply: DashboardReply) => Promise<DashboardReply | undefined>,
+  ): unknown;
 }
 
 /**
@@ -60,7 +63,10 @@ interface FastifyLike {
  * The board never shows a pdf_extraction job's base64 PDF nor a result body: job data and
  * return values pass through redacting formatters before they reach its API.
  */
-export async function mountQueueDashboard(app: INestApplication, options: QueueDashboardOptions = {}): Promise<void> {
+export async function mountQueueDashboard(
+  app: INestApplication,
+  options: QueueDashboardOptions = {},
+): Promise<void> {
   const path = options.path ?? '/admin/queues';
   const queue = app.get<Queue>(getQueueToken(RIPTIDE_QUEUE_NAME), { strict: false });
   const adapter = new BullAdapter(queue, { readOnlyMode: options.readOnly ?? true });
@@ -73,7 +79,9 @@ export async function mountQueueDashboard(app: INestApplication, options: QueueD
   createBullBoard({
     queues: [adapter],
     // @bull-board/fastify ships its own copy of @bull-board/api's types; the adapter is the same shape.
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter: serverAdapter as unknown as Parameters<
+      typeof createBullBoard
+    >[0]['serverAdapter'],
     options: { uiConfig: { boardTitle: 'RipTide Workers' } },
   });
   const boardPlugin = serverAdapter.registerPlugin();
@@ -90,7 +98,10 @@ export async function mountQueueDashboard(app: INestApplication, options: QueueD
           return reply.code(503).send(DASHBOARD_UNAVAILABLE_BODY);
         }
         if (allowed) return undefined;
-        return reply.code(401).header('WWW-Authenticate', DASHBOARD_AUTH_CHALLENGE).send(DASHBOARD_UNAUTHORIZED_BODY);
+        return reply
+          .code(401)
+          .header('WWW-Authenticate', DASHBOARD_AUTH_CHALLENGE)
+          .send(DASHBOARD_UNAUTHORIZED_BODY);
       });
     dashboard.register(boardPlugin);
     done();

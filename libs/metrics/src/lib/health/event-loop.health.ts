@@ -40,6 +40,8 @@ export class EventLoopHealthIndicator implements OnModuleDestroy {
     const maxMs = Math.round(Math.max(this.maxDelayMs, performance.now() - this.expected));
     this.maxDelayMs = 0;
     const threshold = this.options.eventLoopDelayThresholdMs;
-    return maxMs > threshold ? indicator.down({ message: MetricsMessages.eventLoopBlocked(maxMs, threshold) }) : indicator.up();
+    return maxMs > threshold
+      ? indicator.down({ message: MetricsMessages.eventLoopBlocked(maxMs, threshold) })
+      : indicator.up();
   }
 }

@@ -18,7 +18,10 @@ export class QueueHealthIndicator {
     @Inject(RESOLVED_METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {}
 
-  async isHealthy<const Key extends string>(key: Key, now = Date.now()): Promise<HealthIndicatorResult<Key>> {
+  async isHealthy<const Key extends string>(
+    key: Key,
+    now = Date.now(),
+  ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.indicators.check(key);
     const activity = await this.store.activity().catch(() => null);
     if (!activity) return indicator.down({ message: MetricsMessages.redisUnreachable });
@@ -26,7 +29,13 @@ export class QueueHealthIndicator {
     if (waiting === 0) return indicator.up({ waiting });
     const idleMs = now - Math.max(lastStartedAt ?? 0, nextReadyAt ?? 0);
     if (idleMs > this.options.queueStallAfterMs)
-      return indicator.down({ message: MetricsMessages.queueStalled(waiting, Math.round(this.options.queueStallAfterMs / 1000)), waiting });
+      return indicator.down({
+        message: MetricsMessages.queueStalled(
+          waiting,
+          Math.round(this.options.queueStallAfterMs / 1000),
+        ),
+        waiting,
+      });
     return indicator.up({ waiting });
   }
 }

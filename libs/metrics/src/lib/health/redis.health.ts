@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { QUEUE_REDIS, QueueService, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@riptide/queue';
+import {
+  QUEUE_REDIS,
+  QueueService,
+  RESOLVED_QUEUE_OPTIONS,
+  ResolvedQueueOptions,
+} from '@riptide/queue';
 import {
   RedisCannotPersistError,
   evictionWarning,
@@ -44,14 +49,18 @@ export class RedisHealthIndicator {
   private logCannotPersist(): void {
     if (Date.now() - this.cannotPersistLoggedAt < CANNOT_PERSIST_LOG_EVERY_MS) return;
     this.cannotPersistLoggedAt = Date.now();
-    this.logger.error(`${MetricsMessages.redisCannotPersist}: free space in (or make writable) the Redis data folder; accepted jobs are kept and new submissions get 503 until then`);
+    this.logger.error(
+      `${MetricsMessages.redisCannotPersist}: free space in (or make writable) the Redis data folder; accepted jobs are kept and new submissions get 503 until then`,
+    );
   }
 
   private embeddedServer(): Record<string, unknown> {
     const probe = this.metricsOptions.embeddedRedis;
     if (!probe) return {};
     const { running, restarts, lastRestartAt } = probe.status();
-    return { embedded_server: { running, restarts, last_restart_at: lastRestartAt?.toISOString() ?? null } };
+    return {
+      embedded_server: { running, restarts, last_restart_at: lastRestartAt?.toISOString() ?? null },
+    };
   }
 
   async isHealthy<const Key extends string>(key: Key): Promise<HealthIndicatorResult<Key>> {
@@ -62,12 +71,20 @@ export class RedisHealthIndicator {
       // Never the error itself: it may carry the Redis address.
       if (isCannotPersistError(error) || error instanceof RedisCannotPersistError) {
         this.logCannotPersist();
-        return indicator.down({ message: MetricsMessages.redisCannotPersist, ...this.embeddedServer() });
+        return indicator.down({
+          message: MetricsMessages.redisCannotPersist,
+          ...this.embeddedServer(),
+        });
       }
-      return indicator.down({ message: MetricsMessages.redisUnreachable, ...this.embeddedServer() });
+      return indicator.down({
+        message: MetricsMessages.redisUnreachable,
+        ...this.embeddedServer(),
+      });
     }
     // A Redis (or proxy) that refuses INFO is still up; it just says nothing about its memory.
-    const memory = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () => readRedisMemory(this.redis)).catch(() => null);
+    const memory = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
+      readRedisMemory(this.redis),
+    ).catch(() => null);
     if (!memory) return indicator.up(this.embeddedServer());
     const eviction = evictionWarning(memory);
     const used = memoryUsedFraction(memory);
@@ -75,7 +92,9 @@ export class RedisHealthIndicator {
       ...this.embeddedServer(),
       maxmemory_policy: memory.maxmemoryPolicy,
       ...(eviction ? { eviction } : {}),
-      ...(used !== null && used >= NEARLY_FULL ? { memory: MetricsMessages.redisNearlyFull(Math.round(used * 100)) } : {}),
+      ...(used !== null && used >= NEARLY_FULL
+        ? { memory: MetricsMessages.redisNearlyFull(Math.round(used * 100)) }
+        : {}),
     });
   }
 }

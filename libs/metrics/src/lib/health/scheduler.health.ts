@@ -19,9 +19,13 @@ export class SchedulerHealthIndicator {
     const indicator = this.indicators.check(key);
     const probe = this.options.scheduler;
     if (!probe) return indicator.up({ message: MetricsMessages.schedulerNotConfigured });
-    const report = await probe.checkHealth().catch(() => ({ healthy: false, details: { message: MetricsMessages.schedulerUnhealthy } }));
+    const report = await probe
+      .checkHealth()
+      .catch(() => ({ healthy: false, details: { message: MetricsMessages.schedulerUnhealthy } }));
     const details: Record<string, string | number | boolean | null> = { ...(report.details ?? {}) };
     delete details['status'];
-    return report.healthy ? indicator.up(details) : indicator.down({ message: MetricsMessages.schedulerUnhealthy, ...details });
+    return report.healthy
+      ? indicator.up(details)
+      : indicator.down({ message: MetricsMessages.schedulerUnhealthy, ...details });
   }
 }

@@ -15,11 +15,17 @@ export class WorkerPoolHealthIndicator {
 
   async isHealthy<const Key extends string>(key: Key): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.indicators.check(key);
-    const state = await Promise.all([this.store.activity(), this.registry.snapshot()]).catch(() => null);
+    const state = await Promise.all([this.store.activity(), this.registry.snapshot()]).catch(
+      () => null,
+    );
     if (!state) return indicator.down({ message: MetricsMessages.redisUnreachable });
     const [{ waiting }, pool] = state;
     if (waiting > 0 && pool.healthyWorkers === 0)
-      return indicator.down({ message: MetricsMessages.noHealthyWorker(waiting), waiting, healthy_workers: 0 });
+      return indicator.down({
+        message: MetricsMessages.noHealthyWorker(waiting),
+        waiting,
+        healthy_workers: 0,
+      });
     return indicator.up({ waiting, healthy_workers: pool.healthyWorkers });
   }
 }

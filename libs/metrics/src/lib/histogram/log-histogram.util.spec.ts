@@ -42,14 +42,18 @@ describe('log-scale histogram', () => {
 
   it('estimates p50/p95/p99 within the bound for many distributions', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 50; run++) {
-      const values = Array.from({ length: 1 + Math.floor(random() * 500) }, () => Math.round(1 + random() ** 3 * 60000));
+      const values = Array.from({ length: 1 + Math.floor(random() * 500) }, () =>
+        Math.round(1 + random() ** 3 * 60000),
+      );
       const counts = countsOf(values);
       for (const p of [50, 95, 99]) {
         const exact = exactPercentile(values, p);
         const estimate = percentile(counts, p);
-        expect(Math.abs(estimate - exact)).toBeLessThanOrEqual(exact * PERCENTILE_RELATIVE_ERROR + 0.01);
+        expect(Math.abs(estimate - exact)).toBeLessThanOrEqual(
+          exact * PERCENTILE_RELATIVE_ERROR + 0.01,
+        );
       }
     }
   });

@@ -25,7 +25,10 @@ export function bucketIndex(ms: number): number {
 /** [lower, upper) of a bucket in milliseconds. */
 export function bucketBounds(index: number): [number, number] {
   if (index <= 0) return [0, 0];
-  return [Math.pow(2, (index - 1) / BUCKETS_PER_DOUBLING), Math.pow(2, index / BUCKETS_PER_DOUBLING)];
+  return [
+    Math.pow(2, (index - 1) / BUCKETS_PER_DOUBLING),
+    Math.pow(2, index / BUCKETS_PER_DOUBLING),
+  ];
 }
 
 /** The value a bucket stands for: its geometric middle (0 for bucket 0). */
@@ -45,7 +48,8 @@ export const emptyCounts = (): BucketCounts => ({ buckets: new Map(), count: 0, 
 
 /** Adds `other` into `into` (used to build the all-types distribution). */
 export function mergeCounts(into: BucketCounts, other: BucketCounts): BucketCounts {
-  for (const [index, n] of other.buckets) into.buckets.set(index, (into.buckets.get(index) ?? 0) + n);
+  for (const [index, n] of other.buckets)
+    into.buckets.set(index, (into.buckets.get(index) ?? 0) + n);
   into.count += other.count;
   into.sumMs += other.sumMs;
   return into;

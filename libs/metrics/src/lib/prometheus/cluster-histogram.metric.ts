@@ -21,7 +21,13 @@ export class ClusterHistogram {
     private readonly read: () => Promise<Record<string, TypeDistribution> | null>,
   ) {}
 
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: MetricValue[] }> {
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: MetricValue[];
+  }> {
     const byType = (await this.read()) ?? {};
     const values: MetricValue[] = [];
     for (const jobType of Object.keys(byType).sort()) {
@@ -29,14 +35,36 @@ export class ClusterHistogram {
       let cumulative = 0;
       PROMETHEUS_BUCKETS_SECONDS.forEach((bound, i) => {
         cumulative += prometheusBuckets[i] ?? 0;
-        values.push({ metricName: `${this.name}_bucket`, labels: { job_type: jobType, le: bound }, value: cumulative });
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { job_type: jobType, le: bound },
+          value: cumulative,
+        });
       });
       cumulative += prometheusBuckets[PROMETHEUS_BUCKETS_SECONDS.length] ?? 0;
-      values.push({ metricName: `${this.name}_bucket`, labels: { job_type: jobType, le: '+Inf' }, value: cumulative });
-      values.push({ metricName: `${this.name}_sum`, labels: { job_type: jobType }, value: counts.sumMs / 1000 });
-      values.push({ metricName: `${this.name}_count`, labels: { job_type: jobType }, value: counts.count });
+      values.push({
+        metricName: `${this.name}_bucket`,
+        labels: { job_type: jobType, le: '+Inf' },
+        value: cumulative,
+      });
+      values.push({
+        metricName: `${this.name}_sum`,
+        labels: { job_type: jobType },
+        value: counts.sumMs / 1000,
+      });
+      values.push({
+        metricName: `${this.name}_count`,
+        labels: { job_type: jobType },
+        value: counts.count,
+      });
     }
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values,
+    };
   }
 
   reset(): void {

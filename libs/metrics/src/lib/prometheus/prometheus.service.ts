@@ -3,7 +3,12 @@ import { QueueCounts, QueueService } from '@riptide/queue';
 import { Counter, Gauge, Metric, Registry, collectDefaultMetrics } from 'prom-client';
 import { COUNTERS, RESOLVED_METRICS_OPTIONS } from '../metrics.constants';
 import { ResolvedMetricsOptions } from '../metrics-options.interface';
-import { CounterValues, MetricsStore, QueueActivity, TypeDistribution } from '../metrics-store.service';
+import {
+  CounterValues,
+  MetricsStore,
+  QueueActivity,
+  TypeDistribution,
+} from '../metrics-store.service';
 import { WorkerPoolSnapshot, WorkerRegistry } from '../workers/worker-registry.service';
 import { ClusterHistogram } from './cluster-histogram.metric';
 
@@ -57,14 +62,24 @@ export class PrometheusService {
         async collect() {
           this.reset();
           const values = (await data())?.counters.byType ?? {};
-          for (const [jobType, counters] of Object.entries(values)) this.inc({ job_type: jobType }, counters[name]);
+          for (const [jobType, counters] of Object.entries(values))
+            this.inc({ job_type: jobType }, counters[name]);
         },
       });
     const histograms = [
-      new ClusterHistogram(`${p}job_processing_seconds`, 'Processing time of completed jobs, across all processes', async () => (await data())?.processing ?? null),
-      new ClusterHistogram(`${p}job_queue_wait_seconds`, 'Time from ready to started, across all processes', async () => (await data())?.wait ?? null),
+      new ClusterHistogram(
+        `${p}job_processing_seconds`,
+        'Processing time of completed jobs, across all processes',
+        async () => (await data())?.processing ?? null,
+      ),
+      new ClusterHistogram(
+        `${p}job_queue_wait_seconds`,
+        'Time from ready to started, across all processes',
+        async () => (await data())?.wait ?? null,
+      ),
     ];
-    for (const histogram of histograms) this.registry.registerMetric(histogram as unknown as Metric);
+    for (const histogram of histograms)
+      this.registry.registerMetric(histogram as unknown as Metric);
     new Gauge({
       name: `${p}queue_jobs`,
       help: 'Jobs in the queue by state',
@@ -108,7 +123,9 @@ export class PrometheusService {
         this.reset();
         const activity = (await data())?.activity;
         if (!activity) return;
-        this.set(activity.nextReadyAt === null ? 0 : Math.max(0, Date.now() - activity.nextReadyAt) / 1000);
+        this.set(
+          activity.nextReadyAt === null ? 0 : Math.max(0, Date.now() - activity.nextReadyAt) / 1000,
+        );
       },
     });
     new Gauge({

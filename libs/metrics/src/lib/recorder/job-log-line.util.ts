@@ -22,7 +22,12 @@ export class JobLogEntry {
 }
 
 /** The status a job ends with, by the event that ends it. */
-const FINAL_STATUS = { completed: 'Completed', failed: 'Failed', dead_letter: 'DeadLetter', cancelled: 'Cancelled' } as const;
+const FINAL_STATUS = {
+  completed: 'Completed',
+  failed: 'Failed',
+  dead_letter: 'DeadLetter',
+  cancelled: 'Cancelled',
+} as const;
 
 /**
  * One line per job at info (warn when it failed): its id, type, final status and duration. The
@@ -33,24 +38,70 @@ export function jobLogLine(event: JobEvent): { level: JobLogLevel; entry: JobLog
   const job = `job ${jobId} (${jobType})`;
   switch (event.kind) {
     case 'submitted':
-      return { level: 'debug', entry: new JobLogEntry({ msg: `${job} submitted`, event: kind, jobId, jobType }) };
+      return {
+        level: 'debug',
+        entry: new JobLogEntry({ msg: `${job} submitted`, event: kind, jobId, jobType }),
+      };
     case 'started':
-      return { level: 'debug', entry: new JobLogEntry({ msg: `${job} started after ${event.waitMs} ms in the queue`, event: kind, jobId, jobType, waitMs: event.waitMs }) };
+      return {
+        level: 'debug',
+        entry: new JobLogEntry({
+          msg: `${job} started after ${event.waitMs} ms in the queue`,
+          event: kind,
+          jobId,
+          jobType,
+          waitMs: event.waitMs,
+        }),
+      };
     case 'retrying':
       return {
         level: 'debug',
-        entry: new JobLogEntry({ msg: `${job} attempt failed after ${event.durationMs} ms, to be retried: ${event.error}`, event: kind, jobId, jobType, durationMs: event.durationMs, error: event.error }),
+        entry: new JobLogEntry({
+          msg: `${job} attempt failed after ${event.durationMs} ms, to be retried: ${event.error}`,
+          event: kind,
+          jobId,
+          jobType,
+          durationMs: event.durationMs,
+          error: event.error,
+        }),
       };
     case 'completed':
-      return { level: 'log', entry: new JobLogEntry({ msg: `${job} Completed in ${event.durationMs} ms`, event: kind, jobId, jobType, status: FINAL_STATUS.completed, durationMs: event.durationMs }) };
+      return {
+        level: 'log',
+        entry: new JobLogEntry({
+          msg: `${job} Completed in ${event.durationMs} ms`,
+          event: kind,
+          jobId,
+          jobType,
+          status: FINAL_STATUS.completed,
+          durationMs: event.durationMs,
+        }),
+      };
     case 'cancelled':
-      return { level: 'log', entry: new JobLogEntry({ msg: `${job} Cancelled`, event: kind, jobId, jobType, status: FINAL_STATUS.cancelled }) };
+      return {
+        level: 'log',
+        entry: new JobLogEntry({
+          msg: `${job} Cancelled`,
+          event: kind,
+          jobId,
+          jobType,
+          status: FINAL_STATUS.cancelled,
+        }),
+      };
     case 'failed':
     case 'dead_letter': {
       const status = FINAL_STATUS[event.kind];
       return {
         level: 'warn',
-        entry: new JobLogEntry({ msg: `${job} ${status} after ${event.durationMs} ms: ${event.error}`, event: kind, jobId, jobType, status, durationMs: event.durationMs, error: event.error }),
+        entry: new JobLogEntry({
+          msg: `${job} ${status} after ${event.durationMs} ms: ${event.error}`,
+          event: kind,
+          jobId,
+          jobType,
+          status,
+          durationMs: event.durationMs,
+          error: event.error,
+        }),
       };
     }
   }

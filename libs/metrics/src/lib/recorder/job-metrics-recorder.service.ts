@@ -40,7 +40,9 @@ export class JobMetricsRecorder implements OnModuleInit, OnModuleDestroy {
     @Inject(METRICS_REDIS) redis: Redis,
   ) {
     this.keys = new MetricsKeys(queue.keys);
-    this.batch = new RedisIncrementBatch(redis, (error) => this.logger.warn(`job metrics not recorded: ${error.message}`));
+    this.batch = new RedisIncrementBatch(redis, (error) =>
+      this.logger.warn(`job metrics not recorded: ${error.message}`),
+    );
   }
 
   onModuleInit(): void {

@@ -28,7 +28,10 @@ describe('RedisIncrementBatch (real Redis)', () => {
       batch.set(`${prefix}:last`, i);
     }
     await batch.flush();
-    expect(await redis.hgetall(`${prefix}:counters`)).toEqual({ submitted: '50', 'submitted:custom': '100' });
+    expect(await redis.hgetall(`${prefix}:counters`)).toEqual({
+      submitted: '50',
+      'submitted:custom': '100',
+    });
     expect(await redis.get(`${prefix}:last`)).toBe('49');
     expect((await hincrbyCalls(redis)) - before).toBe(2);
     expect(errors).toEqual([]);

@@ -45,7 +45,8 @@ export class RedisIncrementBatch {
   private async write(): Promise<void> {
     if (this.increments.size === 0 && this.values.size === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const [key, fields] of this.increments) for (const [field, by] of fields) pipeline.hincrby(key, field, by);
+    for (const [key, fields] of this.increments)
+      for (const [field, by] of fields) pipeline.hincrby(key, field, by);
     for (const [key, value] of this.values) pipeline.set(key, value);
     this.increments = new Map();
     this.values = new Map();

@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { JobEvents, WorkerRuntime } from '@riptide/queue';
 import type Redis from 'ioredis';
 import { hostname } from 'node:os';
@@ -67,9 +73,14 @@ export class WorkerRegistry implements OnApplicationBootstrap, BeforeApplication
     this.unsubscribe = this.events.subscribe((event) => {
       if (event.kind === 'started') this.lastJobStartedAt = Date.now();
     });
-    await this.beat().catch((error: Error) => this.logger.warn(`heartbeat failed: ${error.message}`));
+    await this.beat().catch((error: Error) =>
+      this.logger.warn(`heartbeat failed: ${error.message}`),
+    );
     this.timer = setInterval(
-      () => void this.beat().catch((error: Error) => this.logger.warn(`heartbeat failed: ${error.message}`)),
+      () =>
+        void this.beat().catch((error: Error) =>
+          this.logger.warn(`heartbeat failed: ${error.message}`),
+        ),
       this.options.heartbeatIntervalMs,
     );
     this.timer.unref();

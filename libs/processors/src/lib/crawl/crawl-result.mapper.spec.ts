@@ -1,8 +1,21 @@
 import type { CrawlResult } from '@riptide/crawler';
-import { JobCancelledError, NonRetryableJobError, RetryLaterError, RetryableJobError } from '@riptide/queue';
-import { BatchCrawlOutcome, throwForFailedBatch, throwForFailure, toEngineOptions, toOutcome } from './crawl-result.mapper';
+import {
+  JobCancelledError,
+  NonRetryableJobError,
+  RetryLaterError,
+  RetryableJobError,
+} from '@riptide/queue';
+import {
+  BatchCrawlOutcome,
+  throwForFailedBatch,
+  throwForFailure,
+  toEngineOptions,
+  toOutcome,
+} from './crawl-result.mapper';
 
-const failed = (retryClass: 'retryable' | 'non-retryable' | 'cancelled' | 'timed-out'): CrawlResult => ({
+const failed = (
+  retryClass: 'retryable' | 'non-retryable' | 'cancelled' | 'timed-out',
+): CrawlResult => ({
   url: 'https://example.test/',
   finalUrl: null,
   status: null,
@@ -15,7 +28,9 @@ const failed = (retryClass: 'retryable' | 'non-retryable' | 'cancelled' | 'timed
 describe('crawl result mapping', () => {
   it('fails a single-URL job by the retry class decided where the crawl failed', () => {
     expect(() => throwForFailure(failed('non-retryable'))).toThrow(NonRetryableJobError);
-    expect(() => throwForFailure(failed('non-retryable'))).toThrow(expect.objectContaining({ errorCode: 'dns' }));
+    expect(() => throwForFailure(failed('non-retryable'))).toThrow(
+      expect.objectContaining({ errorCode: 'dns' }),
+    );
     expect(() => throwForFailure(failed('cancelled'))).toThrow(JobCancelledError);
     for (const retryable of ['retryable', 'timed-out'] as const) {
       let caught: unknown;
@@ -32,8 +47,15 @@ describe('crawl result mapping', () => {
 
   it("puts a single-URL job's retry off for as long as the server's Retry-After asks", () => {
     const refused = failed('retryable');
-    refused.error = { code: 'http_status', message: 'HTTP 429 (retry after 120 s)', retryClass: 'retryable', retryAfterMs: 120000 };
-    expect(() => throwForFailure(refused)).toThrow(expect.objectContaining({ name: 'RetryLaterError', retryAfterMs: 120000 }));
+    refused.error = {
+      code: 'http_status',
+      message: 'HTTP 429 (retry after 120 s)',
+      retryClass: 'retryable',
+      retryAfterMs: 120000,
+    };
+    expect(() => throwForFailure(refused)).toThrow(
+      expect.objectContaining({ name: 'RetryLaterError', retryAfterMs: 120000 }),
+    );
     expect(() => throwForFailure(refused)).toThrow(RetryLaterError);
   });
 
@@ -49,7 +71,14 @@ describe('crawl result mapping', () => {
       errorCode: 'dns',
       ignoredOptions: ['render_mode'],
     });
-    expect(toEngineOptions({ cacheMode: 'bypass', concurrency: 3, outputFormat: 'text', ignoredOptions: ['x'] })).toEqual({
+    expect(
+      toEngineOptions({
+        cacheMode: 'bypass',
+        concurrency: 3,
+        outputFormat: 'text',
+        ignoredOptions: ['x'],
+      }),
+    ).toEqual({
       cacheMode: 'bypass',
       outputFormat: 'text',
       respectRobots: undefined,
@@ -62,11 +91,20 @@ describe('crawl result mapping', () => {
     const batchOf = (results: CrawlResult[]): BatchCrawlOutcome => {
       const outcomes = results.map((result) => toOutcome(result, undefined));
       const successful = outcomes.filter((outcome) => outcome.error === null).length;
-      return { totalUrls: outcomes.length, successful, failed: outcomes.length - successful, fromCache: 0, results: outcomes };
+      return {
+        totalUrls: outcomes.length,
+        successful,
+        failed: outcomes.length - successful,
+        fromCache: 0,
+        results: outcomes,
+      };
     };
     const thrownBy = (results: CrawlResult[]): unknown => {
       try {
-        throwForFailedBatch(batchOf(results), results.map((result) => result.error));
+        throwForFailedBatch(
+          batchOf(results),
+          results.map((result) => result.error),
+        );
       } catch (error) {
         return error;
       }
@@ -85,7 +123,10 @@ describe('crawl result mapping', () => {
         errorCode: 'dns',
         data: batchOf([failed('retryable'), failed('retryable')]),
       });
-      const mixed = thrownBy([failed('non-retryable'), { ...failed('timed-out'), error: { ...failed('timed-out').error!, code: 'timeout' } }]);
+      const mixed = thrownBy([
+        failed('non-retryable'),
+        { ...failed('timed-out'), error: { ...failed('timed-out').error!, code: 'timeout' } },
+      ]);
       expect(mixed).toBeInstanceOf(RetryableJobError);
       expect(mixed).toMatchObject({
         message: "Every URL of the batch failed (2 of 2); each URL's error is in the result data",

@@ -1,6 +1,13 @@
 import type { CrawlOptions as EngineCrawlOptions } from '@riptide/crawl-options';
 import { CrawlResult } from '@riptide/crawler';
-import { CrawlOptions, JobCancelledError, JsonValue, NonRetryableJobError, RetryLaterError, RetryableJobError } from '@riptide/queue';
+import {
+  CrawlOptions,
+  JobCancelledError,
+  JsonValue,
+  NonRetryableJobError,
+  RetryLaterError,
+  RetryableJobError,
+} from '@riptide/queue';
 import { ProcessorsMessages } from '../processors.messages';
 
 /** A per-URL outcome as stored in the job result (wire names are applied by the API). */
@@ -51,9 +58,11 @@ export function throwForFailure(result: CrawlResult): void {
   const failure = result.error;
   if (!failure) return;
   const details = { errorCode: failure.code };
-  if (failure.retryClass === 'non-retryable') throw new NonRetryableJobError(failure.message, details);
+  if (failure.retryClass === 'non-retryable')
+    throw new NonRetryableJobError(failure.message, details);
   if (failure.retryClass === 'cancelled') throw new JobCancelledError();
-  if (failure.retryAfterMs !== null) throw new RetryLaterError(failure.message, failure.retryAfterMs, details);
+  if (failure.retryAfterMs !== null)
+    throw new RetryLaterError(failure.message, failure.retryAfterMs, details);
   throw new RetryableJobError(failure.message, details);
 }
 
@@ -73,7 +82,10 @@ export interface BatchCrawlOutcome {
  * when none can. Its code is the one every URL failed
  * with, when they agree (`dns` for an offline crawl), else `all_urls_failed`.
  */
-export function throwForFailedBatch(outcome: BatchCrawlOutcome, failures: CrawlResult['error'][]): void {
+export function throwForFailedBatch(
+  outcome: BatchCrawlOutcome,
+  failures: CrawlResult['error'][],
+): void {
   if (outcome.successful > 0 || outcome.totalUrls === 0) return;
   const codes = new Set(outcome.results.map((result) => result.errorCode));
   const messages = new Set(outcome.results.map((result) => result.error));
@@ -83,11 +95,18 @@ export function throwForFailedBatch(outcome: BatchCrawlOutcome, failures: CrawlR
     errorCode: codes.size === 1 && code ? code : 'all_urls_failed',
     data: outcome as unknown as JsonValue,
   };
-  const text = ProcessorsMessages.batchFailed(outcome.totalUrls, messages.size === 1 && message ? message : null);
-  const retryable = failures.some((failure) => failure !== null && failure.retryClass !== 'non-retryable');
+  const text = ProcessorsMessages.batchFailed(
+    outcome.totalUrls,
+    messages.size === 1 && message ? message : null,
+  );
+  const retryable = failures.some(
+    (failure) => failure !== null && failure.retryClass !== 'non-retryable',
+  );
   if (!retryable) throw new NonRetryableJobError(text, details);
   // Servers that asked for a wait (Retry-After) get it before the batch runs again.
   const waits = failures.map((failure) => failure?.retryAfterMs ?? 0);
   const retryAfterMs = Math.max(0, ...waits);
-  throw retryAfterMs > 0 ? new RetryLaterError(text, retryAfterMs, details) : new RetryableJobError(text, details);
+  throw retryAfterMs > 0
+    ? new RetryLaterError(text, retryAfterMs, details)
+    : new RetryableJobError(text, details);
 }

@@ -9,11 +9,22 @@ import {
   PdfExtractionJob,
   SingleCrawlJob,
 } from '@riptide/queue';
-import { BATCH_RETRY_AFTER_MAX_RETRIES, CRAWLER, DEFAULT_MAX_CONCURRENCY } from '../processors.constants';
+import {
+  BATCH_RETRY_AFTER_MAX_RETRIES,
+  CRAWLER,
+  DEFAULT_MAX_CONCURRENCY,
+} from '../processors.constants';
 import { ProcessorsModuleOptions } from '../processors-options.interface';
 import { PROCESSORS_OPTIONS_TOKEN } from '../processors.module-definition';
 import { ProcessorsMessages } from '../processors.messages';
-import { BatchCrawlOutcome, CrawlOutcome, throwForFailedBatch, throwForFailure, toEngineOptions, toOutcome } from './crawl-result.mapper';
+import {
+  BatchCrawlOutcome,
+  CrawlOutcome,
+  throwForFailedBatch,
+  throwForFailure,
+  toEngineOptions,
+  toOutcome,
+} from './crawl-result.mapper';
 
 /** Runs single_crawl, batch_crawl and pdf_extraction jobs on the crawler engine. */
 @Injectable()
@@ -44,7 +55,10 @@ export class CrawlProcessor {
   @JobHandler('batch_crawl')
   async batch(job: BatchCrawlJob, context: JobContext): Promise<BatchCrawlOutcome> {
     const total = job.urls.length;
-    const concurrency = Math.max(1, Math.min(job.options?.concurrency ?? this.maxConcurrency, this.maxConcurrency, total));
+    const concurrency = Math.max(
+      1,
+      Math.min(job.options?.concurrency ?? this.maxConcurrency, this.maxConcurrency, total),
+    );
     const engineOptions = toEngineOptions(job.options);
     const results: CrawlOutcome[] = new Array(total);
     const failures: CrawlResult['error'][] = new Array(total);
@@ -57,7 +71,11 @@ export class CrawlProcessor {
         results[index] = toOutcome(result, job.options);
         failures[index] = result.error;
         completed++;
-        await context.reportProgress({ completed, total, percent: Math.floor((completed / total) * 100) });
+        await context.reportProgress({
+          completed,
+          total,
+          percent: Math.floor((completed / total) * 100),
+        });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, runLane));
@@ -81,7 +99,11 @@ export class CrawlProcessor {
    * host's deferral (held in Redis for every process). A batch has no per-URL retry of its own,
    * and the job as a whole must not run into its timeout, which would lose every other result.
    */
-  private async crawlWithinDeadline(url: string, options: EngineCrawlOptions, context: JobContext): Promise<CrawlResult> {
+  private async crawlWithinDeadline(
+    url: string,
+    options: EngineCrawlOptions,
+    context: JobContext,
+  ): Promise<CrawlResult> {
     const started = performance.now();
     let result = await this.crawler.crawl(url, options, context.signal);
     let retries = 0;
@@ -92,21 +114,34 @@ export class CrawlProcessor {
       result = await this.crawler.crawl(url, options, context.signal);
     }
     // The URL's processing time includes the waits and the crawls before the last one.
-    return retries === 0 ? result : { ...result, processingTimeMs: Math.round(performance.now() - started) };
+    return retries === 0
+      ? result
+      : { ...result, processingTimeMs: Math.round(performance.now() - started) };
   }
 
   @JobHandler('pdf_extraction')
   async pdf(job: PdfExtractionJob, context: JobContext): Promise<CrawlOutcome> {
     if (job.url) {
-      const result = await this.crawler.crawl(job.url, { maxBytes: job.options?.maxBytes, timeoutMs: job.options?.timeoutMs }, context.signal);
+      const result = await this.crawler.crawl(
+        job.url,
+        { maxBytes: job.options?.maxBytes, timeoutMs: job.options?.timeoutMs },
+        context.signal,
+      );
       throwForFailure(result);
       const contentType = result.document?.contentType ?? 'unknown';
-      if (contentType !== 'application/pdf') throw new NonRetryableJobError(ProcessorsMessages.notPdf(contentType), { errorCode: 'not_pdf' });
+      if (contentType !== 'application/pdf')
+        throw new NonRetryableJobError(ProcessorsMessages.notPdf(contentType), {
+          errorCode: 'not_pdf',
+        });
       return toOutcome(result, undefined);
     }
     const started = performance.now();
     try {
-      const document = await this.crawler.extractPdf(Buffer.from(job.pdfData ?? '', 'base64'), job.options ?? {}, context.signal);
+      const document = await this.crawler.extractPdf(
+        Buffer.from(job.pdfData ?? '', 'base64'),
+        job.options ?? {},
+        context.signal,
+      );
       return {
         url: '',
         finalUrl: null,
@@ -118,7 +153,8 @@ export class CrawlProcessor {
         errorCode: null,
       };
     } catch (error) {
-      if (error instanceof CrawlError && error.retryClass === 'non-retryable') throw new NonRetryableJobError(error.message, { errorCode: error.code });
+      if (error instanceof CrawlError && error.retryClass === 'non-retryable')
+        throw new NonRetryableJobError(error.message, { errorCode: error.code });
       throw error;
     }
   }

@@ -31,8 +31,14 @@ export class MaintenanceProcessor {
 
   @JobHandler('maintenance')
   async run(job: MaintenanceJob, context: JobContext): Promise<unknown> {
-    const task = Object.hasOwn(this.tasks, job.taskType) ? this.tasks[job.taskType as MaintenanceTaskType] : undefined;
-    if (!task) throw new NonRetryableJobError(ProcessorsMessages.unknownTask(job.taskType, Object.keys(this.tasks).sort()), { errorCode: 'unknown_task' });
+    const task = Object.hasOwn(this.tasks, job.taskType)
+      ? this.tasks[job.taskType as MaintenanceTaskType]
+      : undefined;
+    if (!task)
+      throw new NonRetryableJobError(
+        ProcessorsMessages.unknownTask(job.taskType, Object.keys(this.tasks).sort()),
+        { errorCode: 'unknown_task' },
+      );
     return task(job, context);
   }
 
@@ -50,8 +56,19 @@ export class MaintenanceProcessor {
   private async cleanup(job: MaintenanceJob) {
     const raw = job.parameters?.['older_than_secs'] ?? this.options.completedTtlSecs;
     if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0)
-      throw new NonRetryableJobError(ProcessorsMessages.invalidParameter('cleanup', 'older_than_secs', 'must be a non-negative integer'));
+      throw new NonRetryableJobError(
+        ProcessorsMessages.invalidParameter(
+          'cleanup',
+          'older_than_secs',
+          'must be a non-negative integer',
+        ),
+      );
     const removed = await this.queue.removeFinishedOlderThan(raw);
-    return { olderThanSecs: raw, removedCompleted: removed.completed, removedFailed: removed.failed, prunedIndexEntries: removed.indexEntries };
+    return {
+      olderThanSecs: raw,
+      removedCompleted: removed.completed,
+      removedFailed: removed.failed,
+      prunedIndexEntries: removed.indexEntries,
+    };
   }
 }

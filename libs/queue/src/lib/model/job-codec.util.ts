@@ -2,7 +2,15 @@ import type { JobOptions } from 'bull';
 import { decodeJobFailure } from './job-failure.util';
 import { BullPlace, RecordedOutcome, deriveStatus } from './job-status.util';
 import { fromBullPriority, toBullPriority } from './job-priority.util';
-import { JobRecord, JobSubmission, JobType, JobView, JsonObject, JsonValue, RetryConfig } from './job.interface';
+import {
+  JobRecord,
+  JobSubmission,
+  JobType,
+  JobView,
+  JsonObject,
+  JsonValue,
+  RetryConfig,
+} from './job.interface';
 import { DEFAULT_TIMEOUT_SECS } from './job-limits.interface';
 import { mergeRetryConfig } from './retry-policy.util';
 import { DEFAULT_TENANT } from './tenant.util';
@@ -39,7 +47,9 @@ export function parseStoredResult(raw: string | null): StoredResult | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as StoredResult | null;
-    return value && typeof value === 'object' && typeof value.completedAt === 'number' ? value : null;
+    return value && typeof value === 'object' && typeof value.completedAt === 'number'
+      ? value
+      : null;
   } catch {
     return null;
   }
@@ -109,7 +119,12 @@ export function buildBullOptions(
  * of them (attempts and delay defaulted, the timestamp added), JSON.
  */
 export function storedBullOptions(opts: JobOptions, timestamp: number): string {
-  return JSON.stringify({ ...opts, attempts: opts.attempts ?? 1, delay: opts.delay ?? 0, timestamp });
+  return JSON.stringify({
+    ...opts,
+    attempts: opts.attempts ?? 1,
+    delay: opts.delay ?? 0,
+    timestamp,
+  });
 }
 
 /**
@@ -123,7 +138,10 @@ export function buildCompactView(data: StoredJobData): string | null {
   const { pdfData, ...rest } = jobType;
   const compact: StoredJobData = {
     ...data,
-    record: { ...data.record, jobType: { ...rest, pdfDataBytes: Buffer.byteLength(pdfData, 'base64') } },
+    record: {
+      ...data.record,
+      jobType: { ...rest, pdfDataBytes: Buffer.byteLength(pdfData, 'base64') },
+    },
   };
   return JSON.stringify(compact);
 }
@@ -132,16 +150,38 @@ const toDate = (ms: string | null): Date | null => (ms ? new Date(Number(ms)) : 
 
 /** Decodes the job-view script's reply into a JobView. */
 export function decodeJobView(jobId: string, reply: (string | null)[]): JobView {
-  const [place, delayScore, data, timestamp, processedOn, finishedOn, attempts, failedReason, progress, worker, outcome, priority, returnvalue] =
-    reply;
+  const [
+    place,
+    delayScore,
+    data,
+    timestamp,
+    processedOn,
+    finishedOn,
+    attempts,
+    failedReason,
+    progress,
+    worker,
+    outcome,
+    priority,
+    returnvalue,
+  ] = reply;
   const { record } = JSON.parse(data ?? '{}') as StoredJobData;
   const failure = decodeJobFailure(failedReason);
   const attemptsMade = Number(attempts ?? 0);
-  const status = deriveStatus(place as BullPlace, attemptsMade, (outcome as RecordedOutcome) || null);
-  const finished = status === 'Completed' || status === 'Failed' || status === 'DeadLetter' || status === 'Cancelled';
+  const status = deriveStatus(
+    place as BullPlace,
+    attemptsMade,
+    (outcome as RecordedOutcome) || null,
+  );
+  const finished =
+    status === 'Completed' ||
+    status === 'Failed' ||
+    status === 'DeadLetter' ||
+    status === 'Cancelled';
   const startedAt = toDate(processedOn);
   const completedAt = finished ? toDate(finishedOn) : null;
-  let processingTimeMs: number | null = status === 'Completed' ? (parseStoredResult(returnvalue)?.processingTimeMs ?? null) : null;
+  let processingTimeMs: number | null =
+    status === 'Completed' ? (parseStoredResult(returnvalue)?.processingTimeMs ?? null) : null;
   if (processingTimeMs === null && finished && startedAt && completedAt)
     processingTimeMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
   const retryConfig: RetryConfig = record.retryConfig;
@@ -157,14 +197,20 @@ export function decodeJobView(jobId: string, reply: (string | null)[]): JobView 
     completedAt,
     workerId: worker || null,
     // Executions beyond the first that have happened or are scheduled.
-    retryCount: finished && status !== 'Completed' && status !== 'Cancelled' ? Math.max(0, attemptsMade - 1) : attemptsMade,
+    retryCount:
+      finished && status !== 'Completed' && status !== 'Cancelled'
+        ? Math.max(0, attemptsMade - 1)
+        : attemptsMade,
     attemptsMade,
     maxAttempts: retryConfig.maxAttempts,
     lastError: failure?.message ?? null,
     lastErrorCode: failure?.errorCode ?? null,
     failureData: failure?.data ?? null,
     processingTimeMs,
-    nextRetryAt: status === 'Retrying' && delayScore ? new Date(Math.floor(Number(delayScore) / 0x1000)) : null,
+    nextRetryAt:
+      status === 'Retrying' && delayScore
+        ? new Date(Math.floor(Number(delayScore) / 0x1000))
+        : null,
     progress: parseProgress(progress),
     metadata: record.metadata,
     timeoutSecs: record.timeoutSecs,

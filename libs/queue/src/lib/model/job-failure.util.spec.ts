@@ -10,13 +10,30 @@ describe('job failure encoding', () => {
   });
 
   it('keeps the code and data an error declares beside its message', () => {
-    const error = new NonRetryableJobError('Every URL failed', { errorCode: 'all_urls_failed', data: { failed: 2 } });
-    expect(decodeJobFailure(encodeJobFailure(error))).toEqual({ message: 'Every URL failed', errorCode: 'all_urls_failed', data: { failed: 2 } });
-    const retryable = new RetryableJobError('Network error: the host name could not be resolved', { errorCode: 'dns' });
-    expect(decodeJobFailure(encodeJobFailure(retryable))).toEqual({ message: retryable.message, errorCode: 'dns', data: null });
+    const error = new NonRetryableJobError('Every URL failed', {
+      errorCode: 'all_urls_failed',
+      data: { failed: 2 },
+    });
+    expect(decodeJobFailure(encodeJobFailure(error))).toEqual({
+      message: 'Every URL failed',
+      errorCode: 'all_urls_failed',
+      data: { failed: 2 },
+    });
+    const retryable = new RetryableJobError('Network error: the host name could not be resolved', {
+      errorCode: 'dns',
+    });
+    expect(decodeJobFailure(encodeJobFailure(retryable))).toEqual({
+      message: retryable.message,
+      errorCode: 'dns',
+      data: null,
+    });
   });
 
   it('reads a message that merely looks like JSON as text', () => {
-    expect(decodeJobFailure('{"a":1}')).toEqual({ message: '{"a":1}', errorCode: null, data: null });
+    expect(decodeJobFailure('{"a":1}')).toEqual({
+      message: '{"a":1}',
+      errorCode: null,
+      data: null,
+    });
   });
 });

@@ -8,7 +8,10 @@ export function toBullPriority(priority: JobPriority): number {
 }
 
 export function fromBullPriority(value: number): JobPriority {
-  return (Object.keys(BULL_PRIORITY) as JobPriority[]).find((p) => BULL_PRIORITY[p] === value) ?? 'Normal';
+  return (
+    (Object.keys(BULL_PRIORITY) as JobPriority[]).find((p) => BULL_PRIORITY[p] === value) ??
+    'Normal'
+  );
 }
 
 /** Accepts any case ("high", "HIGH"); returns undefined for anything else. */

@@ -29,7 +29,11 @@ export type RecordedOutcome = 'Failed' | 'DeadLetter' | 'Cancelled';
  * Maps bull's place plus our recorded outcome to a SPEC status. A failed job without a
  * recorded outcome was failed by bull itself (stalled too often): its attempts are spent.
  */
-export function deriveStatus(place: BullPlace, attemptsMade: number, outcome: RecordedOutcome | null): JobStatus {
+export function deriveStatus(
+  place: BullPlace,
+  attemptsMade: number,
+  outcome: RecordedOutcome | null,
+): JobStatus {
   switch (place) {
     case 'completed':
       return 'Completed';

@@ -1,5 +1,10 @@
 import { CACHE_MODES, OUTPUT_FORMATS, isCacheMode, isOutputFormat } from '@riptide/crawl-options';
-import { JOB_PRIORITIES, JOB_TYPE_NAMES, JobSubmission, MAINTENANCE_TASK_TYPES } from './job.interface';
+import {
+  JOB_PRIORITIES,
+  JOB_TYPE_NAMES,
+  JobSubmission,
+  MAINTENANCE_TASK_TYPES,
+} from './job.interface';
 import { CEILING_SETTINGS, JobLimits } from './job-limits.interface';
 import { QueueMessages } from '../queue.messages';
 import { isValidTenant } from './tenant.util';
@@ -11,7 +16,8 @@ export type FieldNamer = (path: string) => string;
 export const JOB_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const jsonSize = (v: unknown): number => Buffer.byteLength(JSON.stringify(v) ?? '');
 const isInt = (v: unknown, min: number, max: number): boolean =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
@@ -76,7 +82,8 @@ export function validateJobSubmission(
       case 'pdf_extraction': {
         const hasUrl = jobType['url'] !== undefined;
         const hasData = jobType['pdfData'] !== undefined;
-        if (hasUrl === hasData) add('jobType', `must have exactly one of ${name('url')} and ${name('pdfData')}`);
+        if (hasUrl === hasData)
+          add('jobType', `must have exactly one of ${name('url')} and ${name('pdfData')}`);
         if (hasUrl) {
           const problem = describeUrlProblem(jobType['url'], limits.maxUrlLength);
           if (problem) add('jobType.url', problem);
@@ -95,8 +102,22 @@ export function validateJobSubmission(
           else {
             if (options['maxPages'] !== undefined && !isInt(options['maxPages'], 1, 5000))
               add('jobType.options.maxPages', 'must be an integer from 1 to 5000');
-            checkCeiling(options, 'maxBytes', 1, limits.maxCrawlBytes, CEILING_SETTINGS.maxCrawlBytes, add);
-            checkCeiling(options, 'timeoutMs', 100, limits.maxCrawlTimeoutMs, CEILING_SETTINGS.maxCrawlTimeoutMs, add);
+            checkCeiling(
+              options,
+              'maxBytes',
+              1,
+              limits.maxCrawlBytes,
+              CEILING_SETTINGS.maxCrawlBytes,
+              add,
+            );
+            checkCeiling(
+              options,
+              'timeoutMs',
+              100,
+              limits.maxCrawlTimeoutMs,
+              CEILING_SETTINGS.maxCrawlTimeoutMs,
+              add,
+            );
           }
         }
         break;
@@ -115,7 +136,10 @@ export function validateJobSubmission(
       case 'custom': {
         if (typeof jobType['jobName'] !== 'string' || !JOB_NAME_PATTERN.test(jobType['jobName']))
           add('jobType.jobName', 'must be 1-128 characters of letters, digits, _ . : -');
-        if (jobType['payload'] !== undefined && jsonSize(jobType['payload']) > limits.maxPayloadBytes)
+        if (
+          jobType['payload'] !== undefined &&
+          jsonSize(jobType['payload']) > limits.maxPayloadBytes
+        )
           add('jobType.payload', `must be at most ${limits.maxPayloadBytes} bytes as JSON`);
         break;
       }
@@ -123,14 +147,24 @@ export function validateJobSubmission(
   }
 
   if (submission.tenant !== undefined && !isValidTenant(submission.tenant))
-    add('tenant', 'must match [a-z0-9][a-z0-9_-]{0,62} (lower-case letters, digits, _ and -; at most 63 characters)');
+    add(
+      'tenant',
+      'must match [a-z0-9][a-z0-9_-]{0,62} (lower-case letters, digits, _ and -; at most 63 characters)',
+    );
   if (submission.priority !== undefined && !JOB_PRIORITIES.includes(submission.priority))
     add('priority', `must be one of: ${JOB_PRIORITIES.join(', ')}`);
-  if (submission.timeoutSecs !== undefined && !isInt(submission.timeoutSecs, 1, limits.maxTimeoutSecs))
-    add('timeoutSecs', QueueMessages.integerUpToCeiling(1, limits.maxTimeoutSecs, CEILING_SETTINGS.maxTimeoutSecs));
+  if (
+    submission.timeoutSecs !== undefined &&
+    !isInt(submission.timeoutSecs, 1, limits.maxTimeoutSecs)
+  )
+    add(
+      'timeoutSecs',
+      QueueMessages.integerUpToCeiling(1, limits.maxTimeoutSecs, CEILING_SETTINGS.maxTimeoutSecs),
+    );
   if (submission.scheduledAt !== undefined) {
     const at = submission.scheduledAt;
-    if (!(at instanceof Date) || Number.isNaN(at.getTime())) add('scheduledAt', 'must be an RFC 3339 date-time');
+    if (!(at instanceof Date) || Number.isNaN(at.getTime()))
+      add('scheduledAt', 'must be an RFC 3339 date-time');
     else if (at.getTime() - now > limits.maxScheduleAheadSecs * 1000)
       add('scheduledAt', `must be at most ${limits.maxScheduleAheadSecs} seconds ahead`);
   }
@@ -146,7 +180,11 @@ export function validateJobSubmission(
       const check = (key: string, ok: (v: unknown) => boolean, message: string) => {
         if (retry[key] !== undefined && !ok(retry[key])) add(`retryConfig.${key}`, message);
       };
-      check('maxAttempts', (v) => isInt(v, 1, limits.maxAttempts), `must be an integer from 1 to ${limits.maxAttempts}`);
+      check(
+        'maxAttempts',
+        (v) => isInt(v, 1, limits.maxAttempts),
+        `must be an integer from 1 to ${limits.maxAttempts}`,
+      );
       check('initialDelaySecs', (v) => isNum(v, 0, 86400), 'must be a number from 0 to 86400');
       check('backoffMultiplier', (v) => isNum(v, 1, 100), 'must be a number from 1 to 100');
       check('maxDelaySecs', (v) => isNum(v, 0, 86400), 'must be a number from 0 to 86400');
@@ -162,11 +200,19 @@ type AddProblem = (path: string, message: string) => void;
  * An option bounded by an operator ceiling: a valid value above it says "at most", naming the
  * setting; anything else gets the whole range, also naming it.
  */
-function checkCeiling(options: Record<string, unknown>, key: string, min: number, max: number, setting: string, add: AddProblem): void {
+function checkCeiling(
+  options: Record<string, unknown>,
+  key: string,
+  min: number,
+  max: number,
+  setting: string,
+  add: AddProblem,
+): void {
   const value = options[key];
   if (value === undefined || isInt(value, min, max)) return;
   const path = `jobType.options.${key}`;
-  if (isInt(value, min, Number.MAX_SAFE_INTEGER)) add(path, QueueMessages.aboveCeiling(max, setting));
+  if (isInt(value, min, Number.MAX_SAFE_INTEGER))
+    add(path, QueueMessages.aboveCeiling(max, setting));
   else add(path, QueueMessages.integerUpToCeiling(min, max, setting));
 }
 
@@ -182,8 +228,18 @@ function validateCrawlOptions(options: unknown, limits: JobLimits, add: AddProbl
   if (options['respectRobots'] !== undefined && typeof options['respectRobots'] !== 'boolean')
     add('jobType.options.respectRobots', 'must be a boolean');
   else if (options['respectRobots'] === false && !limits.allowRobotsOverride)
-    add('jobType.options.respectRobots', QueueMessages.robotsOverrideRefused(CEILING_SETTINGS.allowRobotsOverride));
-  checkCeiling(options, 'timeoutMs', 100, limits.maxCrawlTimeoutMs, CEILING_SETTINGS.maxCrawlTimeoutMs, add);
+    add(
+      'jobType.options.respectRobots',
+      QueueMessages.robotsOverrideRefused(CEILING_SETTINGS.allowRobotsOverride),
+    );
+  checkCeiling(
+    options,
+    'timeoutMs',
+    100,
+    limits.maxCrawlTimeoutMs,
+    CEILING_SETTINGS.maxCrawlTimeoutMs,
+    add,
+  );
   checkCeiling(options, 'maxBytes', 1, limits.maxCrawlBytes, CEILING_SETTINGS.maxCrawlBytes, add);
 }
 

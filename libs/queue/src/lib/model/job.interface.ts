@@ -18,16 +18,37 @@ export const JOB_STATUSES = [
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Statuses after which a job never runs again unless replayed. */
-export const FINISHED_STATUSES: readonly JobStatus[] = ['Completed', 'Failed', 'DeadLetter', 'Cancelled'];
+export const FINISHED_STATUSES: readonly JobStatus[] = [
+  'Completed',
+  'Failed',
+  'DeadLetter',
+  'Cancelled',
+];
 /** Statuses of a job that is not finished: what a tenant's unfinished-jobs quota counts. */
-export const UNFINISHED_STATUSES: readonly JobStatus[] = ['Pending', 'Delayed', 'Processing', 'Retrying'];
+export const UNFINISHED_STATUSES: readonly JobStatus[] = [
+  'Pending',
+  'Delayed',
+  'Processing',
+  'Retrying',
+];
 /** Statuses that `replay` accepts. */
 export const REPLAYABLE_STATUSES: readonly JobStatus[] = ['Failed', 'DeadLetter', 'Cancelled'];
 
-export const JOB_TYPE_NAMES = ['batch_crawl', 'single_crawl', 'pdf_extraction', 'maintenance', 'custom'] as const;
+export const JOB_TYPE_NAMES = [
+  'batch_crawl',
+  'single_crawl',
+  'pdf_extraction',
+  'maintenance',
+  'custom',
+] as const;
 export type JobTypeName = (typeof JOB_TYPE_NAMES)[number];
 /** The built-in job types whose handlers a worker process must have. */
-export const BUILT_IN_JOB_TYPES: readonly JobTypeName[] = ['batch_crawl', 'single_crawl', 'pdf_extraction', 'maintenance'];
+export const BUILT_IN_JOB_TYPES: readonly JobTypeName[] = [
+  'batch_crawl',
+  'single_crawl',
+  'pdf_extraction',
+  'maintenance',
+];
 
 /**
  * The maintenance tasks the built-in handler runs. A `maintenance` job naming another is refused at
@@ -53,7 +74,8 @@ export interface PdfExtractionOptions {
   timeoutMs?: number;
 }
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface BatchCrawlJob {
@@ -89,7 +111,8 @@ export interface CustomJob {
   payload?: JsonValue;
 }
 /** The work a job does, tagged by `type`. */
-export type JobType = BatchCrawlJob | SingleCrawlJob | PdfExtractionJob | MaintenanceJob | CustomJob;
+export type JobType =
+  BatchCrawlJob | SingleCrawlJob | PdfExtractionJob | MaintenanceJob | CustomJob;
 export type JobTypeOf<T extends JobTypeName> = Extract<JobType, { type: T }>;
 
 /** Retry policy: `maxAttempts` counts every execution, the first one included. */

@@ -25,7 +25,11 @@ export function mergeRetryConfig(input: Partial<RetryConfig> | undefined): Retry
  * Wait before the n-th retry (n ≥ 1): min(initial × multiplier^(n-1), max) seconds, plus up to
  * 10 % jitter when on. `random` is injectable so the formula can be tested exactly.
  */
-export function retryDelayMs(config: RetryConfig, retryNumber: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  config: RetryConfig,
+  retryNumber: number,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(
     config.initialDelaySecs * Math.pow(config.backoffMultiplier, Math.max(0, retryNumber - 1)),
     config.maxDelaySecs,
@@ -41,7 +45,12 @@ export const RETRY_LATER_MAX_MS = 60 * 60 * 1000;
  * Wait before the retry that follows `error`: the backoff, or longer when the error asks for a
  * later retry (a server's Retry-After), up to RETRY_LATER_MAX_MS.
  */
-export function retryDelayAfterMs(config: RetryConfig, retryNumber: number, error: unknown, random: () => number = Math.random): number {
+export function retryDelayAfterMs(
+  config: RetryConfig,
+  retryNumber: number,
+  error: unknown,
+  random: () => number = Math.random,
+): number {
   const backoff = retryDelayMs(config, retryNumber, random);
   const asked = error instanceof RetryLaterError ? error.retryAfterMs : 0;
   // A wait that is not a number (NaN from a bad header) asks for nothing; Infinity for the cap.

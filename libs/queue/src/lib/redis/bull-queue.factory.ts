@@ -13,7 +13,11 @@ import { createRedis } from '@riptide/redis';
  * only connections it made itself, never those of a `createClient`, and an open one would keep
  * reconnecting, and keep its process alive, after the app has closed.
  */
-export function createBullQueue(options: ResolvedQueueOptions, client: Redis, label: string): Bull.Queue {
+export function createBullQueue(
+  options: ResolvedQueueOptions,
+  client: Redis,
+  label: string,
+): Bull.Queue {
   const worker = options.worker;
   const ownConnections: Redis[] = [];
   const queue = new Bull(options.queueName, {

@@ -17,7 +17,19 @@ export class QueueKeys {
     this.base = `${prefix}:${queueName}:`;
   }
 
-  bull(name: 'wait' | 'paused' | 'meta-paused' | 'active' | 'delayed' | 'priority' | 'completed' | 'failed' | 'stalled' | 'id'): string {
+  bull(
+    name:
+      | 'wait'
+      | 'paused'
+      | 'meta-paused'
+      | 'active'
+      | 'delayed'
+      | 'priority'
+      | 'completed'
+      | 'failed'
+      | 'stalled'
+      | 'id',
+  ): string {
     return this.base + name;
   }
 
@@ -53,8 +65,10 @@ export class QueueKeys {
    * JOB_NAME_PATTERN (a type, or `custom:<name>`).
    */
   listIndex(tenant: string, status: JobStatus | '*', jobType: string): string {
-    if (status !== '*' && jobType !== '*') throw new Error('a listing index is by status or by type, not both');
-    if (status === '*' && jobType === '*') return tenant === '*' ? this.index : this.tenantIndex(tenant);
+    if (status !== '*' && jobType !== '*')
+      throw new Error('a listing index is by status or by type, not both');
+    if (status === '*' && jobType === '*')
+      return tenant === '*' ? this.index : this.tenantIndex(tenant);
     return `${this.base}rt:ix:${tenant}:${status}:${jobType}`;
   }
 
@@ -80,7 +94,11 @@ export class QueueKeys {
 
   /** Sets of the counts before the listing indexes (finished jobs by outcome); only ever deleted now. */
   get legacyKeys(): string[] {
-    return [this.base + 'rt:cancelled', this.base + 'rt:failed', this.base + 'rt:tenants:backfilled'];
+    return [
+      this.base + 'rt:cancelled',
+      this.base + 'rt:failed',
+      this.base + 'rt:tenants:backfilled',
+    ];
   }
 
   /** Every job type a worker of this queue has handled (`single_crawl`, `custom:<name>`, …). */

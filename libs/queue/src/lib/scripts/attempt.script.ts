@@ -110,11 +110,25 @@ type BullReply = unknown;
 
 /** The attempt scripts as commands on an ioredis client: keys and arguments as documented above each script. */
 export interface AttemptScripts {
-  riptideClaimAttempt(job: string, token: string, workerId: string): Promise<'ok' | 'cancelled' | 'lost'>;
+  riptideClaimAttempt(
+    job: string,
+    token: string,
+    workerId: string,
+  ): Promise<'ok' | 'cancelled' | 'lost'>;
   /** 1, or 0 when the lock is not ours. */
-  riptideAttemptProgress(job: string, progressChannel: string, token: string, progress: string, event: string): Promise<0 | 1>;
-  riptideCompleteAttempt(...keysAndArgs: Arg[]): Promise<['lost'] | ['completed' | 'cancelled', BullReply]>;
-  riptideFailAttempt(...keysAndArgs: Arg[]): Promise<['lost'] | [RecordedOutcome | 'retrying', BullReply]>;
+  riptideAttemptProgress(
+    job: string,
+    progressChannel: string,
+    token: string,
+    progress: string,
+    event: string,
+  ): Promise<0 | 1>;
+  riptideCompleteAttempt(
+    ...keysAndArgs: Arg[]
+  ): Promise<['lost'] | ['completed' | 'cancelled', BullReply]>;
+  riptideFailAttempt(
+    ...keysAndArgs: Arg[]
+  ): Promise<['lost'] | [RecordedOutcome | 'retrying', BullReply]>;
 }
 
 /** The fenced attempt scripts for the queue whose key base is `base`. */
@@ -125,11 +139,19 @@ export function attemptScripts(base: string): AttemptScript[] {
   return [
     { name: 'riptideClaimAttempt', numberOfKeys: 1, lua: `${bare}${CLAIM}` },
     { name: 'riptideAttemptProgress', numberOfKeys: 2, lua: `${bare}${PROGRESS}` },
-    { name: 'riptideCompleteAttempt', numberOfKeys: 12, lua: composeWithBullScripts(base, { moveToFinished: 'moveToFinished-9' }, COMPLETE) },
+    {
+      name: 'riptideCompleteAttempt',
+      numberOfKeys: 12,
+      lua: composeWithBullScripts(base, { moveToFinished: 'moveToFinished-9' }, COMPLETE),
+    },
     {
       name: 'riptideFailAttempt',
       numberOfKeys: 9,
-      lua: composeWithBullScripts(base, { moveToFinished: 'moveToFinished-9', moveToDelayed: 'moveToDelayed-4' }, FAIL),
+      lua: composeWithBullScripts(
+        base,
+        { moveToFinished: 'moveToFinished-9', moveToDelayed: 'moveToDelayed-4' },
+        FAIL,
+      ),
     },
   ];
 }

@@ -105,8 +105,14 @@ return result
  * that script's KEYS and ARGV as its parameters (bull's text reads them as globals; the parameters
  * shadow those). `main` calls them, then `syncTouched()` before returning.
  */
-export function composeWithBullScripts(base: string, functions: Record<string, (typeof MOVING_SCRIPTS)[number]>, main: string): string {
-  const bodies = Object.entries(functions).map(([name, file]) => `local function ${name}(KEYS, ARGV)\n${bullScript(file).content}\nend\n`);
+export function composeWithBullScripts(
+  base: string,
+  functions: Record<string, (typeof MOVING_SCRIPTS)[number]>,
+  main: string,
+): string {
+  const bodies = Object.entries(functions).map(
+    ([name, file]) => `local function ${name}(KEYS, ARGV)\n${bullScript(file).content}\nend\n`,
+  );
   return `${jobIndexLibrary(base)}${WATCH}
 local redis = setmetatable({ call = watchedCall }, { __index = redis })
 ${bodies.join('')}
@@ -133,6 +139,10 @@ export interface HookedBullScript {
 export function hookedBullScripts(base: string): HookedBullScript[] {
   return MOVING_SCRIPTS.map((file) => {
     const script = bullScript(file);
-    return { name: script.name, numberOfKeys: script.keys, lua: withIndexUpkeep(base, script.content) };
+    return {
+      name: script.name,
+      numberOfKeys: script.keys,
+      lua: withIndexUpkeep(base, script.content),
+    };
   });
 }

@@ -28,7 +28,12 @@ declare module 'bull/lib/scripts' {
       notFetch: boolean,
     ): (string | number | Buffer)[];
     /** bull's moveToDelayed keys (4) then arguments: the delayed-set score (JSON), id, token. */
-    moveToDelayedArgs(queue: Bull.Queue, jobId: string, timestamp: number, ignoreLock: boolean): (string | number)[];
+    moveToDelayedArgs(
+      queue: Bull.Queue,
+      jobId: string,
+      timestamp: number,
+      ignoreLock: boolean,
+    ): (string | number)[];
   };
   export = scripts;
 }
@@ -37,7 +42,13 @@ declare module 'bull/lib/scripts' {
 // option and the queue's strategies; -1 = no retry.
 declare module 'bull/lib/backoffs' {
   const backoffs: {
-    calculate(backoff: unknown, attemptsMade: number, customStrategies: unknown, err: Error, strategyOptions: unknown): number | Promise<number> | undefined;
+    calculate(
+      backoff: unknown,
+      attemptsMade: number,
+      customStrategies: unknown,
+      err: Error,
+      strategyOptions: unknown,
+    ): number | Promise<number> | undefined;
   };
   export = backoffs;
 }

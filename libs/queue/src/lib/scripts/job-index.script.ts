@@ -27,7 +27,8 @@ import { UNFINISHED_STATUSES } from '../model/job.interface';
 
 /** The Lua library, with the queue's key base (`<prefix>:<queue>:`) written in. */
 export function jobIndexLibrary(base: string): string {
-  if (!/^[\x20-\x7e]*$/.test(base)) throw new Error(`queue key prefix must be printable ASCII: ${JSON.stringify(base)}`);
+  if (!/^[\x20-\x7e]*$/.test(base))
+    throw new Error(`queue key prefix must be printable ASCII: ${JSON.stringify(base)}`);
   return `
 local rcall = redis.call
 local BASE = ${JSON.stringify(base)}

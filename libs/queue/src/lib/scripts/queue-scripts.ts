@@ -260,7 +260,10 @@ export const QUEUE_SCRIPTS = {
   riptideReplay: { numberOfKeys: 6, lua: REPLAY },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
   riptideReconcileStep: { numberOfKeys: 1, lua: RECONCILE_STEP, routed: true },
-} as const satisfies Record<keyof QueueScripts, { numberOfKeys: number; lua: string; routed?: true }>;
+} as const satisfies Record<
+  keyof QueueScripts,
+  { numberOfKeys: number; lua: string; routed?: true }
+>;
 
 type Arg = string | number | Buffer;
 
@@ -268,10 +271,12 @@ type Arg = string | number | Buffer;
 export type ViewReply = (string | number | null)[];
 
 /** The submission script's answer (SUBMIT). */
-export type SubmitReply = ['created', JobStatus] | ['exists', JobStatus, string] | ['quota', number] | ['taken'];
+export type SubmitReply =
+  ['created', JobStatus] | ['exists', JobStatus, string] | ['quota', number] | ['taken'];
 
 /** What the cancel script found and did (CANCEL). */
-export type CancelReply = 'missing' | 'completed' | 'failed' | 'cancelled' | 'cancelling' | 'unknown';
+export type CancelReply =
+  'missing' | 'completed' | 'failed' | 'cancelled' | 'cancelling' | 'unknown';
 
 /** The queue's scripts as commands on an ioredis client: their keys and arguments as documented above each script. */
 export interface QueueScripts {
@@ -279,11 +284,22 @@ export interface QueueScripts {
   riptideJobViews(tenant: string, compact: '0' | '1', ...jobIds: string[]): Promise<ViewReply>;
   riptideListPage(index: string, offset: number, limit: number, tenant: string): Promise<ViewReply>;
   /** {next start or -1, matching ids...} */
-  riptideScanChunk(walked: string, also: string, start: number, size: number, needle: string): Promise<[number, ...string[]]>;
+  riptideScanChunk(
+    walked: string,
+    also: string,
+    start: number,
+    size: number,
+    needle: string,
+  ): Promise<[number, ...string[]]>;
   riptideCancel(...keysAndArgs: Arg[]): Promise<CancelReply>;
   riptideReplay(...keysAndArgs: Arg[]): Promise<'missing' | 'not_failed' | 'replayed'>;
   /** The ids handed back. */
-  riptideHandBackAll(active: string, wait: string, stalled: string, token: string): Promise<string[]>;
+  riptideHandBackAll(
+    active: string,
+    wait: string,
+    stalled: string,
+    token: string,
+  ): Promise<string[]>;
   /** {next cursor ("0" = done), entries moved or indexed, removed jobs dropped} */
   riptideReconcileStep(cursor: string, count: number): Promise<[string, number, number]>;
 }
@@ -292,7 +308,9 @@ export interface QueueScripts {
 export type ScriptedRedis = Redis & QueueScripts & AttemptScripts;
 
 /** A MULTI or pipeline of a ScriptedRedis: the submission script can be queued on it too. */
-export type ScriptedPipeline = ChainableCommander & { riptideSubmit(...keysAndArgs: Arg[]): ScriptedPipeline };
+export type ScriptedPipeline = ChainableCommander & {
+  riptideSubmit(...keysAndArgs: Arg[]): ScriptedPipeline;
+};
 
 /**
  * Defines the queue scripts on a connection for the queue of `keys`, and bull's job-moving
@@ -304,11 +322,17 @@ export function defineQueueScripts(client: Redis, keys: QueueKeys): ScriptedRedi
   for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
     if (name in client) continue;
     // `routed`: callers pass ARGV only; the facets key takes the call to the queue's Cluster slot.
-    if ('routed' in script) defineRoutedScript(client, name, `${library}${script.lua}`, keys.facets);
-    else client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: `${library}${script.lua}` });
+    if ('routed' in script)
+      defineRoutedScript(client, name, `${library}${script.lua}`, keys.facets);
+    else
+      client.defineCommand(name, {
+        numberOfKeys: script.numberOfKeys,
+        lua: `${library}${script.lua}`,
+      });
   }
   for (const script of [...attemptScripts(keys.base), ...hookedBullScripts(keys.base)]) {
-    if (!(script.name in client)) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    if (!(script.name in client))
+      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
   }
   return client as ScriptedRedis;
 }

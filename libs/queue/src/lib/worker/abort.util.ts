@@ -17,4 +17,5 @@ export function raceWithAbort<T>(work: Promise<T>, signal: AbortSignal): Promise
   });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

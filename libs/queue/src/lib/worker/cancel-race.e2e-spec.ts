@@ -30,7 +30,9 @@ class GatedHandler {
 }
 
 const started = (jobId: string) =>
-  new Promise<void>((resolve) => (gates.has(jobId) ? resolve() : startedWaiters.set(jobId, resolve)));
+  new Promise<void>((resolve) =>
+    gates.has(jobId) ? resolve() : startedWaiters.set(jobId, resolve),
+  );
 /** Lets `turns` turns of the event loop pass (Redis replies and pub/sub messages get handled meanwhile). */
 const turns = async (count: number) => {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -55,7 +57,11 @@ describe('cancel of a running job racing its completion (real Redis, real bull)'
   it('ends every job in the state the cancel answered, whichever lands first (30 timings)', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        QueueModule.forRoot({ redisUrl: url, prefix, worker: { poolSize: 1, lockDurationMs: 5000, stalledIntervalMs: 5000 } }),
+        QueueModule.forRoot({
+          redisUrl: url,
+          prefix,
+          worker: { poolSize: 1, lockDurationMs: 5000, stalledIntervalMs: 5000 },
+        }),
         TestJobHandlersModule.register({ redisUrl: url, prefix }),
       ],
       providers: [GatedHandler],
@@ -97,7 +103,11 @@ describe('cancel of a running job racing its completion (real Redis, real bull)'
       }
       const answered = await cancelling;
       const final = (
-        await waitFor(() => queue.getJob(jobId), (view) => FINISHED_STATUSES.includes(view.status), { what: `job ${jobId} to finish` })
+        await waitFor(
+          () => queue.getJob(jobId),
+          (view) => FINISHED_STATUSES.includes(view.status),
+          { what: `job ${jobId} to finish` },
+        )
       ).status;
       answers.push({ jobId, answered, final });
     }
@@ -112,12 +122,21 @@ describe('cancel of a running job racing its completion (real Redis, real bull)'
       { what: 'one end event per job' },
     );
     for (const { jobId, final } of answers) {
-      const ends = events.filter((e) => e.jobId === jobId && e.kind !== 'started' && e.kind !== 'submitted').map((e) => e.kind);
-      expect({ jobId, ends }).toEqual({ jobId, ends: [final === 'Completed' ? 'completed' : 'cancelled'] });
+      const ends = events
+        .filter((e) => e.jobId === jobId && e.kind !== 'started' && e.kind !== 'submitted')
+        .map((e) => e.kind);
+      expect({ jobId, ends }).toEqual({
+        jobId,
+        ends: [final === 'Completed' ? 'completed' : 'cancelled'],
+      });
     }
     // A cancelled job's result says so, with nothing of the completion that lost.
     for (const { jobId } of answers.filter((a) => a.final === 'Cancelled')) {
-      expect(await queue.getResult(jobId)).toMatchObject({ success: false, data: null, error: 'Job was cancelled' });
+      expect(await queue.getResult(jobId)).toMatchObject({
+        success: false,
+        data: null,
+        error: 'Job was cancelled',
+      });
     }
   }, 120000);
 });

@@ -15,9 +15,7 @@ import { ScriptedRedis } from '../scripts/queue-scripts';
  * this worker's (another worker took the job over), and then nothing of this attempt was written.
  */
 export type AttemptEnd =
-  | { kind: 'completed' }
-  | { kind: RecordedOutcome | 'retrying'; error: Error }
-  | { kind: 'lost' };
+  { kind: 'completed' } | { kind: RecordedOutcome | 'retrying'; error: Error } | { kind: 'lost' };
 
 export interface FencedAttemptOptions {
   client: ScriptedRedis;
@@ -47,7 +45,8 @@ export class FencedAttempt {
     private readonly job: Bull.Job,
     private readonly options: FencedAttemptOptions,
   ) {
-    job.moveToCompleted = (returnValue, _ignoreLock, notFetch) => this.complete(returnValue, notFetch ?? false);
+    job.moveToCompleted = (returnValue, _ignoreLock, notFetch) =>
+      this.complete(returnValue, notFetch ?? false);
     job.moveToFailed = (error) => this.fail(error as Error);
   }
 
@@ -65,14 +64,24 @@ export class FencedAttempt {
    * `lost`: the lock is already another worker's, nothing was written.
    */
   async claim(workerId: string): Promise<'ok' | 'cancelled' | 'lost'> {
-    return this.options.client.riptideClaimAttempt(this.options.keys.job(this.jobId), this.token, workerId);
+    return this.options.client.riptideClaimAttempt(
+      this.options.keys.job(this.jobId),
+      this.token,
+      workerId,
+    );
   }
 
   /** As bull's job.progress(), written only while the lock is this worker's. Returns whether it was. */
   async reportProgress(progress: JsonValue): Promise<boolean> {
     const { client, keys } = this.options;
     const event = JSON.stringify({ jobId: this.jobId, progress });
-    const written = await client.riptideAttemptProgress(keys.job(this.jobId), `${keys.base}progress`, this.token, JSON.stringify(progress), event);
+    const written = await client.riptideAttemptProgress(
+      keys.job(this.jobId),
+      `${keys.base}progress`,
+      this.token,
+      JSON.stringify(progress),
+      event,
+    );
     return written === 1;
   }
 
@@ -85,9 +94,25 @@ export class FencedAttempt {
     const { client, keys, resultTtlSecs } = this.options;
     const job = this.job;
     job.finishedOn = Date.now();
-    const completed = bullScripts.moveToFinishedArgs(job, JSON.stringify(returnValue), 'returnvalue', job.opts.removeOnComplete, 'completed', false, notFetch);
+    const completed = bullScripts.moveToFinishedArgs(
+      job,
+      JSON.stringify(returnValue),
+      'returnvalue',
+      job.opts.removeOnComplete,
+      'completed',
+      false,
+      notFetch,
+    );
     // What the same step needs should a cancel be pending: bull's keys and keep-jobs for failed.
-    const failed = bullScripts.moveToFinishedArgs(job, QueueMessages.cancelled, 'failedReason', job.opts.removeOnFail, 'failed', false, true);
+    const failed = bullScripts.moveToFinishedArgs(
+      job,
+      QueueMessages.cancelled,
+      'failedReason',
+      job.opts.removeOnFail,
+      'failed',
+      false,
+      true,
+    );
     const reply = await client.riptideCompleteAttempt(
       ...completed.slice(0, 9),
       failed[1],
@@ -106,7 +131,11 @@ export class FencedAttempt {
     }
     throwOnBullError(reply[1], this.jobId);
     job.returnvalue = returnValue;
-    this.options.onEnd(reply[0] === 'cancelled' ? { kind: 'Cancelled', error: new Error(QueueMessages.cancelled) } : { kind: 'completed' });
+    this.options.onEnd(
+      reply[0] === 'cancelled'
+        ? { kind: 'Cancelled', error: new Error(QueueMessages.cancelled) }
+        : { kind: 'completed' },
+    );
     return nextJobOf(reply[1]);
   }
 
@@ -122,15 +151,35 @@ export class FencedAttempt {
     if (!outcome) {
       const queue = job.queue as Bull.Queue & { settings: { backoffStrategies?: unknown } };
       const backoff = job.opts.backoff as { options?: unknown } | undefined;
-      const delay = await backoffs.calculate(backoff, attemptsMade, queue.settings.backoffStrategies, failure, backoff?.options ?? null);
+      const delay = await backoffs.calculate(
+        backoff,
+        attemptsMade,
+        queue.settings.backoffStrategies,
+        failure,
+        backoff?.options ?? null,
+      );
       // bull's meaning of -1: no more retries.
       if (delay === -1) outcome = 'DeadLetter';
-      else delayedScore = bullScripts.moveToDelayedArgs(queue, this.jobId, Date.now() + Math.max(1, delay ?? 0), false)[4];
+      else
+        delayedScore = bullScripts.moveToDelayedArgs(
+          queue,
+          this.jobId,
+          Date.now() + Math.max(1, delay ?? 0),
+          false,
+        )[4];
     }
     job.finishedOn = Date.now();
     // The message, with the code and data the error declares (a batch's per-URL outcomes) beside it.
     const failedReason = encodeJobFailure(failure);
-    const args = bullScripts.moveToFinishedArgs(job, failedReason, 'failedReason', job.opts.removeOnFail, 'failed', false, true);
+    const args = bullScripts.moveToFinishedArgs(
+      job,
+      failedReason,
+      'failedReason',
+      job.opts.removeOnFail,
+      'failed',
+      false,
+      true,
+    );
     const reply = await client.riptideFailAttempt(
       ...args,
       JSON.stringify(stacktrace),
@@ -154,7 +203,8 @@ export class FencedAttempt {
 
 /** bull's move scripts answer a negative code when the job was not where they expect it. */
 function throwOnBullError(code: unknown, jobId: string): void {
-  if (typeof code === 'number' && code < 0) throw new Error(`job ${jobId} could not be moved (bull code ${code})`);
+  if (typeof code === 'number' && code < 0)
+    throw new Error(`job ${jobId} could not be moved (bull code ${code})`);
 }
 
 /** bull's raw2jobData: the next job moveToFinished fetched, as bull's processJob expects it. */

@@ -30,7 +30,9 @@ export class HandledJobTypes {
   /** Records that a worker of this queue handles `types` (built-in type names, `custom:<job_name>`). */
   async record(types: string[]): Promise<void> {
     if (!types.length) return;
-    await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () => this.redis.sadd(this.keys.handledTypes, ...types));
+    await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
+      this.redis.sadd(this.keys.handledTypes, ...types),
+    );
     for (const type of types) this.known.add(type);
   }
 
@@ -40,12 +42,22 @@ export class HandledJobTypes {
    */
   async problems(jobTypes: unknown[]): Promise<string[][]> {
     const names = jobTypes.map(customJobName);
-    const unknown = [...new Set(names.filter((name): name is string => name !== null && !this.known.has(`custom:${name}`)))];
+    const unknown = [
+      ...new Set(
+        names.filter((name): name is string => name !== null && !this.known.has(`custom:${name}`)),
+      ),
+    ];
     if (unknown.length) {
-      const members = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () => this.redis.smembers(this.keys.handledTypes));
+      const members = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
+        this.redis.smembers(this.keys.handledTypes),
+      );
       for (const member of members) this.known.add(member);
     }
-    return names.map((name) => (name !== null && !this.known.has(`custom:${name}`) ? [QueueMessages.unhandledCustomType(name)] : []));
+    return names.map((name) =>
+      name !== null && !this.known.has(`custom:${name}`)
+        ? [QueueMessages.unhandledCustomType(name)]
+        : [],
+    );
   }
 }
 
@@ -53,5 +65,7 @@ export class HandledJobTypes {
 function customJobName(jobType: unknown): string | null {
   if (typeof jobType !== 'object' || jobType === null) return null;
   const { type, jobName } = jobType as { type?: unknown; jobName?: unknown };
-  return type === 'custom' && typeof jobName === 'string' && JOB_NAME_PATTERN.test(jobName) ? jobName : null;
+  return type === 'custom' && typeof jobName === 'string' && JOB_NAME_PATTERN.test(jobName)
+    ? jobName
+    : null;
 }

@@ -92,13 +92,17 @@ describe('Job handler registry: one handler per job type (real Nest boot)', () =
   it('refuses two methods of one class handling one job type, naming both', async () => {
     const error = await bootError([TwoMethodsHandlers]);
     expect(error).toBeInstanceOf(HandlerRegistryError);
-    expect((error as Error).message).toBe('Two handlers registered for custom:export: TwoMethodsHandlers.first and TwoMethodsHandlers.second; keep one');
+    expect((error as Error).message).toBe(
+      'Two handlers registered for custom:export: TwoMethodsHandlers.first and TwoMethodsHandlers.second; keep one',
+    );
   });
 
   it('refuses two decorators for one job type stacked on one method, naming it', async () => {
     const error = await bootError([StackedHandlers]);
     expect(error).toBeInstanceOf(HandlerRegistryError);
-    expect((error as Error).message).toBe('Two handler decorators for single_crawl on one method, StackedHandlers.crawl; keep one');
+    expect((error as Error).message).toBe(
+      'Two handler decorators for single_crawl on one method, StackedHandlers.crawl; keep one',
+    );
   });
 
   it('lets one method handle two different types', async () => {

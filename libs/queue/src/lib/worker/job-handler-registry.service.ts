@@ -5,7 +5,13 @@ import { JobHandlerMissingError } from '../errors/job-handler-missing.error';
 import { JobType } from '../model/job.interface';
 import { JOB_HANDLER_METADATA } from '../queue.constants';
 import { QueueMessages } from '../queue.messages';
-import { CustomJobHandlerFn, HandledJobTypeName, JobContext, JobHandlerTarget, JobTypeHandler } from './job-handler.interface';
+import {
+  CustomJobHandlerFn,
+  HandledJobTypeName,
+  JobContext,
+  JobHandlerTarget,
+  JobTypeHandler,
+} from './job-handler.interface';
 
 interface Registered<F> {
   fn: F;
@@ -32,35 +38,51 @@ export class JobHandlerRegistry implements OnModuleInit {
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const targets = this.reflector.get<JobHandlerTarget[] | undefined>(JOB_HANDLER_METADATA, fn as () => unknown) ?? [];
+        const targets =
+          this.reflector.get<JobHandlerTarget[] | undefined>(
+            JOB_HANDLER_METADATA,
+            fn as () => unknown,
+          ) ?? [];
         const source = `${wrapper.name}.${method}`;
         const keys = targets.map(keyOf);
         const stacked = keys.find((key, i) => keys.indexOf(key) !== i);
         if (stacked) throw new HandlerRegistryError(QueueMessages.stackedHandler(stacked, source));
-        for (const target of targets) this.register(target, (fn as JobTypeHandler).bind(instance), source);
+        for (const target of targets)
+          this.register(target, (fn as JobTypeHandler).bind(instance), source);
       }
     }
   }
 
   /** Registers a handler by hand (the decorators call this through discovery). */
-  register(target: JobHandlerTarget, fn: JobTypeHandler | CustomJobHandlerFn, source = 'anonymous'): void {
+  register(
+    target: JobHandlerTarget,
+    fn: JobTypeHandler | CustomJobHandlerFn,
+    source = 'anonymous',
+  ): void {
     const [map, key] =
       target.kind === 'type'
         ? [this.typeHandlers as Map<string, Registered<unknown>>, target.type]
         : [this.customHandlers as Map<string, Registered<unknown>>, target.jobName];
     const existing = map.get(key);
-    if (existing) throw new HandlerRegistryError(QueueMessages.duplicateHandler(keyOf(target), existing.source, source));
+    if (existing)
+      throw new HandlerRegistryError(
+        QueueMessages.duplicateHandler(keyOf(target), existing.source, source),
+      );
     map.set(key, { fn, source });
   }
 
   /** Throws at boot when there is no handler at all: a worker must be able to run something. */
   assertNotEmpty(): void {
-    if (!this.typeHandlers.size && !this.customHandlers.size) throw new HandlerRegistryError(QueueMessages.noHandlers);
+    if (!this.typeHandlers.size && !this.customHandlers.size)
+      throw new HandlerRegistryError(QueueMessages.noHandlers);
   }
 
   /** Every job type this process can run: built-in type names and `custom:<job_name>`, sorted. */
   get handledTypes(): string[] {
-    return [...this.typeHandlers.keys(), ...[...this.customHandlers.keys()].map((name) => `custom:${name}`)].sort();
+    return [
+      ...this.typeHandlers.keys(),
+      ...[...this.customHandlers.keys()].map((name) => `custom:${name}`),
+    ].sort();
   }
 
   /**
@@ -79,7 +101,9 @@ export class JobHandlerRegistry implements OnModuleInit {
   }
 
   private missing(type: string, context: JobContext): JobHandlerMissingError {
-    return new JobHandlerMissingError(QueueMessages.handlerMissingHere(type, context.workerId, this.handledTypes));
+    return new JobHandlerMissingError(
+      QueueMessages.handlerMissingHere(type, context.workerId, this.handledTypes),
+    );
   }
 }
 

@@ -9,13 +9,16 @@ const handles =
   (target: JobHandlerTarget): MethodDecorator =>
   (_prototype, _key, descriptor) => {
     const method = descriptor.value as object;
-    const targets = (Reflect.getMetadata(JOB_HANDLER_METADATA, method) as JobHandlerTarget[] | undefined) ?? [];
+    const targets =
+      (Reflect.getMetadata(JOB_HANDLER_METADATA, method) as JobHandlerTarget[] | undefined) ?? [];
     Reflect.defineMetadata(JOB_HANDLER_METADATA, [...targets, target], method);
     return descriptor;
   };
 
 /** Marks a provider method as the handler of a built-in job type (`single_crawl`, …). */
-export const JobHandler = (type: HandledJobTypeName): MethodDecorator => handles({ kind: 'type', type });
+export const JobHandler = (type: HandledJobTypeName): MethodDecorator =>
+  handles({ kind: 'type', type });
 
 /** Marks a provider method as the handler of custom jobs with this `job_name`. */
-export const CustomJobHandler = (jobName: string): MethodDecorator => handles({ kind: 'custom', jobName });
+export const CustomJobHandler = (jobName: string): MethodDecorator =>
+  handles({ kind: 'custom', jobName });

@@ -19,12 +19,19 @@ export interface JobContext {
 }
 
 /** Runs one built-in job type; returns the result data (any JSON). */
-export type JobTypeHandler<J extends JobType = JobType> = (job: J, context: JobContext) => Promise<unknown>;
+export type JobTypeHandler<J extends JobType = JobType> = (
+  job: J,
+  context: JobContext,
+) => Promise<unknown>;
 
 /** Runs one custom job_name with its payload. */
-export type CustomJobHandlerFn = (payload: JsonValue | undefined, context: JobContext) => Promise<unknown>;
+export type CustomJobHandlerFn = (
+  payload: JsonValue | undefined,
+  context: JobContext,
+) => Promise<unknown>;
 
 /** Built-in types with their own handler; `custom` is dispatched by job_name. */
 export type HandledJobTypeName = Exclude<JobTypeName, 'custom'>;
 
-export type JobHandlerTarget = { kind: 'type'; type: HandledJobTypeName } | { kind: 'custom'; jobName: string };
+export type JobHandlerTarget =
+  { kind: 'type'; type: HandledJobTypeName } | { kind: 'custom'; jobName: string };

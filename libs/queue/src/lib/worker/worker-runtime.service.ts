@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import type Bull from 'bull';
 import type Redis from 'ioredis';
@@ -102,26 +108,40 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     const types = this.registry.handledTypes;
     await this.recordHandledTypes(types);
     // The scripts first: bull then runs its job-moving scripts with the index upkeep (bull-hooks.script.ts).
-    this.client = defineQueueScripts(createRedis(redisUrl, 'worker', `riptide-worker-${this.workerId}`), this.keys);
+    this.client = defineQueueScripts(
+      createRedis(redisUrl, 'worker', `riptide-worker-${this.workerId}`),
+      this.keys,
+    );
     this.queue = createBullQueue(this.options, this.client, 'worker');
     this.queue.on('error', (error: Error) => this.logger.warn(`queue error: ${error.message}`));
     this.subscriber = createRedis(redisUrl, 'blocking', 'riptide-worker-cancel');
-    this.subscriber.on('message', (_channel: string, jobId: string) => this.abort(jobId, new JobCancelledError()));
+    this.subscriber.on('message', (_channel: string, jobId: string) =>
+      this.abort(jobId, new JobCancelledError()),
+    );
     await this.subscriber.subscribe(this.keys.cancelChannel);
     this.timers.push(
       setInterval(() => void this.pollCancelFlags().catch(() => undefined), CANCEL_POLL_MS),
-      setInterval(() => void this.queueService.reconcileIndexes().catch(() => undefined), RECONCILE_MS),
+      setInterval(
+        () => void this.queueService.reconcileIndexes().catch(() => undefined),
+        RECONCILE_MS,
+      ),
       setInterval(() => void this.recordHandledTypes(types), HANDLED_TYPES_REFRESH_MS),
     );
     this.queue
       .process('*', worker.poolSize, (job: Bull.Job<StoredJobData>) => this.execute(job))
       .catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
-    this.logger.log(`worker ${this.workerId} running ${worker.poolSize} concurrent jobs of types ${types.join(', ')}`);
+    this.logger.log(
+      `worker ${this.workerId} running ${worker.poolSize} concurrent jobs of types ${types.join(', ')}`,
+    );
   }
 
   /** Not fatal: with Redis away the worker cannot take jobs either, and the refresh tries again. */
   private async recordHandledTypes(types: string[]): Promise<void> {
-    await this.handledTypes.record(types).catch((error: Error) => this.logger.warn(`could not record the job types this worker handles: ${error.message}`));
+    await this.handledTypes
+      .record(types)
+      .catch((error: Error) =>
+        this.logger.warn(`could not record the job types this worker handles: ${error.message}`),
+      );
   }
 
   /** Stop taking jobs, let running ones finish within the grace time, hand the rest back. */
@@ -135,7 +155,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     while (this.running.size > 0 && Date.now() < deadline) await sleep(50);
     for (const job of this.running.values()) job.controller.abort(new WorkerShutdownError());
     const handedBack = await this.handBackAll(queue).catch(() => [] as string[]);
-    if (handedBack.length) this.logger.log(`handed back ${handedBack.length} unfinished job(s): ${handedBack.join(', ')}`);
+    if (handedBack.length)
+      this.logger.log(
+        `handed back ${handedBack.length} unfinished job(s): ${handedBack.join(', ')}`,
+      );
     await queue.close(true).catch(() => undefined);
     this.subscriber?.disconnect();
     this.client?.disconnect();
@@ -144,7 +167,12 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private async handBackAll(queue: Bull.Queue): Promise<string[]> {
     const token = (queue as unknown as { token: string }).token;
     const k = this.keys;
-    return this.client!.riptideHandBackAll(k.bull('active'), k.bull('wait'), k.bull('stalled'), token);
+    return this.client!.riptideHandBackAll(
+      k.bull('active'),
+      k.bull('wait'),
+      k.bull('stalled'),
+      token,
+    );
   }
 
   private abort(jobId: string, reason: Error): void {
@@ -155,7 +183,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private async pollCancelFlags(): Promise<void> {
     if (!this.running.size || !this.client) return;
     const ids = [...this.running.keys()];
-    const flags = await Promise.all(ids.map((id) => this.client!.hget(this.keys.job(id), 'rt_cancel')));
+    const flags = await Promise.all(
+      ids.map((id) => this.client!.hget(this.keys.job(id), 'rt_cancel')),
+    );
     ids.forEach((id, i) => flags[i] && this.abort(id, new JobCancelledError()));
   }
 
@@ -182,8 +212,14 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       onEnd: (end) => this.recordEnd(jobId, jobType, end, workEndedAt - startedAt),
     });
     this.running.set(jobId, { controller, startedAt });
-    const timer = setTimeout(() => controller.abort(new JobTimeoutError(record.timeoutSecs)), record.timeoutSecs * 1000);
-    const readyAt = Math.max(bullJob.timestamp, record.scheduledAt ? Date.parse(record.scheduledAt) : 0);
+    const timer = setTimeout(
+      () => controller.abort(new JobTimeoutError(record.timeoutSecs)),
+      record.timeoutSecs * 1000,
+    );
+    const readyAt = Math.max(
+      bullJob.timestamp,
+      record.scheduledAt ? Date.parse(record.scheduledAt) : 0,
+    );
     this.events.emit({ kind: 'started', jobId, jobType, waitMs: Math.max(0, startedAt - readyAt) });
     try {
       // Not awaited: the work starts at once. A cancel that came first aborts it here (pollCancelFlags
@@ -202,7 +238,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
           deadline: startedAt + record.timeoutSecs * 1000,
           metadata: record.metadata,
           workerId: this.workerId,
-          reportProgress: async (progress: JsonValue) => void (await fenced.reportProgress(progress)),
+          reportProgress: async (progress: JsonValue) =>
+            void (await fenced.reportProgress(progress)),
         }),
       );
       const data = await raceWithAbort(work, controller.signal);
@@ -211,14 +248,26 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       if (controller.signal.aborted) throw controller.signal.reason;
       const completedAt = (workEndedAt = Date.now());
       const durationMs = completedAt - startedAt;
-      const stored: StoredResult = { data: data ?? null, processingTimeMs: durationMs, workerId: this.workerId, completedAt };
+      const stored: StoredResult = {
+        data: data ?? null,
+        processingTimeMs: durationMs,
+        workerId: this.workerId,
+        completedAt,
+      };
       const json = JSON.stringify(stored);
       if (Buffer.byteLength(json) <= INLINE_RESULT_MAX_BYTES) return stored;
       fenced.keepResultApart(json);
-      return { external: true, processingTimeMs: durationMs, workerId: this.workerId, completedAt } satisfies StoredResult;
+      return {
+        external: true,
+        processingTimeMs: durationMs,
+        workerId: this.workerId,
+        completedAt,
+      } satisfies StoredResult;
     } catch (caught) {
       workEndedAt = Date.now();
-      const error = controller.signal.aborted ? (controller.signal.reason as Error) : toError(caught);
+      const error = controller.signal.aborted
+        ? (controller.signal.reason as Error)
+        : toError(caught);
       if (error instanceof WorkerShutdownError) return never();
       // bull hands it to job.moveToFailed, that is to the fenced failure script.
       throw error;
@@ -229,9 +278,16 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Counts and announces how an attempt ended, once its end is in Redis. */
-  private recordEnd(jobId: string, jobType: JobTypeName, end: AttemptEnd, durationMs: number): void {
+  private recordEnd(
+    jobId: string,
+    jobType: JobTypeName,
+    end: AttemptEnd,
+    durationMs: number,
+  ): void {
     if (end.kind === 'lost') {
-      this.logger.warn(`job ${jobId}: this worker lost its lock (another worker has the job); the end of this attempt was discarded`);
+      this.logger.warn(
+        `job ${jobId}: this worker lost its lock (another worker has the job); the end of this attempt was discarded`,
+      );
       return;
     }
     if (end.kind === 'completed') {
@@ -242,8 +298,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.failed++;
     const error = end.error.message;
     if (end.kind === 'Cancelled') this.events.emit({ kind: 'cancelled', jobId, jobType });
-    else if (end.kind === 'Failed') this.events.emit({ kind: 'failed', jobId, jobType, durationMs, error });
-    else if (end.kind === 'DeadLetter') this.events.emit({ kind: 'dead_letter', jobId, jobType, durationMs, error });
+    else if (end.kind === 'Failed')
+      this.events.emit({ kind: 'failed', jobId, jobType, durationMs, error });
+    else if (end.kind === 'DeadLetter')
+      this.events.emit({ kind: 'dead_letter', jobId, jobType, durationMs, error });
     else this.events.emit({ kind: 'retrying', jobId, jobType, durationMs, error });
   }
 }
@@ -251,10 +309,16 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
 /** Decided where the error was raised: its class says whether another attempt can help. */
 function finalOutcome(error: Error, attempt: number, maxAttempts: number): RecordedOutcome | null {
   if (error instanceof JobCancelledError) return 'Cancelled';
-  if (error instanceof NonRetryableJobError || (error as { retryable?: boolean }).retryable === false) return 'Failed';
+  if (
+    error instanceof NonRetryableJobError ||
+    (error as { retryable?: boolean }).retryable === false
+  )
+    return 'Failed';
   return attempt >= maxAttempts ? 'DeadLetter' : null;
 }
 
 function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value));
+  return value instanceof Error
+    ? value
+    : new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }

@@ -1,8 +1,16 @@
-import { canonicalTimezone, checkCron, nextSlot, nextSlots, normaliseCron, wallClockMs } from './cron-schedule.util';
+import {
+  canonicalTimezone,
+  checkCron,
+  nextSlot,
+  nextSlots,
+  normaliseCron,
+  wallClockMs,
+} from './cron-schedule.util';
 
 const at = (iso: string) => new Date(iso).getTime();
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const slots = (expr: string, tz: string, after: string, count: number) => nextSlots(expr, tz, at(after), count).map(iso);
+const slots = (expr: string, tz: string, after: string, count: number) =>
+  nextSlots(expr, tz, at(after), count).map(iso);
 
 describe('cron expressions', () => {
   it('reads 5-field expressions as minutes', () => {
@@ -19,28 +27,42 @@ describe('cron expressions', () => {
       '2026-01-01T00:00:02.000Z',
       '2026-01-01T00:00:03.000Z',
     ]);
-    expect(slots('30 0 9 * * 1', 'UTC', '2026-01-01T00:00:00Z', 2)).toEqual(['2026-01-05T09:00:30.000Z', '2026-01-12T09:00:30.000Z']);
+    expect(slots('30 0 9 * * 1', 'UTC', '2026-01-01T00:00:00Z', 2)).toEqual([
+      '2026-01-05T09:00:30.000Z',
+      '2026-01-12T09:00:30.000Z',
+    ]);
   });
 
   it('reads macros in any case and normalises blanks', () => {
     expect(normaliseCron('  @Daily ')).toBe('@daily');
     expect(normaliseCron(' 0   9 * * 1-5 ')).toBe('0 9 * * 1-5');
     expect(slots('@DAILY', 'UTC', '2026-01-01T10:00:00Z', 1)).toEqual(['2026-01-02T00:00:00.000Z']);
-    expect(slots('@hourly', 'UTC', '2026-01-01T10:00:00Z', 1)).toEqual(['2026-01-01T11:00:00.000Z']);
+    expect(slots('@hourly', 'UTC', '2026-01-01T10:00:00Z', 1)).toEqual([
+      '2026-01-01T11:00:00.000Z',
+    ]);
   });
 
   it('fires in the schedule time zone', () => {
-    expect(slots('0 9 * * *', 'Europe/Berlin', '2026-01-01T00:00:00Z', 1)).toEqual(['2026-01-01T08:00:00.000Z']);
-    expect(slots('0 9 * * *', 'America/New_York', '2026-07-01T00:00:00Z', 1)).toEqual(['2026-07-01T13:00:00.000Z']);
-    expect(slots('@daily', 'Asia/Kolkata', '2026-01-01T00:00:00Z', 1)).toEqual(['2026-01-01T18:30:00.000Z']);
+    expect(slots('0 9 * * *', 'Europe/Berlin', '2026-01-01T00:00:00Z', 1)).toEqual([
+      '2026-01-01T08:00:00.000Z',
+    ]);
+    expect(slots('0 9 * * *', 'America/New_York', '2026-07-01T00:00:00Z', 1)).toEqual([
+      '2026-07-01T13:00:00.000Z',
+    ]);
+    expect(slots('@daily', 'Asia/Kolkata', '2026-01-01T00:00:00Z', 1)).toEqual([
+      '2026-01-01T18:30:00.000Z',
+    ]);
   });
 
   it('returns the next slot strictly after the given instant', () => {
-    expect(iso(nextSlot('0 * * * *', 'UTC', at('2026-01-01T10:00:00Z')))).toBe('2026-01-01T11:00:00.000Z');
+    expect(iso(nextSlot('0 * * * *', 'UTC', at('2026-01-01T10:00:00Z')))).toBe(
+      '2026-01-01T11:00:00.000Z',
+    );
   });
 
   it('explains what is wrong with invalid expressions', () => {
-    const check = (expr: string, min = 1) => checkCron(expr, 'UTC', min, at('2026-01-01T00:00:00Z')).problems;
+    const check = (expr: string, min = 1) =>
+      checkCron(expr, 'UTC', min, at('2026-01-01T00:00:00Z')).problems;
     expect(check('* * * *')).toEqual([
       'must have 5 fields (minute hour day-of-month month day-of-week), 6 with leading seconds, or be a macro (@yearly, @annually, @monthly, @weekly, @daily, @hourly, @minutely, @secondly, @weekdays, @weekends); got 4 field(s)',
     ]);
@@ -48,7 +70,9 @@ describe('cron expressions', () => {
     expect(check('@fortnightly')).toEqual([
       'uses unknown macro "@fortnightly" (known: @yearly, @annually, @monthly, @weekly, @daily, @hourly, @minutely, @secondly, @weekdays, @weekends)',
     ]);
-    expect(check('61 * * * *')).toEqual(['is invalid: Constraint error, got value 61 expected range 0-59']);
+    expect(check('61 * * * *')).toEqual([
+      'is invalid: Constraint error, got value 61 expected range 0-59',
+    ]);
     expect(check('0 0 30 2 *')).toEqual(['is invalid: Invalid explicit day of month definition']);
     expect(check('')).toEqual(['must be a non-empty string']);
     expect(check('* * * * * *', 5)).toEqual([
@@ -67,7 +91,9 @@ describe('cron expressions', () => {
   });
 
   it('reads wall-clock time in a zone', () => {
-    expect(iso(wallClockMs(at('2026-07-01T12:00:00.250Z'), 'Europe/Berlin'))).toBe('2026-07-01T14:00:00.250Z');
+    expect(iso(wallClockMs(at('2026-07-01T12:00:00.250Z'), 'Europe/Berlin'))).toBe(
+      '2026-07-01T14:00:00.250Z',
+    );
   });
 });
 
@@ -95,8 +121,14 @@ describe('daylight-saving transitions (classic cron rule)', () => {
   });
 
   it('does not invent a slot for times the jump did not skip', () => {
-    expect(slots('0 3 * * *', 'Europe/Berlin', '2026-03-28T12:00:00Z', 2)).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T01:00:00.000Z']);
-    expect(slots('0 1 * * *', 'Europe/Berlin', '2026-03-28T12:00:00Z', 2)).toEqual(['2026-03-29T00:00:00.000Z', '2026-03-29T23:00:00.000Z']);
+    expect(slots('0 3 * * *', 'Europe/Berlin', '2026-03-28T12:00:00Z', 2)).toEqual([
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-30T01:00:00.000Z',
+    ]);
+    expect(slots('0 1 * * *', 'Europe/Berlin', '2026-03-28T12:00:00Z', 2)).toEqual([
+      '2026-03-29T00:00:00.000Z',
+      '2026-03-29T23:00:00.000Z',
+    ]);
   });
 
   it('runs a repeated local time once, at its first occurrence', () => {
@@ -104,7 +136,10 @@ describe('daylight-saving transitions (classic cron rule)', () => {
       '2026-10-25T00:30:00.000Z', // 02:30 CEST; 02:30 CET an hour later does not fire
       '2026-10-26T01:30:00.000Z',
     ]);
-    expect(slots('30 1 * * *', 'America/New_York', '2026-10-31T12:00:00Z', 2)).toEqual(['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']);
+    expect(slots('30 1 * * *', 'America/New_York', '2026-10-31T12:00:00Z', 2)).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+    ]);
   });
 
   it('keeps wildcard-hour schedules on elapsed time across both jumps', () => {

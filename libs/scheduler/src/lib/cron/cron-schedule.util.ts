@@ -48,11 +48,19 @@ export function wallClockMs(instant: number, timezone: string): number {
   for (const part of formatterFor(timezone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
-  const wall = Date.UTC(parts['year'], parts['month'] - 1, parts['day'], parts['hour'], parts['minute'], parts['second']);
+  const wall = Date.UTC(
+    parts['year'],
+    parts['month'] - 1,
+    parts['day'],
+    parts['hour'],
+    parts['minute'],
+    parts['second'],
+  );
   return wall + (((instant % 1000) + 1000) % 1000);
 }
 
-const offsetAt = (instant: number, timezone: string): number => wallClockMs(instant, timezone) - instant;
+const offsetAt = (instant: number, timezone: string): number =>
+  wallClockMs(instant, timezone) - instant;
 
 /** Trims, collapses blanks and lower-cases macros, so equal expressions are stored alike. */
 export function normaliseCron(expression: string): string {
@@ -64,14 +72,18 @@ export function normaliseCron(expression: string): string {
 function shapeProblems(expression: string): string[] {
   if (!expression) return [SchedulerMessages.mustBeNonEmpty];
   if (expression.startsWith('@'))
-    return (CRON_MACROS as readonly string[]).includes(expression) ? [] : [SchedulerMessages.unknownMacro(expression)];
+    return (CRON_MACROS as readonly string[]).includes(expression)
+      ? []
+      : [SchedulerMessages.unknownMacro(expression)];
   const fields = expression.split(' ').length;
   return fields === 5 || fields === 6 ? [] : [SchedulerMessages.cronFieldCount(fields)];
 }
 
 function firstAfter(expression: string, after: number, timezone: string): number | null {
   try {
-    return CronExpressionParser.parse(expression, { currentDate: new Date(after), tz: timezone }).next().getTime();
+    return CronExpressionParser.parse(expression, { currentDate: new Date(after), tz: timezone })
+      .next()
+      .getTime();
   } catch {
     return null;
   }
@@ -104,11 +116,21 @@ function namesSkippedTime(expression: string, jump: number, timezone: string): b
   return first !== null && first < end;
 }
 
-function skippedSlot(expression: string, timezone: string, after: number, candidate: number): number | null {
+function skippedSlot(
+  expression: string,
+  timezone: string,
+  after: number,
+  candidate: number,
+): number | null {
   const jump =
     forwardJumpBetween(after, candidate, timezone) ??
     forwardJumpBetween(Math.max(after, candidate - JUMP_WINDOW_MS), candidate, timezone);
-  return jump !== null && jump > after && jump <= candidate && namesSkippedTime(expression, jump, timezone) ? jump : null;
+  return jump !== null &&
+    jump > after &&
+    jump <= candidate &&
+    namesSkippedTime(expression, jump, timezone)
+    ? jump
+    : null;
 }
 
 /**
@@ -133,7 +155,12 @@ export function nextSlot(expression: string, timezone: string, after: number): n
 }
 
 /** The next `count` slots after `after`. */
-export function nextSlots(expression: string, timezone: string, after: number, count: number): number[] {
+export function nextSlots(
+  expression: string,
+  timezone: string,
+  after: number,
+  count: number,
+): number[] {
   const slots: number[] = [];
   let cursor = after;
   while (slots.length < count) {
@@ -156,19 +183,31 @@ export interface CronCheck {
  * Validates an expression in a time zone: shape, cron-parser's verdict, that it ever fires, and
  * that no two slots are closer than `minIntervalSecs`.
  */
-export function checkCron(expression: string, timezone: string, minIntervalSecs: number, now: number): CronCheck {
+export function checkCron(
+  expression: string,
+  timezone: string,
+  minIntervalSecs: number,
+  now: number,
+): CronCheck {
   const expr = typeof expression === 'string' ? normaliseCron(expression) : '';
   const shape = shapeProblems(expr);
   if (shape.length) return { problems: shape, expression: expr };
   try {
     CronExpressionParser.parse(expr, { currentDate: new Date(now), tz: timezone });
   } catch (error) {
-    return { problems: [SchedulerMessages.cronInvalid((error as Error).message)], expression: expr };
+    return {
+      problems: [SchedulerMessages.cronInvalid((error as Error).message)],
+      expression: expr,
+    };
   }
   const slots = nextSlots(expr, timezone, now, INTERVAL_SAMPLE);
   if (!slots.length) return { problems: [SchedulerMessages.cronNeverFires], expression: expr };
   let gap = Infinity;
   for (let i = 1; i < slots.length; i++) gap = Math.min(gap, slots[i] - slots[i - 1]);
-  if (gap < minIntervalSecs * 1000) return { problems: [SchedulerMessages.tooFrequent(gap / 1000, minIntervalSecs)], expression: expr };
+  if (gap < minIntervalSecs * 1000)
+    return {
+      problems: [SchedulerMessages.tooFrequent(gap / 1000, minIntervalSecs)],
+      expression: expr,
+    };
   return { problems: [], expression: expr };
 }

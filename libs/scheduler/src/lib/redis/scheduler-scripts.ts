@@ -114,8 +114,19 @@ type Arg = string | number;
 export interface SchedulerScripts {
   schedCreate(index: string, schedule: string, due: string, ...args: Arg[]): Promise<number>;
   schedUpdate(schedule: string, due: string, ...args: Arg[]): Promise<number>;
-  schedDelete(index: string, schedule: string, due: string, fires: string, id: string): Promise<number>;
-  schedClaim(schedule: string, due: string, claims: string, ...args: Arg[]): Promise<[number, string?]>;
+  schedDelete(
+    index: string,
+    schedule: string,
+    due: string,
+    fires: string,
+    id: string,
+  ): Promise<number>;
+  schedClaim(
+    schedule: string,
+    due: string,
+    claims: string,
+    ...args: Arg[]
+  ): Promise<[number, string?]>;
   schedTrigger(schedule: string, now: number): Promise<[number, string?]>;
   schedRecord(schedule: string, claims: string, fires: string, ...args: Arg[]): Promise<number>;
   schedReclaim(claims: string, member: string, now: number, leaseUntil: number): Promise<number>;

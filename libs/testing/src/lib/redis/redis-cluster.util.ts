@@ -17,7 +17,10 @@ export interface RedisClusterProcesses {
  * of each), shares the 16384 slots among the primaries with `redis-cli --cluster create`, and waits
  * until every node reports `cluster_state:ok`.
  */
-export async function startRedisCluster(primaries = 3, replicasPerPrimary = 0): Promise<RedisClusterProcesses> {
+export async function startRedisCluster(
+  primaries = 3,
+  replicasPerPrimary = 0,
+): Promise<RedisClusterProcesses> {
   const nodes: RedisNodeProcess[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -26,19 +29,47 @@ export async function startRedisCluster(primaries = 3, replicasPerPrimary = 0): 
     for (let i = 0; i < primaries * (1 + replicasPerPrimary); i++) {
       const node = await RedisNodeProcess.prepare('cluster');
       nodes.push(node);
-      await node.start(['--cluster-enabled', 'yes', '--cluster-config-file', `${node.dir}/nodes.conf`, '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0']);
+      await node.start([
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `${node.dir}/nodes.conf`,
+        '--cluster-node-timeout',
+        '2000',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--repl-diskless-sync-delay',
+        '0',
+      ]);
     }
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...nodes.map((node) => node.address), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes']);
+    await promisify(execFile)('redis-cli', [
+      '--cluster',
+      'create',
+      ...nodes.map((node) => node.address),
+      '--cluster-replicas',
+      String(replicasPerPrimary),
+      '--cluster-yes',
+    ]);
     for (const node of nodes) {
       const client = node.connect();
       try {
-        await waitFor(() => client.cluster('INFO'), (info) => /cluster_state:ok/.test(info), { timeoutMs: 15000, intervalMs: 100, what: `cluster node ${node.port} to be ok` });
+        await waitFor(
+          () => client.cluster('INFO'),
+          (info) => /cluster_state:ok/.test(info),
+          { timeoutMs: 15000, intervalMs: 100, what: `cluster node ${node.port} to be ok` },
+        );
         // A replica holds nothing until its first sync.
-        await waitFor(() => client.info('replication'), (info) => /role:master/.test(info) || /master_link_status:up/.test(info), {
-          timeoutMs: 15000,
-          intervalMs: 50,
-          what: `cluster replica ${node.port} to sync`,
-        });
+        await waitFor(
+          () => client.info('replication'),
+          (info) => /role:master/.test(info) || /master_link_status:up/.test(info),
+          {
+            timeoutMs: 15000,
+            intervalMs: 50,
+            what: `cluster replica ${node.port} to sync`,
+          },
+        );
       } finally {
         client.disconnect();
       }

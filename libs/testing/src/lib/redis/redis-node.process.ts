@@ -21,7 +21,15 @@ export function freePort(): Promise<number> {
 
 /** True when a redis-server on 127.0.0.1:`port` answers PONG (not LOADING, not refused) within `timeoutMs`. */
 export async function redisAnswersPing(port: number, timeoutMs = 500): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, commandTimeout: timeoutMs });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -70,27 +78,51 @@ export class RedisNodeProcess {
 
   /** Starts the process and resolves once it answers PING. */
   async start(args: string[], configFile?: string): Promise<this> {
-    const child = spawn('redis-server', [...(configFile ? [configFile] : []), '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'redis-server',
+      [
+        ...(configFile ? [configFile] : []),
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        ...args,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     running.add(child);
     child.once('exit', () => running.delete(child));
-    const collect = (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000));
+    const collect = (chunk: Buffer) =>
+      (this.stderr = (this.stderr + chunk.toString()).slice(-4000));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     const deadline = Date.now() + 10000;
     for (;;) {
-      if (!this.alive) throw new Error(`redis-server on port ${this.port} exited at start: ${this.stderr}`);
+      if (!this.alive)
+        throw new Error(`redis-server on port ${this.port} exited at start: ${this.stderr}`);
       if (await redisAnswersPing(this.port)) return this;
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not answer PING within 10 s: ${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `redis-server on port ${this.port} did not answer PING within 10 s: ${this.stderr}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   /** A plain connection to this one process (no Sentinel or Cluster routing). */
   connect(): Redis {
-    return new Redis({ host: '127.0.0.1', port: this.port, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: false });
+    return new Redis({
+      host: '127.0.0.1',
+      port: this.port,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      lazyConnect: false,
+    });
   }
 
   /** Kills the process with `signal` and waits until it is gone (SIGKILL: a crash, no shutdown save). */
@@ -117,5 +149,4 @@ export class RedisNodeProcess {
     await this.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
-
 }

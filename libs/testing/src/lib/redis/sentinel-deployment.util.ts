@@ -37,8 +37,15 @@ const VOLATILE = ['--save', '', '--appendonly', 'no', '--repl-diskless-sync-dela
  * Starts a Sentinel deployment on free ports and waits until every Sentinel knows the primary,
  * every replica and every other Sentinel, so a failover can be agreed on from the first second.
  */
-export async function startSentinelDeployment(options: SentinelDeploymentOptions = {}): Promise<SentinelDeployment> {
-  const { name = 'riptide-primary', replicas: replicaCount = 1, sentinels: sentinelCount = 3, downAfterMs = 1000 } = options;
+export async function startSentinelDeployment(
+  options: SentinelDeploymentOptions = {},
+): Promise<SentinelDeployment> {
+  const {
+    name = 'riptide-primary',
+    replicas: replicaCount = 1,
+    sentinels: sentinelCount = 3,
+    downAfterMs = 1000,
+  } = options;
   const started: RedisNodeProcess[] = [];
   const stop = async () => {
     await Promise.all(started.map((node) => node.stop()));
@@ -48,7 +55,9 @@ export async function startSentinelDeployment(options: SentinelDeploymentOptions
     started.push(primary);
     const replicas: RedisNodeProcess[] = [];
     for (let i = 0; i < replicaCount; i++) {
-      const replica = await (await RedisNodeProcess.prepare('replica')).start([...VOLATILE, '--replicaof', '127.0.0.1', String(primary.port)]);
+      const replica = await (
+        await RedisNodeProcess.prepare('replica')
+      ).start([...VOLATILE, '--replicaof', '127.0.0.1', String(primary.port)]);
       started.push(replica);
       replicas.push(replica);
     }
@@ -56,11 +65,15 @@ export async function startSentinelDeployment(options: SentinelDeploymentOptions
     for (const replica of replicas) {
       const client = replica.connect();
       try {
-        await waitFor(() => client.info('replication'), (info) => /master_link_status:up/.test(info), {
-          timeoutMs: 15000,
-          intervalMs: 50,
-          what: `replica ${replica.port} to sync`,
-        });
+        await waitFor(
+          () => client.info('replication'),
+          (info) => /master_link_status:up/.test(info),
+          {
+            timeoutMs: 15000,
+            intervalMs: 50,
+            what: `replica ${replica.port} to sync`,
+          },
+        );
       } finally {
         client.disconnect();
       }
@@ -92,10 +105,17 @@ export async function startSentinelDeployment(options: SentinelDeploymentOptions
             async () => {
               const fields = (await client.call('SENTINEL', 'MASTER', name)) as string[];
               const field = (key: string) => fields[fields.indexOf(key) + 1];
-              return { replicas: Number(field('num-slaves')), sentinels: Number(field('num-other-sentinels')) };
+              return {
+                replicas: Number(field('num-slaves')),
+                sentinels: Number(field('num-other-sentinels')),
+              };
             },
             (seen) => seen.replicas === replicaCount && seen.sentinels === sentinelCount - 1,
-            { timeoutMs: 15000, intervalMs: 100, what: `Sentinel ${sentinel.port} to know the deployment` },
+            {
+              timeoutMs: 15000,
+              intervalMs: 100,
+              what: `Sentinel ${sentinel.port} to know the deployment`,
+            },
           );
         } finally {
           client.disconnect();
@@ -106,7 +126,11 @@ export async function startSentinelDeployment(options: SentinelDeploymentOptions
       for (const sentinel of sentinels.filter((s) => s.alive)) {
         const client = sentinel.connect();
         try {
-          const [host, port] = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[];
+          const [host, port] = (await client.call(
+            'SENTINEL',
+            'GET-MASTER-ADDR-BY-NAME',
+            name,
+          )) as string[];
           return `${host}:${port}`;
         } catch {
           continue;

@@ -7,7 +7,10 @@ import Redis, { Cluster } from 'ioredis';
  */
 export function testRedisUrl(): string {
   const url = process.env['RIPTIDE_TEST_REDIS_URL'];
-  if (!url) throw new Error('RIPTIDE_TEST_REDIS_URL is not set: run the tests through jest (jest.preset.js starts redis-server)');
+  if (!url)
+    throw new Error(
+      'RIPTIDE_TEST_REDIS_URL is not set: run the tests through jest (jest.preset.js starts redis-server)',
+    );
   return url;
 }
 
@@ -31,7 +34,10 @@ export function uniquePrefix(label = 'test'): string {
  * A plain connection for a test to look at or change Redis directly, for either kind of test URL
  * (ioredis itself reads only `redis://`). Options apply to the server's (or each node's) connection.
  */
-export function connectTestRedis(url: string, options: { maxRetriesPerRequest?: number | null } = {}): Redis {
+export function connectTestRedis(
+  url: string,
+  options: { maxRetriesPerRequest?: number | null } = {},
+): Redis {
   const cluster = CLUSTER_URL.exec(url);
   if (!cluster) return new Redis(url, options);
   const nodes = cluster[1].split(',').map((address) => {
@@ -70,10 +76,14 @@ export async function deleteKeysWithPrefix(url: string, prefix: string): Promise
 }
 
 /** Runs `operation` on the test server, or on each primary of a Cluster (a plain connection to each). */
-export async function forEachServer(url: string, operation: (server: Redis) => Promise<void>): Promise<void> {
+export async function forEachServer(
+  url: string,
+  operation: (server: Redis) => Promise<void>,
+): Promise<void> {
   const client = connectTestRedis(url) as Redis | Cluster;
   try {
-    for (const server of client instanceof Cluster ? await mastersOf(client) : [client]) await operation(server);
+    for (const server of client instanceof Cluster ? await mastersOf(client) : [client])
+      await operation(server);
   } finally {
     client.disconnect();
   }

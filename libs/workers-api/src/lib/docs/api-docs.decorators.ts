@@ -1,7 +1,11 @@
 import { Type, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiErrorResponse } from '@riptide/auth';
-import { QueueUnavailableError, RedisCannotPersistError, RedisOutOfMemoryError } from '@riptide/redis';
+import {
+  QueueUnavailableError,
+  RedisCannotPersistError,
+  RedisOutOfMemoryError,
+} from '@riptide/redis';
 
 /** Ids used by the examples of the document. */
 export const EXAMPLE_JOB_ID = '7d9f0c4e-2b1a-4c8e-9f3d-5a6b7c8d9e0f';

@@ -1,4 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import {
@@ -7,7 +15,11 @@ import {
   JobStateConflictError,
   JobValidationError,
 } from '@riptide/queue';
-import { QueueUnavailableError, RedisCannotPersistError, RedisOutOfMemoryError } from '@riptide/redis';
+import {
+  QueueUnavailableError,
+  RedisCannotPersistError,
+  RedisOutOfMemoryError,
+} from '@riptide/redis';
 import { WorkersApiMessages } from '../workers-api.messages';
 
 /** The one error body of the API: `{statusCode, error, message}`; never a stack or an address. */
@@ -44,18 +56,27 @@ export function registerDomainError(type: new (...args: never[]) => Error, statu
  * raised by the HTTP server itself name what was sent.
  */
 export function toErrorBody(exception: unknown, contentType?: string): ApiErrorBody {
-  if (isServerMediaTypeRefusal(exception)) return errorBody(HttpStatus.UNSUPPORTED_MEDIA_TYPE, WorkersApiMessages.unsupportedMediaType(contentType));
+  if (isServerMediaTypeRefusal(exception))
+    return errorBody(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      WorkersApiMessages.unsupportedMediaType(contentType),
+    );
   if (exception instanceof JobValidationError) return errorBody(400, exception.problems);
-  for (const [type, status] of DOMAIN_STATUS) if (exception instanceof type) return errorBody(status, (exception as Error).message);
+  for (const [type, status] of DOMAIN_STATUS)
+    if (exception instanceof type) return errorBody(status, (exception as Error).message);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const message = typeof response === 'object' && response && 'message' in response ? (response as { message: string | string[] }).message : exception.message;
+    const message =
+      typeof response === 'object' && response && 'message' in response
+        ? (response as { message: string | string[] }).message
+        : exception.message;
     return errorBody(status, message);
   }
   // Errors raised by Fastify itself (body parser, content type, body size) carry a 4xx statusCode.
   const statusCode = (exception as { statusCode?: unknown })?.statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return errorBody(statusCode, (exception as Error).message);
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+    return errorBody(statusCode, (exception as Error).message);
   return errorBody(500, 'Internal server error');
 }
 
@@ -65,7 +86,10 @@ export function toErrorBody(exception: unknown, contentType?: string): ApiErrorB
  */
 function isServerMediaTypeRefusal(exception: unknown): boolean {
   if (exception instanceof UnsupportedMediaTypeException) return false;
-  const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
+  const status =
+    exception instanceof HttpException
+      ? exception.getStatus()
+      : (exception as { statusCode?: unknown })?.statusCode;
   return status === HttpStatus.UNSUPPORTED_MEDIA_TYPE;
 }
 
@@ -82,17 +106,29 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const contentType = http.getRequest<{ headers?: Record<string, unknown> }>().headers?.['content-type'];
+    const contentType = http.getRequest<{ headers?: Record<string, unknown> }>().headers?.[
+      'content-type'
+    ];
     const body = toErrorBody(exception, typeof contentType === 'string' ? contentType : undefined);
-    if (exception instanceof RedisCannotPersistError && Date.now() - this.cannotPersistLoggedAt >= CANNOT_PERSIST_LOG_EVERY_MS) {
+    if (
+      exception instanceof RedisCannotPersistError &&
+      Date.now() - this.cannotPersistLoggedAt >= CANNOT_PERSIST_LOG_EVERY_MS
+    ) {
       this.cannotPersistLoggedAt = Date.now();
-      this.logger.error(`${exception.message}: submissions get 503 until the Redis data folder has space (or is writable) again`);
+      this.logger.error(
+        `${exception.message}: submissions get 503 until the Redis data folder has space (or is writable) again`,
+      );
     }
     // Redis being away, full or unable to write its disk is a state of the store, reported by /health
     // (and logged there, once), not a bug to log per request.
     if (body.statusCode >= 500 && !STORE_STATES.some((type) => exception instanceof type)) {
       const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
-      this.logger.error({ msg: 'request failed', reqId: request.id, req: { method: request.method, url: request.url }, err: exception });
+      this.logger.error({
+        msg: 'request failed',
+        reqId: request.id,
+        req: { method: request.method, url: request.url },
+        err: exception,
+      });
     }
     this.adapterHost.httpAdapter.reply(http.getResponse(), body, body.statusCode);
   }

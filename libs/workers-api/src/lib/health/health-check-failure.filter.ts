@@ -13,7 +13,10 @@ export class HealthCheckFailureFilter implements ExceptionFilter {
 
   catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const body = healthForCaller(http.getRequest<object>(), exception.getResponse() as HealthCheckResult);
+    const body = healthForCaller(
+      http.getRequest<object>(),
+      exception.getResponse() as HealthCheckResult,
+    );
     this.adapterHost.httpAdapter.reply(http.getResponse(), body, exception.getStatus());
   }
 }

@@ -13,8 +13,12 @@ const heartbeat = { heartbeatIntervalMs: 200, missedHeartbeats: 3 };
 
 /** The Terminus body for a set of indicator results. */
 function body(status: 'ok' | 'error', indicators: Record<string, object>) {
-  const info = Object.fromEntries(Object.entries(indicators).filter(([, v]) => (v as { status: string }).status === 'up'));
-  const error = Object.fromEntries(Object.entries(indicators).filter(([, v]) => (v as { status: string }).status === 'down'));
+  const info = Object.fromEntries(
+    Object.entries(indicators).filter(([, v]) => (v as { status: string }).status === 'up'),
+  );
+  const error = Object.fromEntries(
+    Object.entries(indicators).filter(([, v]) => (v as { status: string }).status === 'down'),
+  );
   return { status, info, error, details: indicators };
 }
 
@@ -59,16 +63,27 @@ describe('health endpoints (Terminus)', () => {
       const down = await health(api).expect(503);
       const unreachable = { status: 'down', message: 'Redis is not reachable' };
       expect(down.body).toEqual(
-        body('error', { redis: unreachable, queue: unreachable, worker_pool: unreachable, scheduler: schedulerNotConfigured }),
+        body('error', {
+          redis: unreachable,
+          queue: unreachable,
+          worker_pool: unreachable,
+          scheduler: schedulerNotConfigured,
+        }),
       );
       expect(down.text).not.toContain(String(redis.port));
       expect(down.text).not.toContain('127.0.0.1');
       expect(down.text).not.toMatch(/stack|at .*\.js/);
       // /workers/metrics answers 503 quickly too, in the API's error shape.
-      expect((await request(api.getHttpServer()).get('/workers/metrics').expect(503)).body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      expect(
+        (await request(api.getHttpServer()).get('/workers/metrics').expect(503)).body,
+      ).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
 
       await redis.up();
-      await waitFor(async () => (await health(api)).status, (status) => status === 200, { timeoutMs: 10000, what: 'readiness after Redis is back' });
+      await waitFor(
+        async () => (await health(api)).status,
+        (status) => status === 200,
+        { timeoutMs: 10000, what: 'readiness after Redis is back' },
+      );
       expect((await health(api).expect(200)).body).toEqual(healthy);
     } finally {
       await closeAll(apps);
@@ -92,7 +107,8 @@ describe('health endpoints (Terminus)', () => {
       expect(await redisDetails()).toEqual({
         status: 'up',
         maxmemory_policy: 'allkeys-lru',
-        eviction: 'Redis maxmemory-policy is allkeys-lru: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction',
+        eviction:
+          'Redis maxmemory-policy is allkeys-lru: under memory pressure Redis may evict jobs, locks and indexes; set it to noeviction',
       });
 
       // Full: writes are refused, reads (and so readiness) still work.
@@ -100,7 +116,9 @@ describe('health endpoints (Terminus)', () => {
       await admin.config('SET', 'maxmemory', '1');
       expect(await redisDetails()).toEqual({
         ...redisUp,
-        memory: expect.stringMatching(/^Redis uses \d+% of its maxmemory; when it is full, writes are refused and submissions answer 503$/),
+        memory: expect.stringMatching(
+          /^Redis uses \d+% of its maxmemory; when it is full, writes are refused and submissions answer 503$/,
+        ),
       });
       await admin.config('SET', 'maxmemory', '0');
       expect(await redisDetails()).toEqual(redisUp);
@@ -114,7 +132,10 @@ describe('health endpoints (Terminus)', () => {
   it('queue and worker_pool: down while jobs wait with no worker, up once a worker runs them', async () => {
     // Two API processes on one queue, one strict about stalls, one lenient.
     const lenient = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, heartbeat);
-    const strict = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, { ...heartbeat, queueStallAfterMs: 200 });
+    const strict = await app(
+      { redisUrl: url, prefix, worker: { poolSize: 0 } },
+      { ...heartbeat, queueStallAfterMs: 200 },
+    );
     // The worker that comes up below handles `echo`; it has not started yet.
     await declareHandledJobTypes(url, prefix, ['custom:echo']);
     await lenient.get(QueueService).submit({ jobType: { type: 'custom', jobName: 'echo' } });
@@ -124,7 +145,12 @@ describe('health endpoints (Terminus)', () => {
       body('error', {
         redis: redisUp,
         queue: { status: 'up', waiting: 1 },
-        worker_pool: { status: 'down', message: '1 job(s) waiting and no healthy worker process', waiting: 1, healthy_workers: 0 },
+        worker_pool: {
+          status: 'down',
+          message: '1 job(s) waiting and no healthy worker process',
+          waiting: 1,
+          healthy_workers: 0,
+        },
         scheduler: schedulerNotConfigured,
       }),
     );
@@ -134,12 +160,22 @@ describe('health endpoints (Terminus)', () => {
       (b) => b.error?.queue !== undefined,
       { what: 'the queue indicator to report the stall' },
     );
-    expect(stalled.error.queue).toEqual({ status: 'down', message: '1 job(s) waiting and no job started in the last 0 s', waiting: 1 });
+    expect(stalled.error.queue).toEqual({
+      status: 'down',
+      message: '1 job(s) waiting and no job started in the last 0 s',
+      waiting: 1,
+    });
 
     // A worker process comes up and runs the job: both indicators recover in both processes.
-    await app({ redisUrl: url, prefix, worker: { poolSize: 1, ...fastWorker } }, heartbeat, [TestJobHandlersModule.register({ redisUrl: url, prefix })]);
+    await app({ redisUrl: url, prefix, worker: { poolSize: 1, ...fastWorker } }, heartbeat, [
+      TestJobHandlersModule.register({ redisUrl: url, prefix }),
+    ]);
     for (const target of [lenient, strict])
-      await waitFor(async () => (await health(target)).status, (status) => status === 200, { what: 'readiness with a worker' });
+      await waitFor(
+        async () => (await health(target)).status,
+        (status) => status === 200,
+        { what: 'readiness with a worker' },
+      );
     expect((await health(strict).expect(200)).body).toEqual(
       body('ok', {
         redis: redisUp,
@@ -152,18 +188,40 @@ describe('health endpoints (Terminus)', () => {
 
   it('scheduler: follows the probe it is given', async () => {
     let healthy = false;
-    const scheduler: SchedulerHealthProbe = { checkHealth: async () => ({ healthy, details: { schedules: 2, leader: healthy } }) };
-    const api = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, { ...heartbeat, scheduler });
-    const others = { redis: redisUp, queue: { status: 'up', waiting: 0 }, worker_pool: { status: 'up', waiting: 0, healthy_workers: 0 } };
+    const scheduler: SchedulerHealthProbe = {
+      checkHealth: async () => ({ healthy, details: { schedules: 2, leader: healthy } }),
+    };
+    const api = await app(
+      { redisUrl: url, prefix, worker: { poolSize: 0 } },
+      { ...heartbeat, scheduler },
+    );
+    const others = {
+      redis: redisUp,
+      queue: { status: 'up', waiting: 0 },
+      worker_pool: { status: 'up', waiting: 0, healthy_workers: 0 },
+    };
     expect((await health(api).expect(503)).body).toEqual(
-      body('error', { ...others, scheduler: { status: 'down', message: 'scheduler reports unhealthy', schedules: 2, leader: false } }),
+      body('error', {
+        ...others,
+        scheduler: {
+          status: 'down',
+          message: 'scheduler reports unhealthy',
+          schedules: 2,
+          leader: false,
+        },
+      }),
     );
     healthy = true;
-    expect((await health(api).expect(200)).body).toEqual(body('ok', { ...others, scheduler: { status: 'up', schedules: 2, leader: true } }));
+    expect((await health(api).expect(200)).body).toEqual(
+      body('ok', { ...others, scheduler: { status: 'up', schedules: 2, leader: true } }),
+    );
   });
 
   it('liveness: down after the event loop was blocked, up again afterwards', async () => {
-    const api = await app({ redisUrl: url, prefix, worker: { poolSize: 0 } }, { ...heartbeat, eventLoopDelayThresholdMs: 150 });
+    const api = await app(
+      { redisUrl: url, prefix, worker: { poolSize: 0 } },
+      { ...heartbeat, eventLoopDelayThresholdMs: 150 },
+    );
     const live = () => request(api.getHttpServer()).get('/health/live');
     await live(); // starts a fresh observation window
     const until = Date.now() + 400;
@@ -174,7 +232,12 @@ describe('health endpoints (Terminus)', () => {
     expect(down.body).toEqual({
       status: 'error',
       info: {},
-      error: { event_loop: { status: 'down', message: expect.stringMatching(/^event loop blocked for \d+ ms \(threshold 150 ms\)$/) } },
+      error: {
+        event_loop: {
+          status: 'down',
+          message: expect.stringMatching(/^event loop blocked for \d+ ms \(threshold 150 ms\)$/),
+        },
+      },
       details: { event_loop: { status: 'down', message: expect.any(String) } },
     });
     expect((await live().expect(200)).body).toEqual(body('ok', { event_loop: { status: 'up' } }));

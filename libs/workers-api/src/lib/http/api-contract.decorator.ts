@@ -8,4 +8,5 @@ import { createValidationPipe } from './validation.pipe';
  * controllers that carry it, so the routes of the application that imports the library keep their
  * own validation and error bodies.
  */
-export const UseApiContract = (): ClassDecorator => applyDecorators(UsePipes(createValidationPipe()), UseFilters(ApiExceptionFilter));
+export const UseApiContract = (): ClassDecorator =>
+  applyDecorators(UsePipes(createValidationPipe()), UseFilters(ApiExceptionFilter));

@@ -17,7 +17,8 @@ interface FastifyLike {
  */
 export function useApiErrorShapeForFastify(app: INestApplication): void {
   const instance = app.getHttpAdapter().getInstance() as Partial<FastifyLike>;
-  if (instance.hasContentTypeParser?.('text/plain')) instance.removeContentTypeParser?.('text/plain');
+  if (instance.hasContentTypeParser?.('text/plain'))
+    instance.removeContentTypeParser?.('text/plain');
 }
 
 /**
@@ -27,11 +28,27 @@ export function useApiErrorShapeForFastify(app: INestApplication): void {
 export function setupWorkersApiDocs(app: INestApplication, path = 'docs', version = '0.1.0'): void {
   const config = new DocumentBuilder()
     .setTitle('RipTide Workers')
-    .setDescription('Background jobs for web crawling: submit, inspect, cancel and replay jobs; schedules; stats and health.')
+    .setDescription(
+      'Background jobs for web crawling: submit, inspect, cancel and replay jobs; schedules; stats and health.',
+    )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (`rt_…`) or the admin key' }, BEARER_SECURITY)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, in a header of its own' }, API_KEY_SECURITY)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key (`rt_…`) or the admin key' },
+      BEARER_SECURITY,
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'The same key, in a header of its own',
+      },
+      API_KEY_SECURITY,
+    )
     .build();
   const document = addMissingExamples(SwaggerModule.createDocument(app, config));
-  SwaggerModule.setup(path, app, document, { jsonDocumentUrl: `${path}-json`, swaggerOptions: { persistAuthorization: true } });
+  SwaggerModule.setup(path, app, document, {
+    jsonDocumentUrl: `${path}-json`,
+    swaggerOptions: { persistAuthorization: true },
+  });
 }

@@ -1,4 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { WorkersApiMessages } from '../workers-api.messages';
 
 /** The media type of a Content-Type header, without parameters, lower-cased. */
@@ -13,7 +18,9 @@ const mediaTypeOf = (header: string): string => header.split(';', 1)[0].trim().t
 @Injectable()
 export class JsonContentTypeGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | string[] | undefined> }>();
     const header = request.headers['content-type'];
     const received = Array.isArray(header) ? header.join(', ') : header;
     if (received !== undefined && mediaTypeOf(received) === 'application/json') return true;

@@ -12,7 +12,8 @@ export interface BodyCheck<T> {
   faulty: ReadonlySet<string>;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The paths of the fields that failed (the leaves of class-validator's tree of errors). */
 function faultyPaths(errors: ValidationError[], parent = ''): string[] {
@@ -23,7 +24,11 @@ function faultyPaths(errors: ValidationError[], parent = ''): string[] {
 }
 
 /** A copy of `value` without the fields at `paths`. */
-function withoutPaths(value: Record<string, unknown>, paths: ReadonlySet<string>, parent = ''): Record<string, unknown> {
+function withoutPaths(
+  value: Record<string, unknown>,
+  paths: ReadonlySet<string>,
+  parent = '',
+): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const path = parent ? `${parent}.${key}` : key;
@@ -49,7 +54,11 @@ export class ApiValidationPipe extends ValidationPipe {
 
   /** A 400 that keeps which fields had problems, for {@link check}. */
   override createExceptionFactory(): (errors?: ValidationError[]) => BodyValidationException {
-    return (errors = []) => new BodyValidationException([...new Set(this.flattenValidationErrors(errors))], new Set(faultyPaths(errors)));
+    return (errors = []) =>
+      new BodyValidationException(
+        [...new Set(this.flattenValidationErrors(errors))],
+        new Set(faultyPaths(errors)),
+      );
   }
 
   /**
@@ -58,11 +67,19 @@ export class ApiValidationPipe extends ValidationPipe {
    */
   async check<T extends object>(metatype: Type<T>, value: unknown): Promise<BodyCheck<T>> {
     try {
-      return { value: (await this.transform(value, { type: 'body', metatype })) as T, problems: [], faulty: new Set() };
+      return {
+        value: (await this.transform(value, { type: 'body', metatype })) as T,
+        problems: [],
+        faulty: new Set(),
+      };
     } catch (error) {
       if (!(error instanceof BodyValidationException)) throw error;
       const rest = isPlainObject(value) ? withoutPaths(value, error.fields) : {};
-      return { value: plainToInstance(metatype, rest), problems: error.problems, faulty: error.fields };
+      return {
+        value: plainToInstance(metatype, rest),
+        problems: error.problems,
+        faulty: error.fields,
+      };
     }
   }
 }
@@ -80,6 +97,8 @@ export function createValidationPipe(): ApiValidationPipe {
 export function withoutFaultyFields(more: string[], faulty: ReadonlySet<string>): string[] {
   return more.filter((problem) => {
     const path = problem.split(' ', 1)[0];
-    return ![...faulty].some((field) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`));
+    return ![...faulty].some(
+      (field) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`),
+    );
   });
 }

@@ -4,7 +4,9 @@ import { withRedisDeadline } from '@riptide/redis';
 import type Redis from 'ioredis';
 
 /** An Idempotency-Key's record: reserved while the first request runs, then its answer. */
-export type IdempotencyRecord = { state: 'pending'; fingerprint: string; owner: string } | { state: 'done'; fingerprint: string; body: unknown };
+export type IdempotencyRecord =
+  | { state: 'pending'; fingerprint: string; owner: string }
+  | { state: 'done'; fingerprint: string; body: unknown };
 
 /** KEYS record. ARGV pending JSON, pending TTL ms. The record already there, or nil once reserved. */
 const RESERVE = `
@@ -47,9 +49,17 @@ export class IdempotencyStore {
   }
 
   /** Reserves the key for this request, or returns the record another request left. */
-  reserve(recordKey: string, pending: IdempotencyRecord, pendingTtlMs: number): Promise<IdempotencyRecord | null> {
+  reserve(
+    recordKey: string,
+    pending: IdempotencyRecord,
+    pendingTtlMs: number,
+  ): Promise<IdempotencyRecord | null> {
     return this.guard(async () => {
-      const existing = await this.redis.idemReserve(recordKey, JSON.stringify(pending), pendingTtlMs);
+      const existing = await this.redis.idemReserve(
+        recordKey,
+        JSON.stringify(pending),
+        pendingTtlMs,
+      );
       return existing ? (JSON.parse(existing) as IdempotencyRecord) : null;
     });
   }

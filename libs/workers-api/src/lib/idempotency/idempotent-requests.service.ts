@@ -1,6 +1,17 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Optional, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Optional,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { DEFAULT_WORKERS_API_OPTIONS, WORKERS_API_OPTIONS, WorkersApiOptions } from '../workers-api-options.interface';
+import {
+  DEFAULT_WORKERS_API_OPTIONS,
+  WORKERS_API_OPTIONS,
+  WorkersApiOptions,
+} from '../workers-api-options.interface';
 import { canonicalJson } from './canonical-json.util';
 import { IdempotencyRecord, IdempotencyStore } from './idempotency.store';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
@@ -20,7 +31,6 @@ export interface IdempotentRequest {
   route: string;
   body: unknown;
 }
-
 
 /**
  * Idempotency-Key handling for submissions (SPEC §6). Of concurrent identical requests exactly one
@@ -44,29 +54,41 @@ export class IdempotentRequests {
    * Runs `execute` once per key. `idFor(n)` gives the n-th id the request may create: derived from
    * the key when there is one, random otherwise.
    */
-  async run<T>(request: IdempotentRequest, reply: ReplyHeaders, execute: (idFor: (n: number) => string) => Promise<T>): Promise<T> {
+  async run<T>(
+    request: IdempotentRequest,
+    reply: ReplyHeaders,
+    execute: (idFor: (n: number) => string) => Promise<T>,
+  ): Promise<T> {
     if (request.key === undefined) return execute(() => randomUUID());
-    if (!KEY_PATTERN.test(request.key)) throw new BadRequestException('Idempotency-Key must be 1-255 printable ASCII characters');
+    if (!KEY_PATTERN.test(request.key))
+      throw new BadRequestException('Idempotency-Key must be 1-255 printable ASCII characters');
     const fingerprint = sha256(`${request.route}\n${canonicalJson(request.body)}`);
     const recordKey = this.store.recordKey(request.tenant, sha256(request.key));
     const pending: IdempotencyRecord = { state: 'pending', fingerprint, owner: randomUUID() };
     const deadline = Date.now() + this.options.idempotencyWaitMs;
     for (;;) {
-      const found = await this.store.reserve(recordKey, pending, PENDING_TTL_MS).catch((error: unknown) => {
-        // The reservation may still land after this request gave up (a stalled Redis runs the
-        // command once it wakes): a release sent now runs right behind it on the same connection,
-        // so a retry with this key is not told "still being processed" for a minute.
-        void this.store.release(recordKey, pending).catch(() => undefined);
-        throw error;
-      });
+      const found = await this.store
+        .reserve(recordKey, pending, PENDING_TTL_MS)
+        .catch((error: unknown) => {
+          // The reservation may still land after this request gave up (a stalled Redis runs the
+          // command once it wakes): a release sent now runs right behind it on the same connection,
+          // so a retry with this key is not told "still being processed" for a minute.
+          void this.store.release(recordKey, pending).catch(() => undefined);
+          throw error;
+        });
       if (!found) return this.runReserved(request, recordKey, pending, execute);
       if (found.fingerprint !== fingerprint)
-        throw new UnprocessableEntityException('This Idempotency-Key was already used with a different request; use a new key for a new request');
+        throw new UnprocessableEntityException(
+          'This Idempotency-Key was already used with a different request; use a new key for a new request',
+        );
       if (found.state === 'done') {
         reply.header('Idempotent-Replayed', 'true');
         return found.body as T;
       }
-      if (Date.now() > deadline) throw new ConflictException('A request with this Idempotency-Key is still being processed; retry shortly');
+      if (Date.now() > deadline)
+        throw new ConflictException(
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+        );
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
@@ -86,7 +108,11 @@ export class IdempotentRequests {
       throw error;
     }
     try {
-      await this.store.complete(recordKey, { state: 'done', fingerprint: pending.fingerprint, body }, this.options.idempotencyTtlSecs);
+      await this.store.complete(
+        recordKey,
+        { state: 'done', fingerprint: pending.fingerprint, body },
+        this.options.idempotencyTtlSecs,
+      );
     } catch {
       // What the request did is done and its answer is true; only its record for replays is
       // missing. Without the reservation, a retry runs again with the same derived ids and finds

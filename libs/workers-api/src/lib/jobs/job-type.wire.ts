@@ -48,18 +48,28 @@ const JOB_TYPE_FIELDS: Record<string, Record<string, string>> = {
   custom: { job_name: 'jobName', payload: 'payload' },
 };
 
-const isObject = (v: unknown): v is Wire => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Wire =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** camelCase path → the wire's snake_case (`jobType.pdfData` → `job_type.pdf_data`). */
-export const toWireName = (path: string): string => path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const toWireName = (path: string): string =>
+  path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Maps wire → domain; `problems` lists refused properties (shape checks are the queue's job). */
-export function jobTypeFromWire(raw: unknown, path = 'job_type'): { jobType: JobType; problems: string[] } {
+export function jobTypeFromWire(
+  raw: unknown,
+  path = 'job_type',
+): { jobType: JobType; problems: string[] } {
   const problems: string[] = [];
-  if (!isObject(raw)) return { jobType: raw as JobType, problems: [`${path} must be an object with a "type"`] };
+  if (!isObject(raw))
+    return { jobType: raw as JobType, problems: [`${path} must be an object with a "type"`] };
   const type = raw['type'];
   const fields = typeof type === 'string' ? JOB_TYPE_FIELDS[type] : undefined;
-  if (!fields) return { jobType: raw as unknown as JobType, problems: [`${path}.type must be one of: ${JOB_TYPE_NAMES.join(', ')}`] };
+  if (!fields)
+    return {
+      jobType: raw as unknown as JobType,
+      problems: [`${path}.type must be one of: ${JOB_TYPE_NAMES.join(', ')}`],
+    };
   const out: Wire = { type };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'type') continue;
@@ -70,7 +80,8 @@ export function jobTypeFromWire(raw: unknown, path = 'job_type'): { jobType: Job
     }
     // `"options": null` means "defaults", as in the seed's examples.
     if (value === null && key === 'options') continue;
-    out[target] = key === 'options' ? mapOptions(type as string, value, `${path}.options`, problems) : value;
+    out[target] =
+      key === 'options' ? mapOptions(type as string, value, `${path}.options`, problems) : value;
   }
   return { jobType: out as unknown as JobType, problems };
 }
@@ -83,7 +94,8 @@ function mapOptions(type: string, value: unknown, path: string, problems: string
   const ignored: string[] = [];
   for (const [key, inner] of Object.entries(value)) {
     if (fields[key]) out[fields[key]] = inner;
-    else if (!isPdf && (BROWSER_ONLY_CRAWL_OPTIONS as readonly string[]).includes(key)) ignored.push(key);
+    else if (!isPdf && (BROWSER_ONLY_CRAWL_OPTIONS as readonly string[]).includes(key))
+      ignored.push(key);
     else problems.push(`${path}.${key} is not allowed`);
   }
   if (ignored.length) out['ignoredOptions'] = ignored;
@@ -94,7 +106,11 @@ function mapOptions(type: string, value: unknown, path: string, problems: string
 export function jobTypeToWire(jobType: JobType): JsonObject {
   switch (jobType.type) {
     case 'batch_crawl':
-      return { type: jobType.type, urls: jobType.urls, options: crawlOptionsToWire(jobType.options) };
+      return {
+        type: jobType.type,
+        urls: jobType.urls,
+        options: crawlOptionsToWire(jobType.options),
+      };
     case 'single_crawl':
       return { type: jobType.type, url: jobType.url, options: crawlOptionsToWire(jobType.options) };
     case 'pdf_extraction': {
@@ -106,9 +122,17 @@ export function jobTypeToWire(jobType: JobType): JsonObject {
       return wire;
     }
     case 'maintenance':
-      return { type: jobType.type, task_type: jobType.taskType, parameters: jobType.parameters ?? {} };
+      return {
+        type: jobType.type,
+        task_type: jobType.taskType,
+        parameters: jobType.parameters ?? {},
+      };
     case 'custom':
-      return { type: jobType.type, job_name: jobType.jobName, payload: (jobType.payload ?? null) as JsonValue };
+      return {
+        type: jobType.type,
+        job_name: jobType.jobName,
+        payload: (jobType.payload ?? null) as JsonValue,
+      };
   }
 }
 
@@ -124,5 +148,7 @@ function renameKeys(object: JsonObject): JsonObject {
 export function snakeCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(snakeCaseKeys);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toWireName(k), snakeCaseKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [toWireName(k), snakeCaseKeys(v)]),
+  );
 }

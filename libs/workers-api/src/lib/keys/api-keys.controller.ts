@@ -1,14 +1,33 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponse, ApiKeyLimitError, ApiKeyNotFoundError, ApiKeyService, ApiKeyValidationError, AuthMessages, RequireScope, Scope } from '@riptide/auth';
+import {
+  ApiErrorResponse,
+  ApiKeyLimitError,
+  ApiKeyNotFoundError,
+  ApiKeyService,
+  ApiKeyValidationError,
+  AuthMessages,
+  RequireScope,
+  Scope,
+} from '@riptide/auth';
 import { parsePriority } from '@riptide/queue';
 import { registerDomainError } from '../errors/api-exception.filter';
 import { ApiJsonBody, ApiOk, ApiStoreUnavailable } from '../docs/api-docs.decorators';
 import { AcceptsJson } from '../http/accepts-json.decorator';
 import { UseApiContract } from '../http/api-contract.decorator';
-import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, EXAMPLE_KEY_ID, KEY_EXAMPLES } from './api-key.dto';
+import {
+  ApiKeyResponseDto,
+  CreateApiKeyDto,
+  CreatedApiKeyResponseDto,
+  EXAMPLE_KEY_ID,
+  KEY_EXAMPLES,
+} from './api-key.dto';
 
-const KEY_ID_PARAM = { name: 'id', description: 'The id POST /admin/keys answered', example: EXAMPLE_KEY_ID };
+const KEY_ID_PARAM = {
+  name: 'id',
+  description: 'The id POST /admin/keys answered',
+  example: EXAMPLE_KEY_ID,
+};
 const KEY_NOT_FOUND = AuthMessages.keyNotFound(EXAMPLE_KEY_ID);
 
 registerDomainError(ApiKeyNotFoundError, HttpStatus.NOT_FOUND);
@@ -27,11 +46,16 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @AcceptsJson()
-  @ApiOperation({ summary: 'Create an API key for a tenant; the answer holds its secret, shown only this once' })
+  @ApiOperation({
+    summary: 'Create an API key for a tenant; the answer holds its secret, shown only this once',
+  })
   @ApiJsonBody(CreateApiKeyDto, KEY_EXAMPLES)
   @ApiOk(201, CreatedApiKeyResponseDto, 'The new key, with its secret in `key`')
   @ApiErrorResponse(400, 'Invalid name, tenant, scopes or limits (every problem listed)', {
-    invalid: [AuthMessages.tenantInvalid, 'scopes must each be one of: jobs:write, jobs:read, schedules:write, schedules:read, metrics:read, admin'],
+    invalid: [
+      AuthMessages.tenantInvalid,
+      'scopes must each be one of: jobs:write, jobs:read, schedules:write, schedules:read, metrics:read, admin',
+    ],
   })
   @ApiErrorResponse(409, 'Too many keys', { too_many: AuthMessages.tooManyKeys(10000) })
   async create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {

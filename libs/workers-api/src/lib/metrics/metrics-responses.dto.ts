@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { JobTypeStats, MetricsSnapshot, RegisteredWorker, WorkerPoolSnapshot } from '@riptide/metrics';
+import type {
+  JobTypeStats,
+  MetricsSnapshot,
+  RegisteredWorker,
+  WorkerPoolSnapshot,
+} from '@riptide/metrics';
 import { QueueStatsResponseDto } from '../jobs/job-responses.dto';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -41,26 +46,46 @@ export class JobTypeStatsDto {
 export class MetricsResponseDto {
   @ApiProperty() jobs_submitted!: number;
   @ApiProperty() jobs_completed!: number;
-  @ApiProperty({ description: 'Jobs that ended Failed (non-retryable error)' }) jobs_failed!: number;
+  @ApiProperty({ description: 'Jobs that ended Failed (non-retryable error)' })
+  jobs_failed!: number;
   @ApiProperty({ description: 'Failed attempts that were retried' }) jobs_retried!: number;
   @ApiProperty() jobs_dead_letter!: number;
   @ApiProperty() jobs_cancelled!: number;
-  @ApiProperty({ description: 'Mean processing time of completed jobs (exact)' }) avg_processing_time_ms!: number;
-  @ApiProperty({ description: 'Estimated from log-scale buckets; within 2.2 % of the exact value' }) p50_processing_time_ms!: number;
+  @ApiProperty({ description: 'Mean processing time of completed jobs (exact)' })
+  avg_processing_time_ms!: number;
+  @ApiProperty({ description: 'Estimated from log-scale buckets; within 2.2 % of the exact value' })
+  p50_processing_time_ms!: number;
   @ApiProperty() p95_processing_time_ms!: number;
   @ApiProperty() p99_processing_time_ms!: number;
   @ApiProperty() avg_queue_wait_ms!: number;
   @ApiProperty() p95_queue_wait_ms!: number;
-  @ApiProperty({ description: 'completed / (completed + failed + dead_letter) × 100; 100 while nothing has finished' }) success_rate!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/JobTypeStatsDto' } })
+  @ApiProperty({
+    description:
+      'completed / (completed + failed + dead_letter) × 100; 100 while nothing has finished',
+  })
+  success_rate!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/JobTypeStatsDto' },
+  })
   job_type_stats!: Record<string, JobTypeStatsDto>;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Submitted jobs per job type' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Submitted jobs per job type',
+  })
   jobs_by_type!: Record<string, number>;
   @ApiProperty({ type: QueueStatsResponseDto }) queue_sizes!: QueueStatsResponseDto;
   @ApiProperty() total_workers!: number;
   @ApiProperty() healthy_workers!: number;
-  @ApiProperty({ description: 'Seconds since the answering process started' }) uptime_seconds!: number;
-  @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z', description: 'When the snapshot was taken' }) timestamp!: string;
+  @ApiProperty({ description: 'Seconds since the answering process started' })
+  uptime_seconds!: number;
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-01-15T03:00:00.000Z',
+    description: 'When the snapshot was taken',
+  })
+  timestamp!: string;
 
   static from(m: MetricsSnapshot): MetricsResponseDto {
     return {
@@ -77,7 +102,9 @@ export class MetricsResponseDto {
       avg_queue_wait_ms: m.queueWait.avgMs,
       p95_queue_wait_ms: m.queueWait.p95Ms,
       success_rate: m.successRate,
-      job_type_stats: Object.fromEntries(Object.entries(m.jobTypeStats).map(([type, s]) => [type, JobTypeStatsDto.from(s)])),
+      job_type_stats: Object.fromEntries(
+        Object.entries(m.jobTypeStats).map(([type, s]) => [type, JobTypeStatsDto.from(s)]),
+      ),
       jobs_by_type: m.jobsByType,
       queue_sizes: QueueStatsResponseDto.from(m.queueSizes),
       total_workers: m.totalWorkers,
@@ -99,8 +126,16 @@ export class WorkerDto {
   @ApiProperty() is_running!: boolean;
   @ApiProperty() healthy!: boolean;
   @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z' }) started_at!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z' }) last_heartbeat!: string;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'null before its first job' }) last_job_started_at!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-01-15T03:00:00.000Z' })
+  last_heartbeat!: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'null before its first job',
+  })
+  last_job_started_at!: string | null;
 
   static from(w: RegisteredWorker): WorkerDto {
     return {

@@ -3,11 +3,21 @@ import { JobSubmission, QueueService } from '@riptide/queue';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import request from 'supertest';
 import { PERCENTILE_RELATIVE_ERROR, PROMETHEUS_BUCKETS_SECONDS } from '@riptide/metrics';
-import { WorkerProcess, closeAll, createHttpApp, parsePrometheus, startWorkerProcess } from '../../testing/metrics-test.util';
+import {
+  WorkerProcess,
+  closeAll,
+  createHttpApp,
+  parsePrometheus,
+  startWorkerProcess,
+} from '../../testing/metrics-test.util';
 
 const url = testRedisUrl();
 const fast = { initialDelaySecs: 0.2, backoffMultiplier: 2, maxDelaySecs: 1, useJitter: false };
-const custom = (jobName: string, payload?: object, more: Partial<JobSubmission> = {}): JobSubmission => ({
+const custom = (
+  jobName: string,
+  payload?: object,
+  more: Partial<JobSubmission> = {},
+): JobSubmission => ({
   jobType: { type: 'custom', jobName, payload: payload as never },
   ...more,
 });
@@ -25,9 +35,18 @@ describe('metrics across two real worker processes', () => {
   const sleeps = [20, 40, 60, 80, 100, 150, 200, 250, 300, 400, 500, 700];
 
   beforeAll(async () => {
-    const settings = { redisUrl: url, prefix, poolSize: 2, heartbeatIntervalMs: 200, missedHeartbeats: 3 };
+    const settings = {
+      redisUrl: url,
+      prefix,
+      poolSize: 2,
+      heartbeatIntervalMs: 200,
+      missedHeartbeats: 3,
+    };
     [api, ...workers] = await Promise.all([
-      createHttpApp({ redisUrl: url, prefix, worker: { poolSize: 0 } }, { heartbeatIntervalMs: 200, missedHeartbeats: 3 }),
+      createHttpApp(
+        { redisUrl: url, prefix, worker: { poolSize: 0 } },
+        { heartbeatIntervalMs: 200, missedHeartbeats: 3 },
+      ),
       startWorkerProcess(settings),
       startWorkerProcess(settings),
     ] as const);
@@ -44,23 +63,43 @@ describe('metrics across two real worker processes', () => {
     const queue = api.get(QueueService);
     const ids: string[] = [];
     for (const ms of sleeps) ids.push((await queue.submit(custom('sleep', { ms }))).jobId);
-    ids.push((await queue.submit(custom('echo', { value: 1 }))).jobId, (await queue.submit(custom('echo', { value: 2 }))).jobId);
-    ids.push((await queue.submit(custom('flaky', { failures: 1 }, { retryConfig: { ...fast, maxAttempts: 3 } }))).jobId);
+    ids.push(
+      (await queue.submit(custom('echo', { value: 1 }))).jobId,
+      (await queue.submit(custom('echo', { value: 2 }))).jobId,
+    );
+    ids.push(
+      (
+        await queue.submit(
+          custom('flaky', { failures: 1 }, { retryConfig: { ...fast, maxAttempts: 3 } }),
+        )
+      ).jobId,
+    );
     await queue.submit(custom('fail-permanently'));
     await queue.submit(custom('fail', {}, { retryConfig: { ...fast, maxAttempts: 1 } }));
-    const delayed = await queue.submit(custom('echo', {}, { scheduledAt: new Date(Date.now() + 60000) }));
+    const delayed = await queue.submit(
+      custom('echo', {}, { scheduledAt: new Date(Date.now() + 60000) }),
+    );
     await queue.cancel(delayed.jobId);
 
     const http = request(api.getHttpServer());
     const metrics = await waitFor(
       async () => (await http.get('/workers/metrics').expect(200)).body,
-      (m) => m.jobs_completed === 15 && m.jobs_failed === 1 && m.jobs_dead_letter === 1 && m.jobs_cancelled === 1 && m.jobs_retried === 1 && m.queue_sizes.completed === 15,
+      (m) =>
+        m.jobs_completed === 15 &&
+        m.jobs_failed === 1 &&
+        m.jobs_dead_letter === 1 &&
+        m.jobs_cancelled === 1 &&
+        m.jobs_retried === 1 &&
+        m.queue_sizes.completed === 15,
       { timeoutMs: 20000, what: 'every outcome counted' },
     );
 
     // The processing time each worker stored with its result is the exact value the metrics saw.
-    const durations = await Promise.all(ids.map(async (id) => (await queue.getResult(id)).processingTimeMs));
-    const exactAvg = Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 100) / 100;
+    const durations = await Promise.all(
+      ids.map(async (id) => (await queue.getResult(id)).processingTimeMs),
+    );
+    const exactAvg =
+      Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 100) / 100;
     const latency = {
       avg_processing_time_ms: exactAvg,
       p50_processing_time_ms: expect.any(Number),
@@ -93,7 +132,17 @@ describe('metrics across two real worker processes', () => {
         },
       },
       jobs_by_type: { custom: 18 },
-      queue_sizes: { pending: 0, processing: 0, completed: 15, failed: 1, retry: 0, delayed: 0, dead_letter: 1, cancelled: 1, total: 18 },
+      queue_sizes: {
+        pending: 0,
+        processing: 0,
+        completed: 15,
+        failed: 1,
+        retry: 0,
+        delayed: 0,
+        dead_letter: 1,
+        cancelled: 1,
+        total: 18,
+      },
       total_workers: 2,
       healthy_workers: 2,
       uptime_seconds: expect.any(Number),
@@ -102,7 +151,9 @@ describe('metrics across two real worker processes', () => {
     for (const p of [50, 95, 99] as const) {
       const exact = exactPercentile(durations, p);
       const reported = metrics[`p${p}_processing_time_ms`] as number;
-      expect(Math.abs(reported - exact)).toBeLessThanOrEqual(exact * PERCENTILE_RELATIVE_ERROR + 0.01);
+      expect(Math.abs(reported - exact)).toBeLessThanOrEqual(
+        exact * PERCENTILE_RELATIVE_ERROR + 0.01,
+      );
       expect(metrics.job_type_stats.custom[`p${p}_processing_time_ms`]).toBe(reported);
     }
     expect(metrics.p50_processing_time_ms).toBeGreaterThanOrEqual(100);
@@ -122,7 +173,9 @@ describe('metrics across two real worker processes', () => {
       is_running: true,
       workers: expect.any(Array),
     });
-    expect(pool.workers.map((w: { worker_id: string }) => w.worker_id).sort()).toEqual(workers.map((w) => w.workerId).sort());
+    expect(pool.workers.map((w: { worker_id: string }) => w.worker_id).sort()).toEqual(
+      workers.map((w) => w.workerId).sort(),
+    );
     for (const worker of pool.workers) {
       expect(worker).toEqual({
         worker_id: expect.any(String),
@@ -147,7 +200,9 @@ describe('metrics across two real worker processes', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const { samples, types } = parsePrometheus(res.text);
     const value = (name: string, labels: Record<string, string> = {}) =>
-      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+      samples.find(
+        (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+      )?.value;
     expect(types).toMatchObject({
       riptide_jobs_submitted_total: 'counter',
       riptide_jobs_completed_total: 'counter',
@@ -167,9 +222,14 @@ describe('metrics across two real worker processes', () => {
     expect(value('riptide_jobs_dead_letter_total', customType)).toBe(1);
     expect(value('riptide_jobs_cancelled_total', customType)).toBe(1);
     expect(value('riptide_job_processing_seconds_count', customType)).toBe(15);
-    expect(value('riptide_job_processing_seconds_sum', customType)).toBeCloseTo(durations.reduce((a, b) => a + b, 0) / 1000, 6);
+    expect(value('riptide_job_processing_seconds_sum', customType)).toBeCloseTo(
+      durations.reduce((a, b) => a + b, 0) / 1000,
+      6,
+    );
     for (const bound of PROMETHEUS_BUCKETS_SECONDS)
-      expect(value('riptide_job_processing_seconds_bucket', { ...customType, le: String(bound) })).toBe(durations.filter((d) => d / 1000 <= bound).length);
+      expect(
+        value('riptide_job_processing_seconds_bucket', { ...customType, le: String(bound) }),
+      ).toBe(durations.filter((d) => d / 1000 <= bound).length);
     expect(value('riptide_job_processing_seconds_bucket', { ...customType, le: '+Inf' })).toBe(15);
     // Every start is a wait observation: 15 completions + 1 retry + 1 failure + 1 dead letter.
     expect(value('riptide_job_queue_wait_seconds_count', customType)).toBe(18);
@@ -192,7 +252,9 @@ describe('metrics across two real worker processes', () => {
       { timeoutMs: 5000, what: 'the killed worker to drop out' },
     );
     expect(pool).toMatchObject({ total_workers: 1, healthy_workers: 1, is_running: true });
-    expect(pool.workers.map((w: { worker_id: string }) => w.worker_id)).toEqual([survivor.workerId]);
+    expect(pool.workers.map((w: { worker_id: string }) => w.worker_id)).toEqual([
+      survivor.workerId,
+    ]);
     // The survivor stays listed across several expiry periods: its heartbeat keeps renewing it.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await http.get('/workers/stats/workers').expect(200)).body.total_workers).toBe(1);

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS } from '@riptide/queue';
 import { EXAMPLE_JOB_ID, EXAMPLE_SCHEDULE_ID, EXAMPLE_TIME } from '../docs/api-docs.decorators';
 import { NullableDateTime, PRIORITY_INPUT, WIRE_JOB_TYPE } from '../docs/schema.util';
@@ -27,45 +38,82 @@ export class CreateScheduleDto {
   @MaxLength(200)
   cron_expression!: string;
 
-  @ApiProperty({ oneOf: JOB_TYPE_DOCS.map((doc) => ({ $ref: getSchemaPath(doc) })), description: 'The job every slot submits (same shape as job_type)', example: { type: 'custom', job_name: 'nightly_report' } })
+  @ApiProperty({
+    oneOf: JOB_TYPE_DOCS.map((doc) => ({ $ref: getSchemaPath(doc) })),
+    description: 'The job every slot submits (same shape as job_type)',
+    example: { type: 'custom', job_name: 'nightly_report' },
+  })
   @IsDefined()
   @IsObject()
   job_template!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ ...PRIORITY_INPUT, default: 'Normal', description: 'Priority of every fired job; any case' })
+  @ApiPropertyOptional({
+    ...PRIORITY_INPUT,
+    default: 'Normal',
+    description: 'Priority of every fired job; any case',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^(low|normal|high|critical)$/i, PRIORITY_MESSAGE)
   priority?: string;
 
-  @ApiPropertyOptional({ default: true, example: true, description: 'A disabled schedule keeps its settings and fires nothing' })
+  @ApiPropertyOptional({
+    default: true,
+    example: true,
+    description: 'A disabled schedule keeps its settings and fires nothing',
+  })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: RetryConfigDto, description: 'Retry policy of every fired job, merged over the defaults' })
+  @ApiPropertyOptional({
+    type: RetryConfigDto,
+    description: 'Retry policy of every fired job, merged over the defaults',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => RetryConfigDto)
   retry_config?: RetryConfigDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { team: 'news' }, description: `Copied into every fired job's metadata; at most ${DEFAULT_JOB_LIMITS.maxMetadataBytes} bytes as JSON` })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { team: 'news' },
+    description: `Copied into every fired job's metadata; at most ${DEFAULT_JOB_LIMITS.maxMetadataBytes} bytes as JSON`,
+  })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_TIMEOUT_SECS, minimum: 1, maximum: DEFAULT_JOB_LIMITS.maxTimeoutSecs, example: 900, description: `Time limit of each fired job's attempts; at most JOB_MAX_TIMEOUT_SECS (default ${DEFAULT_JOB_LIMITS.maxTimeoutSecs})` })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: DEFAULT_TIMEOUT_SECS,
+    minimum: 1,
+    maximum: DEFAULT_JOB_LIMITS.maxTimeoutSecs,
+    example: 900,
+    description: `Time limit of each fired job's attempts; at most JOB_MAX_TIMEOUT_SECS (default ${DEFAULT_JOB_LIMITS.maxTimeoutSecs})`,
+  })
   @IsOptional()
   @IsInt()
   timeout_secs?: number;
 
-  @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Berlin', maxLength: 100, description: 'IANA time zone the expression is read in' })
+  @ApiPropertyOptional({
+    default: 'UTC',
+    example: 'Europe/Berlin',
+    maxLength: 100,
+    description: 'IANA time zone the expression is read in',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   timezone?: string;
 
-  @ApiPropertyOptional({ enum: ['allow', 'skip'], default: 'allow', example: 'skip', description: 'skip: no new run while the previous one is pending or running' })
+  @ApiPropertyOptional({
+    enum: ['allow', 'skip'],
+    default: 'allow',
+    example: 'skip',
+    description: 'skip: no new run while the previous one is pending or running',
+  })
   @IsOptional()
   @IsIn(['allow', 'skip'], OVERLAP_MESSAGE)
   overlap?: string;
@@ -79,13 +127,20 @@ export class UpdateScheduleDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, example: '30 5 * * *', description: `${CRON_DESCRIPTION}; restarts the slot sequence from now` })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: '30 5 * * *',
+    description: `${CRON_DESCRIPTION}; restarts the slot sequence from now`,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   cron_expression?: string;
 
-  @ApiPropertyOptional({ oneOf: JOB_TYPE_DOCS.map((doc) => ({ $ref: getSchemaPath(doc) })), description: 'A new job template (same shape as job_type)' })
+  @ApiPropertyOptional({
+    oneOf: JOB_TYPE_DOCS.map((doc) => ({ $ref: getSchemaPath(doc) })),
+    description: 'A new job template (same shape as job_type)',
+  })
   @IsOptional()
   @IsObject()
   job_template?: Record<string, unknown>;
@@ -96,34 +151,59 @@ export class UpdateScheduleDto {
   @Matches(/^(low|normal|high|critical)$/i, PRIORITY_MESSAGE)
   priority?: string;
 
-  @ApiPropertyOptional({ example: false, description: 'Enabling restarts the slot sequence from now; disabling clears next_execution_at' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Enabling restarts the slot sequence from now; disabling clears next_execution_at',
+  })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: RetryConfigDto, description: 'Retry policy of every fired job, merged over the defaults' })
+  @ApiPropertyOptional({
+    type: RetryConfigDto,
+    description: 'Retry policy of every fired job, merged over the defaults',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => RetryConfigDto)
   retry_config?: RetryConfigDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { team: 'news' }, description: `Replaces the metadata; at most ${DEFAULT_JOB_LIMITS.maxMetadataBytes} bytes as JSON` })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { team: 'news' },
+    description: `Replaces the metadata; at most ${DEFAULT_JOB_LIMITS.maxMetadataBytes} bytes as JSON`,
+  })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: DEFAULT_JOB_LIMITS.maxTimeoutSecs, example: 900, description: 'At most JOB_MAX_TIMEOUT_SECS' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: DEFAULT_JOB_LIMITS.maxTimeoutSecs,
+    example: 900,
+    description: 'At most JOB_MAX_TIMEOUT_SECS',
+  })
   @IsOptional()
   @IsInt()
   timeout_secs?: number;
 
-  @ApiPropertyOptional({ maxLength: 100, example: 'UTC', description: 'IANA time zone; restarts the slot sequence from now' })
+  @ApiPropertyOptional({
+    maxLength: 100,
+    example: 'UTC',
+    description: 'IANA time zone; restarts the slot sequence from now',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   timezone?: string;
 
-  @ApiPropertyOptional({ enum: ['allow', 'skip'], example: 'allow', description: 'skip: no new run while the previous one is pending or running' })
+  @ApiPropertyOptional({
+    enum: ['allow', 'skip'],
+    example: 'allow',
+    description: 'skip: no new run while the previous one is pending or running',
+  })
   @IsOptional()
   @IsIn(['allow', 'skip'], OVERLAP_MESSAGE)
   overlap?: string;
@@ -140,21 +220,47 @@ export class ScheduleRetryConfigDto {
 /** A schedule as the API returns it. */
 export class ScheduleResponseDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE_SCHEDULE_ID }) id!: string;
-  @ApiProperty({ description: 'The tenant the schedule and its fired jobs belong to', example: 'default' }) tenant!: string;
+  @ApiProperty({
+    description: 'The tenant the schedule and its fired jobs belong to',
+    example: 'default',
+  })
+  tenant!: string;
   @ApiProperty({ example: 'nightly crawl' }) name!: string;
   @ApiProperty({ example: '0 3 * * *' }) cron_expression!: string;
   @ApiProperty({ example: true }) enabled!: boolean;
-  @ApiProperty({ enum: ['Low', 'Normal', 'High', 'Critical'], example: 'Normal' }) priority!: string;
+  @ApiProperty({ enum: ['Low', 'Normal', 'High', 'Critical'], example: 'Normal' })
+  priority!: string;
   @ApiProperty({ format: 'date-time', example: EXAMPLE_TIME }) created_at!: string;
-  @NullableDateTime('When it last fired; null before the first time', EXAMPLE_TIME) last_executed_at!: string | null;
-  @NullableDateTime('Its next slot; null while disabled', '2026-01-16T02:00:00.000Z') next_execution_at!: string | null;
+  @NullableDateTime('When it last fired; null before the first time', EXAMPLE_TIME)
+  last_executed_at!: string | null;
+  @NullableDateTime('Its next slot; null while disabled', '2026-01-16T02:00:00.000Z')
+  next_execution_at!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, example: 1 }) execution_count!: number;
-  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Slots passed over by the skip overlap policy' }) skipped_count!: number;
-  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, example: EXAMPLE_JOB_ID, description: 'Job of the latest fire; null before the first' }) last_job_id!: string | null;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 0,
+    description: 'Slots passed over by the skip overlap policy',
+  })
+  skipped_count!: number;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    example: EXAMPLE_JOB_ID,
+    description: 'Job of the latest fire; null before the first',
+  })
+  last_job_id!: string | null;
   @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
-  @ApiProperty({ ...WIRE_JOB_TYPE, description: 'The job_type every slot submits' }) job_template!: object;
-  @ApiProperty({ type: ScheduleRetryConfigDto, description: 'Effective retry policy of fired jobs' }) retry_config!: ScheduleRetryConfigDto;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { team: 'news' } }) metadata!: object;
+  @ApiProperty({ ...WIRE_JOB_TYPE, description: 'The job_type every slot submits' })
+  job_template!: object;
+  @ApiProperty({
+    type: ScheduleRetryConfigDto,
+    description: 'Effective retry policy of fired jobs',
+  })
+  retry_config!: ScheduleRetryConfigDto;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { team: 'news' } })
+  metadata!: object;
   @ApiProperty({ type: 'integer', minimum: 1, example: 600 }) timeout_secs!: number;
   @ApiProperty({ enum: ['allow', 'skip'], example: 'allow' }) overlap!: string;
 
@@ -190,5 +296,6 @@ export class ScheduleResponseDto {
 }
 
 export class TriggerScheduleResponseDto {
-  @ApiProperty({ format: 'uuid', example: EXAMPLE_JOB_ID, description: 'The job submitted now' }) job_id!: string;
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_JOB_ID, description: 'The job submitted now' })
+  job_id!: string;
 }

@@ -16,11 +16,17 @@ export class StatsController {
 
   @Get('queue')
   @RequireScope('jobs:read')
-  @ApiOperation({ summary: "Job counts by status: the caller's tenant's jobs; an admin's across every tenant, or one with `tenant`" })
+  @ApiOperation({
+    summary:
+      "Job counts by status: the caller's tenant's jobs; an admin's across every tenant, or one with `tenant`",
+  })
   @ApiOk(200, QueueStatsResponseDto, 'How many jobs are in each status')
   @ApiInvalidQuery({ tenant: [TENANT_FILTER_MESSAGE] })
   @ApiStoreUnavailable()
-  async queueStats(@Query() query: TenantQueryDto, @CurrentPrincipal() caller: Principal): Promise<QueueStatsResponseDto> {
+  async queueStats(
+    @Query() query: TenantQueryDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<QueueStatsResponseDto> {
     return QueueStatsResponseDto.from(await this.queue.counts(tenantScopeOf(caller, query.tenant)));
   }
 }

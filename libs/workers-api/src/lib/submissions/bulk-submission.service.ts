@@ -9,7 +9,6 @@ import { SubmissionGate } from './submission-gate.service';
 import { readSubmission } from './submission-wire.util';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
 
-
 const itemError = (exception: unknown): ApiErrorBody => toErrorBody(exception);
 
 /**
@@ -26,7 +25,12 @@ export class BulkSubmission {
     private readonly gate: SubmissionGate,
   ) {}
 
-  async submit(items: Record<string, unknown>[], caller: Principal, reply: ReplyHeaders, idFor: (n: number) => string): Promise<BulkSubmitResponseDto> {
+  async submit(
+    items: Record<string, unknown>[],
+    caller: Principal,
+    reply: ReplyHeaders,
+    idFor: (n: number) => string,
+  ): Promise<BulkSubmitResponseDto> {
     const results: BulkItemResultDto[] = new Array(items.length);
     const accepted: { index: number; submission: JobSubmission }[] = [];
     for (let index = 0; index < items.length; index++) {
@@ -35,19 +39,33 @@ export class BulkSubmission {
       else accepted.push({ index, submission: checked.submission });
     }
     // Each item is one submission against the rate limit; the budget takes as many as it holds.
-    const granted = accepted.length ? await this.gate.takeRate(caller, reply, accepted.length, true) : 0;
+    const granted = accepted.length
+      ? await this.gate.takeRate(caller, reply, accepted.length, true)
+      : 0;
     for (const { index } of accepted.slice(granted))
-      results[index] = { index, error: errorBody(HttpStatus.TOO_MANY_REQUESTS, 'Rate limit exceeded: this item was over the key\'s submission budget; retry it later') };
+      results[index] = {
+        index,
+        error: errorBody(
+          HttpStatus.TOO_MANY_REQUESTS,
+          "Rate limit exceeded: this item was over the key's submission budget; retry it later",
+        ),
+      };
     const sent = accepted.slice(0, granted);
     if (sent.length) {
       const outcomes = await this.queue.submitBulk(
         sent.map((item) => item.submission),
         toWireName,
-        { maxActiveJobs: this.gate.maxActiveJobs(caller), jobIds: sent.map((item) => idFor(item.index)) },
+        {
+          maxActiveJobs: this.gate.maxActiveJobs(caller),
+          jobIds: sent.map((item) => idFor(item.index)),
+        },
       );
       for (const outcome of outcomes) {
         const index = sent[outcome.index].index;
-        results[index] = 'error' in outcome ? { index, error: itemError(outcome.error) } : { index, job_id: outcome.jobId, status: 'submitted' };
+        results[index] =
+          'error' in outcome
+            ? { index, error: itemError(outcome.error) }
+            : { index, job_id: outcome.jobId, status: 'submitted' };
       }
     }
     const submitted = results.filter((result) => result.job_id !== undefined).length;
@@ -55,8 +73,16 @@ export class BulkSubmission {
   }
 
   /** One item, as POST /workers/jobs would check it: a submission, or the error it would answer. */
-  private async check(item: Record<string, unknown>, caller: Principal): Promise<{ submission: JobSubmission } | { error: ApiErrorBody }> {
-    const { submission, problems } = await readSubmission(this.pipe, this.queue, item, caller.tenant);
+  private async check(
+    item: Record<string, unknown>,
+    caller: Principal,
+  ): Promise<{ submission: JobSubmission } | { error: ApiErrorBody }> {
+    const { submission, problems } = await readSubmission(
+      this.pipe,
+      this.queue,
+      item,
+      caller.tenant,
+    );
     const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
     if (refusal) return { error: itemError(new ForbiddenException(refusal)) };
     // Every problem of the item at once; an item without any left is checked by submitBulk itself.

@@ -8,7 +8,10 @@ import { SubmitJobDto } from '../jobs/submit-job.dto';
  * A validated submission body, wire → domain, for a tenant. `problems` are the wire-level ones
  * (an unknown job_type field, say); the queue validates the rest.
  */
-export function submissionFromWire(body: SubmitJobDto, tenant: string): { submission: JobSubmission; problems: string[] } {
+export function submissionFromWire(
+  body: SubmitJobDto,
+  tenant: string,
+): { submission: JobSubmission; problems: string[] } {
   const { jobType, problems } = jobTypeFromWire(body.job_type);
   const submission: JobSubmission = {
     tenant,
@@ -37,7 +40,12 @@ export interface ReadSubmission {
  * bad priority no longer hides a missing URL. A body with neither is left to `QueueService.submit`,
  * which checks the rules itself and lists every problem, so the happy path validates once.
  */
-export async function readSubmission(pipe: ApiValidationPipe, queue: QueueService, body: unknown, tenant: string): Promise<ReadSubmission> {
+export async function readSubmission(
+  pipe: ApiValidationPipe,
+  queue: QueueService,
+  body: unknown,
+  tenant: string,
+): Promise<ReadSubmission> {
   const checked = await pipe.check(SubmitJobDto, body);
   const { submission, problems: wire } = submissionFromWire(checked.value, tenant);
   const found = [...checked.problems, ...withoutFaultyFields(wire, checked.faulty)];
