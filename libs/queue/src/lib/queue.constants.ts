@@ -1,5 +1,3 @@
-/** Injection token of the module options. */
-export const QUEUE_MODULE_OPTIONS = 'RIPTIDE_QUEUE:MODULE_OPTIONS';
 /** Injection token of the resolved options (defaults applied). */
 export const RESOLVED_QUEUE_OPTIONS = 'RIPTIDE_QUEUE:RESOLVED_OPTIONS';
 /** Injection token of the scripted Redis client the producer uses. */

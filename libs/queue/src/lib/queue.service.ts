@@ -30,6 +30,7 @@ import {
   JobSubmission,
   JobView,
   QueueCounts,
+  REPLAYABLE_STATUSES,
   UNFINISHED_STATUSES,
 } from './model/job.interface';
 import { FieldNamer, validateJobSubmission } from './model/job-validation.util';
@@ -568,11 +569,7 @@ export class QueueService implements OnModuleInit {
     const tenant = scriptTenant(scope);
     if (tenant === null) throw new JobNotFoundError(jobId);
     const before = await this.getJob(jobId, scope);
-    if (
-      before.status !== 'Failed' &&
-      before.status !== 'DeadLetter' &&
-      before.status !== 'Cancelled'
-    )
+    if (!REPLAYABLE_STATUSES.includes(before.status))
       throw new JobStateConflictError(
         jobId,
         before.status,

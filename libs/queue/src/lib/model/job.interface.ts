@@ -113,7 +113,6 @@ export interface CustomJob {
 /** The work a job does, tagged by `type`. */
 export type JobType =
   BatchCrawlJob | SingleCrawlJob | PdfExtractionJob | MaintenanceJob | CustomJob;
-export type JobTypeOf<T extends JobTypeName> = Extract<JobType, { type: T }>;
 
 /** Retry policy: `maxAttempts` counts every execution, the first one included. */
 export interface RetryConfig {
