@@ -22,7 +22,6 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import {
   CustomJobHandler,
-  JobHandler,
   JobSubmission,
   NonRetryableJobError,
   QueueModule,
@@ -50,19 +49,6 @@ class FillHandlers {
   @CustomJobHandler('fail')
   async fail(): Promise<never> {
     throw new NonRetryableJobError('failed on purpose');
-  }
-  // The queue refuses to start workers without the built-in types; these are never used here.
-  @JobHandler('batch_crawl') async b() {
-    return null;
-  }
-  @JobHandler('single_crawl') async s() {
-    return null;
-  }
-  @JobHandler('pdf_extraction') async p() {
-    return null;
-  }
-  @JobHandler('maintenance') async m() {
-    return null;
   }
 }
 

@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
-import { CustomJobHandler, JobHandler, QueueModule, QueueService } from '@riptide/queue';
+import { CustomJobHandler, QueueModule, QueueService } from '@riptide/queue';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
 import {
   alternating,
@@ -107,19 +107,6 @@ class NoopHandlers {
   @CustomJobHandler('noop')
   async noop() {
     return { ok: true };
-  }
-  // The queue refuses to start workers without the built-in types; these are never used here.
-  @JobHandler('batch_crawl') async b() {
-    return null;
-  }
-  @JobHandler('single_crawl') async s() {
-    return null;
-  }
-  @JobHandler('pdf_extraction') async p() {
-    return null;
-  }
-  @JobHandler('maintenance') async m() {
-    return null;
   }
 }
 
