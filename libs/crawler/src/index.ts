@@ -46,3 +46,13 @@ export { TooManyRedirectsError } from './lib/errors/too-many-redirects.error';
 export { UnsupportedContentTypeError } from './lib/errors/unsupported-content-type.error';
 export { UnsupportedEncodingError } from './lib/errors/unsupported-encoding.error';
 export { parseIpLiteral } from './lib/ip-literal.util';
+export { SafeFetcher } from './lib/safe-fetcher.service';
+export type {
+  FetchRequest,
+  FetchedResponse,
+  ResponseHead,
+  SafeFetcherOptions,
+} from './lib/safe-fetcher.service';
+export { createNetworkPolicy, assertFetchableUrl } from './lib/ssrf-guard.util';
+export type { NetworkPolicy } from './lib/ssrf-guard.util';
+export { resolveCheckedAddresses, systemLookup } from './lib/safe-connector.util';

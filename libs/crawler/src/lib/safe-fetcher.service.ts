@@ -69,6 +69,17 @@ export interface FetchRequest {
   gate?: HopGate;
   /** Whether to read the body of the final response. Default: 2xx only. */
   shouldReadBody?: (head: ResponseHead) => boolean;
+  /** Default GET. A POST is never re-sent to a redirect target (see followRedirects). */
+  method?: 'GET' | 'POST';
+  /** Request body (with method POST). */
+  body?: Buffer | string;
+  /** Extra request headers; they may override the defaults (user-agent, accept). */
+  headers?: Record<string, string>;
+  /**
+   * Whether a 3xx is followed (re-checked, at most five hops). Default true; false answers the
+   * 3xx itself, as a webhook delivery must (a redirect could steer a signed POST elsewhere).
+   */
+  followRedirects?: boolean;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -124,7 +135,7 @@ export class SafeFetcher {
         deadline ??= startDeadline(request.signal, request.timeoutMs);
         try {
           const response = await this.send(url, request, deadline.signal);
-          if (REDIRECT_STATUSES.has(response.statusCode)) {
+          if (REDIRECT_STATUSES.has(response.statusCode) && request.followRedirects !== false) {
             await discard(response.body);
             const location = header(response.headers, 'location');
             // A Location that does not parse is as unusable as none (and no network failure).
@@ -173,7 +184,8 @@ export class SafeFetcher {
     return this.agent.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
-      method: 'GET',
+      method: request.method ?? 'GET',
+      body: request.body,
       signal,
       headersTimeout: this.headersTimeoutMs,
       bodyTimeout: request.timeoutMs,
@@ -181,6 +193,7 @@ export class SafeFetcher {
         'user-agent': this.options.userAgent,
         accept: request.accept ?? '*/*',
         'accept-encoding': 'gzip, deflate, br',
+        ...request.headers,
       },
     });
   }

@@ -345,6 +345,7 @@ export class QueueService implements OnModuleInit {
       record.searchText,
       buildCompactView(data) ?? '',
       `${now}${scoreFraction}`,
+      record.webhook ? '1' : '',
     ];
     return { jobId, tenant, jobType: record.jobType.type, now, quota, fieldName: name, args };
   }

@@ -3,6 +3,7 @@ import { decodeJobFailure } from './job-failure.util';
 import { BullPlace, RecordedOutcome, deriveStatus } from './job-status.util';
 import { fromBullPriority, toBullPriority } from './job-priority.util';
 import {
+  DEFAULT_WEBHOOK_EVENTS,
   JobRecord,
   JobSubmission,
   JobType,
@@ -93,6 +94,14 @@ export function buildJobRecord(jobId: string, submission: JobSubmission): JobRec
     scheduledAt: submission.scheduledAt ? submission.scheduledAt.toISOString() : null,
     metadata,
     searchText: buildSearchText(jobId, metadata),
+    ...(submission.webhook
+      ? {
+          webhook: {
+            url: submission.webhook.url,
+            events: [...new Set(submission.webhook.events ?? DEFAULT_WEBHOOK_EVENTS)],
+          },
+        }
+      : {}),
   };
 }
 
@@ -215,6 +224,7 @@ export function decodeJobView(jobId: string, reply: (string | null)[]): JobView 
     metadata: record.metadata,
     timeoutSecs: record.timeoutSecs,
     retryConfig,
+    webhook: record.webhook ?? null,
   };
 }
 

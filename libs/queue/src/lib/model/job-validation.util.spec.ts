@@ -155,3 +155,44 @@ describe('validateJobSubmission: maintenance task_type', () => {
       ]);
   });
 });
+
+describe('validateJobSubmission: webhook', () => {
+  const job = { type: 'single_crawl' as const, url: 'https://example.com/' };
+
+  it('accepts an http(s) URL with known events, or none', () => {
+    expect(
+      validateJobSubmission(
+        { jobType: job, webhook: { url: 'https://hooks.example/in' } },
+        DEFAULT_JOB_LIMITS,
+      ),
+    ).toEqual([]);
+    expect(
+      validateJobSubmission(
+        {
+          jobType: job,
+          webhook: { url: 'http://hooks.example/in', events: ['progress', 'retrying'] },
+        },
+        DEFAULT_JOB_LIMITS,
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses other schemes, credentials, long URLs and unknown or no events, each named', () => {
+    const problems = (webhook: unknown) =>
+      validateJobSubmission({ jobType: job, webhook: webhook as never }, DEFAULT_JOB_LIMITS);
+    expect(problems({ url: 'ftp://hooks.example/' })).toEqual([
+      'webhook.url must use http or https',
+    ]);
+    expect(problems({ url: 'https://user:pw@hooks.example/' })).toEqual([
+      'webhook.url must not contain credentials',
+    ]);
+    expect(problems({ url: `https://hooks.example/${'a'.repeat(2048)}` })).toEqual([
+      'webhook.url must be at most 2048 characters',
+    ]);
+    const events =
+      'webhook.events must be a non-empty list of: completed, failed, dead_letter, cancelled, retrying, progress';
+    expect(problems({ url: 'https://hooks.example/', events: ['started'] })).toEqual([events]);
+    expect(problems({ url: 'https://hooks.example/', events: [] })).toEqual([events]);
+    expect(problems('https://hooks.example/')).toEqual(['webhook must be an object with a "url"']);
+  });
+});

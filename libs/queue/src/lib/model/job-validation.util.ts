@@ -4,6 +4,7 @@ import {
   JOB_TYPE_NAMES,
   JobSubmission,
   MAINTENANCE_TASK_TYPES,
+  WEBHOOK_EVENT_KINDS,
 } from './job.interface';
 import { CEILING_SETTINGS, JobLimits } from './job-limits.interface';
 import { QueueMessages } from '../queue.messages';
@@ -173,6 +174,7 @@ export function validateJobSubmission(
     else if (jsonSize(submission.metadata) > limits.maxMetadataBytes)
       add('metadata', `must be at most ${limits.maxMetadataBytes} bytes as JSON`);
   }
+  if (submission.webhook !== undefined) validateWebhook(submission.webhook, limits, add);
   const retry = submission.retryConfig as unknown;
   if (retry !== undefined) {
     if (!isObject(retry)) add('retryConfig', 'must be an object');
@@ -195,6 +197,24 @@ export function validateJobSubmission(
 }
 
 type AddProblem = (path: string, message: string) => void;
+
+/**
+ * A webhook's shape: an http(s) URL without credentials and known event names. Whether its host
+ * is a public address needs DNS, so the HTTP layer checks that (and every delivery again).
+ */
+function validateWebhook(webhook: unknown, limits: JobLimits, add: AddProblem): void {
+  if (!isObject(webhook)) return add('webhook', 'must be an object with a "url"');
+  const problem = describeUrlProblem(webhook['url'], limits.maxUrlLength);
+  if (problem) add('webhook.url', problem);
+  const events = webhook['events'];
+  if (events === undefined) return;
+  if (
+    !Array.isArray(events) ||
+    events.length === 0 ||
+    events.some((event) => !WEBHOOK_EVENT_KINDS.includes(event as never))
+  )
+    add('webhook.events', `must be a non-empty list of: ${WEBHOOK_EVENT_KINDS.join(', ')}`);
+}
 
 /**
  * An option bounded by an operator ceiling: a valid value above it says "at most", naming the

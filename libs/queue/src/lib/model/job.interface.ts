@@ -123,6 +123,34 @@ export interface RetryConfig {
   useJitter: boolean;
 }
 
+/**
+ * The job events a webhook may ask for: the terminal ones, `retrying` and `progress`. Creation and
+ * start events are not delivered (a submitter already knows; a start is seldom worth a request).
+ */
+export const WEBHOOK_EVENT_KINDS = [
+  'completed',
+  'failed',
+  'dead_letter',
+  'cancelled',
+  'retrying',
+  'progress',
+] as const;
+export type WebhookEventKind = (typeof WEBHOOK_EVENT_KINDS)[number];
+/** What a webhook gets when it names no events: the terminal ones. */
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventKind[] = [
+  'completed',
+  'failed',
+  'dead_letter',
+  'cancelled',
+];
+
+/** Where a job's own events are POSTed (signed with its tenant's webhook secret). */
+export interface JobWebhook {
+  url: string;
+  /** Default DEFAULT_WEBHOOK_EVENTS. */
+  events?: WebhookEventKind[];
+}
+
 /** What a caller submits; everything but `jobType` is optional. */
 export interface JobSubmission {
   jobType: JobType;
@@ -133,6 +161,8 @@ export interface JobSubmission {
   metadata?: JsonObject;
   /** Who owns the job (TENANT_PATTERN). Default `DEFAULT_TENANT`. */
   tenant?: string;
+  /** Where to POST this job's events. */
+  webhook?: JobWebhook;
 }
 
 /** A job as stored: the submission with every default applied. */
@@ -150,6 +180,8 @@ export interface JobRecord {
   metadata: JsonObject;
   /** Lower-case text that `search` matches: job id, metadata keys and string values. */
   searchText: string;
+  /** The job's own webhook, events resolved; absent when it has none. */
+  webhook?: Required<JobWebhook>;
 }
 
 /** A job's state, read fresh from Redis. */
@@ -179,6 +211,8 @@ export interface JobView {
   metadata: JsonObject;
   timeoutSecs: number;
   retryConfig: RetryConfig;
+  /** The job's own webhook; null when it has none. */
+  webhook: Required<JobWebhook> | null;
 }
 
 /** The outcome of a finished job, kept `resultTtlSecs`. */
