@@ -20,6 +20,7 @@ const ALL_LIBRARIES = [
   'redis',
   'scheduler',
   'testing',
+  'webhooks',
   'workers-api',
 ];
 const redisUrl = process.env['RIPTIDE_TEST_REDIS_URL']!;
@@ -146,6 +147,7 @@ describe('every library in another Nest service', () => {
       'queue-1.ts',
       'root-1.ts',
       'scheduler-1.ts',
+      'webhooks-1.ts',
       'workers-api-1.ts',
     ]);
     const env = {

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'webhooks',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  coverageDirectory: '../../coverage/libs/webhooks',
+};

@@ -1,0 +1,47 @@
+import Bull from 'bull';
+import type Redis from 'ioredis';
+import { RIPTIDE_QUEUE_NAME } from '@riptide/queue';
+import { closeRedis, createRedis } from '@riptide/redis';
+import { deliveryQueueName } from '../redis/webhook-keys';
+import { ResolvedWebhooksOptions } from '../webhooks-options.interface';
+import { DeliveryJobData } from './webhook-delivery.interface';
+
+/**
+ * The plain bull queue of the deliveries, `<queue>-webhooks` under the queue's prefix, on
+ * connections of its own: the job queue's connection has bull's scripts redefined with the
+ * listing-index upkeep, which must never run for a delivery. Its failed set is the dead letter.
+ */
+export function createDeliveryQueue(options: ResolvedWebhooksOptions): {
+  queue: Bull.Queue<DeliveryJobData>;
+  client: Redis;
+  close: () => Promise<void>;
+} {
+  const client = createRedis(options.redisUrl, 'worker', 'riptide-webhooks-deliveries');
+  const own: Redis[] = [];
+  const queue = new Bull<DeliveryJobData>(deliveryQueueName(RIPTIDE_QUEUE_NAME), {
+    prefix: options.prefix,
+    createClient: (type) => {
+      if (type === 'client') return client;
+      const connection = createRedis(options.redisUrl, 'blocking', `riptide-webhooks-${type}`);
+      own.push(connection);
+      return connection;
+    },
+    defaultJobOptions: {
+      attempts: options.maxAttempts,
+      backoff: { type: 'exponential', delay: options.backoffBaseMs },
+      // Kept as long as the delivery record: a repeat of the same event to the same target
+      // finds the finished delivery by its id and adds nothing.
+      removeOnComplete: { age: options.recordTtlSecs },
+      removeOnFail: { age: Math.max(options.recordTtlSecs, 86400) },
+    },
+  });
+  return {
+    queue,
+    client,
+    close: async () => {
+      await queue.close().catch(() => undefined);
+      own.forEach((connection) => connection.disconnect());
+      await closeRedis(client);
+    },
+  };
+}

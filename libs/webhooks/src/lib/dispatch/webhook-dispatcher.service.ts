@@ -1,0 +1,181 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type Redis from 'ioredis';
+import { JobNotFoundError, JobView, QueueService, RIPTIDE_QUEUE_NAME } from '@riptide/queue';
+import { closeRedis, createRedis } from '@riptide/redis';
+import { WebhookDeliveryWorker } from '../delivery/webhook-delivery-worker.service';
+import { WebhookKeys } from '../redis/webhook-keys';
+import { WebhookSubscriptions } from '../subscriptions/webhook-subscriptions.service';
+import { ResolvedWebhooksOptions } from '../webhooks-options.interface';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import { OutboxEvent, buildPayload, parseOutboxEvent } from './outbox-event.util';
+
+/** The consumer group every dispatcher of the queue reads the outbox in. */
+export const OUTBOX_GROUP = 'webhooks';
+/** Entries read (or taken over) per call. */
+const BATCH = 50;
+
+type StreamEntry = [id: string, fields: string[]];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The value of field `e` of a stream entry. */
+function eventField(fields: string[]): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'e') return fields[i + 1];
+  return undefined;
+}
+
+/**
+ * Turns the job events of the outbox stream into deliveries (`dispatch: true`). Every
+ * dispatcher of the queue reads in one consumer group, so each entry goes to one of them;
+ * entries a dead dispatcher held longer than `claimIdleMs` are taken over (XAUTOCLAIM). For each
+ * event: the targets (the job's own webhook, the tenant's matching subscriptions), one delivery
+ * each under the id `<event id>:<target>`, then XACK and XDEL. A crash between the add and the
+ * XACK hands the entry to another dispatcher, whose adds find the deliveries already there: no
+ * event reaches a target twice.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhookDispatcher');
+  private readonly keys: WebhookKeys;
+  private reader?: Redis;
+  private running?: Promise<void>;
+  private stopping = false;
+  private lastClaimAt = 0;
+
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    private readonly queue: QueueService,
+    private readonly subscriptions: WebhookSubscriptions,
+    private readonly worker: WebhookDeliveryWorker,
+  ) {
+    this.keys = new WebhookKeys(options.prefix, RIPTIDE_QUEUE_NAME);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.dispatch) return;
+    this.reader = createRedis(this.options.redisUrl, 'blocking', 'riptide-webhooks-outbox');
+    this.running = this.loop(this.reader);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    // A blocked XREADGROUP returns within blockMs; the connection closes after it.
+    await this.running;
+    if (this.reader) await closeRedis(this.reader);
+  }
+
+  private async loop(reader: Redis): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.ensureGroup(reader);
+        if (Date.now() - this.lastClaimAt >= Math.min(this.options.claimIdleMs, 5000)) {
+          this.lastClaimAt = Date.now();
+          await this.handle(reader, await this.claimAbandoned(reader));
+        }
+        const reply = (await reader.xreadgroup(
+          'GROUP',
+          OUTBOX_GROUP,
+          this.options.consumerName,
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          this.options.blockMs,
+          'STREAMS',
+          this.keys.eventOutbox,
+          '>',
+        )) as [string, StreamEntry[]][] | null;
+        if (reply) await this.handle(reader, reply[0][1]);
+      } catch (error) {
+        if (this.stopping) break;
+        this.logger.warn(
+          `webhook dispatch paused: ${(error as Error)?.message ?? String(error)}; retrying`,
+        );
+        await sleep(1000);
+      }
+    }
+  }
+
+  private groupReady = false;
+
+  private async ensureGroup(reader: Redis): Promise<void> {
+    if (this.groupReady) return;
+    try {
+      await reader.xgroup('CREATE', this.keys.eventOutbox, OUTBOX_GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error)?.message).includes('BUSYGROUP')) throw error;
+    }
+    this.groupReady = true;
+  }
+
+  /** Entries another dispatcher read but never acknowledged within claimIdleMs. */
+  private async claimAbandoned(reader: Redis): Promise<StreamEntry[]> {
+    const claimed: StreamEntry[] = [];
+    let cursor = '0-0';
+    do {
+      const reply = (await reader.xautoclaim(
+        this.keys.eventOutbox,
+        OUTBOX_GROUP,
+        this.options.consumerName,
+        this.options.claimIdleMs,
+        cursor,
+        'COUNT',
+        BATCH,
+      )) as [string, (StreamEntry | null)[]];
+      cursor = reply[0];
+      // Entries deleted meanwhile come back as nil.
+      claimed.push(...reply[1].filter((entry): entry is StreamEntry => entry !== null));
+    } while (cursor !== '0-0' && !this.stopping);
+    return claimed;
+  }
+
+  private async handle(reader: Redis, entries: StreamEntry[]): Promise<void> {
+    for (const [entryId, fields] of entries) {
+      const event = parseOutboxEvent(eventField(fields));
+      if (event) await this.dispatch(event);
+      await reader
+        .multi()
+        .xack(this.keys.eventOutbox, OUTBOX_GROUP, entryId)
+        .xdel(this.keys.eventOutbox, entryId)
+        .exec();
+    }
+  }
+
+  /** Queues one delivery per target of the event. */
+  async dispatch(event: OutboxEvent): Promise<number> {
+    const view = await this.queue.getJob(event.job).catch((error: unknown) => {
+      if (error instanceof JobNotFoundError) return null;
+      throw error;
+    });
+    const targets: { id: string; url: string }[] = [];
+    const own = view?.webhook;
+    if (own && own.events.includes(event.event)) targets.push({ id: 'job', url: own.url });
+    for (const subscription of await this.subscriptions.list(event.tenant)) {
+      if (!subscription.events.includes(event.event)) continue;
+      if (subscription.jobTypes && !subscription.jobTypes.includes(event.name)) continue;
+      targets.push({ id: subscription.id, url: subscription.url });
+    }
+    if (!targets.length) return 0;
+    const body = JSON.stringify(buildPayload(event, errorOf(view)));
+    for (const target of targets)
+      await this.worker.add(`${event.id}:${target.id}`, {
+        eventId: event.id,
+        event: event.event,
+        jobId: event.job,
+        tenant: event.tenant,
+        target: target.id,
+        url: target.url,
+        body,
+      });
+    return targets.length;
+  }
+}
+
+function errorOf(view: JobView | null): string | null {
+  return view?.lastError ?? null;
+}

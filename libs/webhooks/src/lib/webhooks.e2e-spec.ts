@@ -1,0 +1,373 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type Redis from 'ioredis';
+import { QueueModule, QueueService, RIPTIDE_QUEUE_NAME, WebhookEventKind } from '@riptide/queue';
+import {
+  connectTestRedis,
+  deleteKeysWithPrefix,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+} from '@riptide/testing';
+import { startWebhookReceiver, WebhookReceiver } from '../testing';
+import { WebhookDeliveries } from './delivery/webhook-deliveries.service';
+import { WebhookDeliveryWorker } from './delivery/webhook-delivery-worker.service';
+import { OUTBOX_GROUP } from './dispatch/webhook-dispatcher.service';
+import { WebhookSubscriptionLimitError } from './errors/webhook-subscription-limit.error';
+import { WebhookSubscriptionNotFoundError } from './errors/webhook-subscription-not-found.error';
+import { WebhookKeys } from './redis/webhook-keys';
+import { WebhookSecrets } from './secrets/webhook-secrets.service';
+import { verifySignature } from './signing/webhook-signature.util';
+import { WebhookSubscriptions } from './subscriptions/webhook-subscriptions.service';
+import { WebhookTargets } from './webhook-targets.service';
+import { WebhooksModuleOptions } from './webhooks-options.interface';
+import { WebhooksModule } from './webhooks.module';
+
+const url = testRedisUrl();
+
+/**
+ * The dispatcher and the deliveries on a real Redis, a real bull queue and a real HTTP receiver
+ * on 127.0.0.1. The outbox entries are written here as the queue's scripts write them
+ * (events-contract: field `e`, the event JSON with its id), so each case controls its events.
+ */
+describe('WebhooksModule (real Redis, real receiver)', () => {
+  let prefix: string;
+  let redis: Redis;
+  let keys: WebhookKeys;
+  const apps: INestApplicationContext[] = [];
+  const receivers: WebhookReceiver[] = [];
+  let seq = 0;
+
+  async function boot(options: Partial<WebhooksModuleOptions> = {}) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 0 } }),
+        WebhooksModule.forRoot({
+          redisUrl: url,
+          prefix,
+          dispatch: true,
+          allowPrivateNetworks: true,
+          maxAttempts: 3,
+          backoffBaseMs: 100,
+          blockMs: 100,
+          claimIdleMs: 300,
+          ...options,
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    apps.push(app);
+    return {
+      app,
+      queue: app.get(QueueService),
+      secrets: app.get(WebhookSecrets),
+      subscriptions: app.get(WebhookSubscriptions),
+      deliveries: app.get(WebhookDeliveries),
+    };
+  }
+
+  async function receiver(options: Parameters<typeof startWebhookReceiver>[0] = {}) {
+    const started = await startWebhookReceiver(options);
+    receivers.push(started);
+    return started;
+  }
+
+  /** A job event as the queue's scripts put it in the outbox; returns the event id. */
+  async function emit(
+    jobId: string,
+    event: WebhookEventKind,
+    more: { tenant?: string; name?: string; status?: string; progress?: unknown; id?: string } = {},
+  ): Promise<string> {
+    const id = more.id ?? `${1733250000000 + seq++}-0`;
+    await redis.xadd(
+      keys.eventOutbox,
+      '*',
+      'e',
+      JSON.stringify({
+        id,
+        job: jobId,
+        tenant: more.tenant ?? 'default',
+        name: more.name ?? 'single_crawl',
+        status: more.status ?? 'Completed',
+        event,
+        at: 1733250000000,
+        ...(event === 'progress' ? { progress: more.progress } : {}),
+      }),
+    );
+    return id;
+  }
+
+  async function submitWithWebhook(queue: QueueService, hook: string, events?: WebhookEventKind[]) {
+    const { jobId } = await queue.submit({
+      jobType: { type: 'single_crawl', url: 'https://example.com/' },
+      webhook: { url: hook, events },
+    });
+    return jobId;
+  }
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('hooks');
+    keys = new WebhookKeys(prefix, RIPTIDE_QUEUE_NAME);
+    redis = connectTestRedis(url);
+  });
+
+  afterEach(async () => {
+    while (apps.length) await apps.pop()!.close();
+    while (receivers.length) await receivers.pop()!.close();
+    await deleteKeysWithPrefix(url, prefix);
+    redis.disconnect();
+  });
+
+  it('delivers a signed event that verifies with the tenant secret and not with another', async () => {
+    const { queue, secrets, deliveries } = await boot();
+    const hook = await receiver();
+    const jobId = await submitWithWebhook(queue, hook.url);
+    expect(await redis.hget(`${prefix}:jobs:${jobId}`, 'rt_webhook')).toBe('1');
+    const eventId = await emit(jobId, 'completed');
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 1,
+      { what: 'the delivery' },
+    );
+    const [request] = hook.received;
+    const { secret } = await secrets.ensure('default');
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'RipTide-Webhooks/1.0',
+      'riptide-event-id': eventId,
+      'riptide-event': 'job.completed',
+    });
+    expect(JSON.parse(request.body)).toEqual({
+      id: eventId,
+      type: 'job.completed',
+      created_at: new Date(1733250000000).toISOString(),
+      data: { job_id: jobId, job_type: 'single_crawl', status: 'Completed' },
+    });
+    const signature = String(request.headers['riptide-signature']);
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(verifySignature(signature, request.body, secret)).toBe(true);
+    expect(verifySignature(signature, request.body, `${secret}x`)).toBe(false);
+    await waitFor(
+      () => deliveries.list(jobId),
+      (list) => list.length === 1,
+    );
+    expect(await deliveries.list(jobId)).toEqual([
+      {
+        eventId,
+        event: 'completed',
+        url: hook.url,
+        target: 'job',
+        attempt: 1,
+        statusCode: 200,
+        errorCode: null,
+        at: expect.any(Date),
+        outcome: 'delivered',
+      },
+    ]);
+    // Handled entries leave the outbox.
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+  });
+
+  it('retries after two 500s and delivers on the third attempt, every attempt on the job', async () => {
+    const { queue, deliveries } = await boot();
+    const hook = await receiver({ answer: (n) => (n < 2 ? 500 : 200) });
+    const jobId = await submitWithWebhook(queue, hook.url);
+    const eventId = await emit(jobId, 'failed', { status: 'Failed' });
+    const list = await waitFor(
+      () => deliveries.list(jobId),
+      (attempts) => attempts.length === 3,
+      { what: 'three attempts' },
+    );
+    expect(list.map((a) => [a.eventId, a.attempt, a.statusCode, a.errorCode, a.outcome])).toEqual([
+      [eventId, 1, 500, 'http_status', 'retrying'],
+      [eventId, 2, 500, 'http_status', 'retrying'],
+      [eventId, 3, 200, null, 'delivered'],
+    ]);
+    expect(hook.received.map((r) => r.status)).toEqual([500, 500, 200]);
+    // The same bytes every time; the failed event carries the job's last error (none yet here).
+    expect(new Set(hook.received.map((r) => r.body)).size).toBe(1);
+    expect(JSON.parse(hook.accepted[0]).data).toEqual({
+      job_id: jobId,
+      job_type: 'single_crawl',
+      status: 'Failed',
+      error: null,
+    });
+  });
+
+  it('ends a delivery that always fails dead-lettered, visible on the job and in the failed set', async () => {
+    const { app, queue, deliveries } = await boot();
+    const hook = await receiver({ answer: () => 503 });
+    const jobId = await submitWithWebhook(queue, hook.url, ['dead_letter']);
+    const eventId = await emit(jobId, 'dead_letter', { status: 'DeadLetter' });
+    const list = await waitFor(
+      () => deliveries.list(jobId),
+      (attempts) => attempts.some((a) => a.outcome === 'dead_letter'),
+      { what: 'the dead letter' },
+    );
+    expect(list.map((a) => [a.attempt, a.statusCode, a.outcome])).toEqual([
+      [1, 503, 'retrying'],
+      [2, 503, 'retrying'],
+      [3, 503, 'dead_letter'],
+    ]);
+    const worker = app.get(WebhookDeliveryWorker);
+    const failed = await worker.queue!.getFailed();
+    expect(failed.map((job) => job.id)).toEqual([`${eventId}:job`]);
+  });
+
+  it('never delivers one event twice to a target: not on a repeat, not across a dispatcher restart', async () => {
+    const first = await boot();
+    const hook = await receiver();
+    const jobId = await submitWithWebhook(first.queue, hook.url);
+    const eventId = await emit(jobId, 'completed');
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 1,
+    );
+    // The same event again (what a crash between the add and the XACK amounts to): nothing sent.
+    await emit(jobId, 'completed', { id: eventId });
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    await apps.pop()!.close();
+
+    // An entry a dispatcher read and died holding: the next dispatcher takes it over.
+    const held = await emit(jobId, 'cancelled', { status: 'Cancelled' });
+    await redis.xreadgroup(
+      'GROUP',
+      OUTBOX_GROUP,
+      'dead-consumer',
+      'COUNT',
+      1,
+      'STREAMS',
+      keys.eventOutbox,
+      '>',
+    );
+    await emit(jobId, 'completed', { id: eventId });
+    await boot({ consumerName: 'second' });
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 2,
+      { what: 'the held entry' },
+    );
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hook.received.map((r) => r.headers['riptide-event-id'])).toEqual([eventId, held]);
+  });
+
+  it('signs with both secrets during a rotation overlap, then with the new one only', async () => {
+    const { queue, secrets } = await boot({ secretOverlapSecs: 60 });
+    const hook = await receiver();
+    const jobId = await submitWithWebhook(queue, hook.url);
+    const { secret: old } = await secrets.ensure('default');
+    const rotated = await secrets.rotate('default');
+    expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(rotated.previousValidUntil!.getTime()).toBeGreaterThan(Date.now() + 55_000);
+    await emit(jobId, 'completed');
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 1,
+    );
+    const [request] = hook.received;
+    const signature = String(request.headers['riptide-signature']);
+    expect(signature.split(',')).toHaveLength(3);
+    expect(verifySignature(signature, request.body, rotated.secret)).toBe(true);
+    expect(verifySignature(signature, request.body, old)).toBe(true);
+    // Past the overlap only the current secret signs.
+    expect(await secrets.signingSecrets('default', Date.now() + 61_000)).toEqual([rotated.secret]);
+  });
+
+  it('keeps subscriptions per tenant, at most 20, and drops the hash with the last one', async () => {
+    const { subscriptions } = await boot({ dispatch: false });
+    const created = await subscriptions.create('acme', {
+      url: 'https://hooks.example/acme',
+      events: ['progress'],
+      jobTypes: ['custom:report'],
+    });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^whsub_[A-Za-z0-9_-]{16}$/),
+      url: 'https://hooks.example/acme',
+      events: ['progress'],
+      jobTypes: ['custom:report'],
+      createdAt: expect.any(Date),
+    });
+    const plain = await subscriptions.create('acme', { url: 'https://hooks.example/b' });
+    expect(plain.events).toEqual(['completed', 'failed', 'dead_letter', 'cancelled']);
+    expect(plain.jobTypes).toBeNull();
+    expect((await subscriptions.list('acme')).map((s) => s.id)).toEqual([created.id, plain.id]);
+    expect(await subscriptions.list('globex')).toEqual([]);
+    await expect(subscriptions.remove('globex', created.id)).rejects.toBeInstanceOf(
+      WebhookSubscriptionNotFoundError,
+    );
+    for (let i = 2; i < 20; i++)
+      await subscriptions.create('acme', { url: `https://hooks.example/${i}` });
+    await expect(
+      subscriptions.create('acme', { url: 'https://hooks.example/21' }),
+    ).rejects.toBeInstanceOf(WebhookSubscriptionLimitError);
+    for (const subscription of await subscriptions.list('acme'))
+      await subscriptions.remove('acme', subscription.id);
+    expect(await redis.exists(keys.subscriptions('acme'))).toBe(0);
+  });
+
+  it('sends a subscription only the events and job types it asked for', async () => {
+    const { subscriptions } = await boot();
+    const progressHook = await receiver();
+    const everything = await receiver();
+    await subscriptions.create('acme', { url: progressHook.url, events: ['progress'] });
+    await subscriptions.create('acme', {
+      url: everything.url,
+      events: ['completed', 'progress'],
+      jobTypes: ['custom:report'],
+    });
+    const jobId = '5a3f4c1e-0000-4000-8000-000000000001';
+    await emit(jobId, 'progress', {
+      tenant: 'acme',
+      name: 'custom:report',
+      status: 'Processing',
+      progress: { percent: 50 },
+    });
+    await emit(jobId, 'completed', { tenant: 'acme', name: 'custom:report' });
+    await emit(jobId, 'completed', { tenant: 'acme', name: 'single_crawl' });
+    await emit(jobId, 'completed', { tenant: 'other', name: 'custom:report' });
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    await waitFor(
+      () => everything.received.length,
+      (n) => n === 2,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(progressHook.received.map((r) => JSON.parse(r.body).type)).toEqual(['job.progress']);
+    expect(JSON.parse(progressHook.received[0].body).data).toEqual({
+      job_id: jobId,
+      job_type: 'custom:report',
+      status: 'Processing',
+      progress: { percent: 50 },
+    });
+    expect(everything.received.map((r) => JSON.parse(r.body).type)).toEqual([
+      'job.progress',
+      'job.completed',
+    ]);
+  });
+
+  it('refuses loopback and private targets unless private networks are allowed', async () => {
+    const { app } = await boot({ dispatch: false, allowPrivateNetworks: false });
+    const targets = app.get(WebhookTargets);
+    const refused =
+      'must not point at a private, loopback or link-local address (CRAWL_ALLOW_PRIVATE_NETWORKS)';
+    expect(await targets.problem('http://127.0.0.1:9/hooks')).toBe(refused);
+    expect(await targets.problem('http://[::1]/hooks')).toBe(refused);
+    expect(await targets.problem('http://10.1.2.3/hooks')).toBe(refused);
+    expect(await targets.problem('http://localhost/hooks')).toBe(refused);
+    expect(await targets.problem('https://93.184.215.14/hooks')).toBeNull();
+    const open = await boot({ dispatch: false, allowPrivateNetworks: true });
+    expect(await open.app.get(WebhookTargets).problem('http://127.0.0.1:9/hooks')).toBeNull();
+  });
+});
