@@ -94,6 +94,9 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
     };
     const scheduleOf = async () =>
       (await as(full).post('/workers/schedule', schedule).expect(200)).body.id as string;
+    const subscription = { url: 'http://127.0.0.1:9/hooks', events: ['progress'] };
+    const subscriptionOf = async () =>
+      (await as(full).post('/workers/webhooks', subscription).expect(201)).body.id as string;
 
     /** Each route: the scope it needs, what success answers, and a fresh target for each call. */
     const routes: {
@@ -198,6 +201,30 @@ describe('Access control in keys mode (booted host, real Redis, real HTTP)', () 
         scope: 'schedules:write',
         success: 204,
         call: async (key) => as(key).delete(`/workers/schedule/${await scheduleOf()}`),
+      },
+      {
+        name: 'POST /workers/webhooks',
+        scope: 'jobs:write',
+        success: 201,
+        call: (key) => as(key).post('/workers/webhooks', subscription),
+      },
+      {
+        name: 'GET /workers/webhooks',
+        scope: 'jobs:read',
+        success: 200,
+        call: (key) => as(key).get('/workers/webhooks'),
+      },
+      {
+        name: 'DELETE /workers/webhooks/:id',
+        scope: 'jobs:write',
+        success: 204,
+        call: async (key) => as(key).delete(`/workers/webhooks/${await subscriptionOf()}`),
+      },
+      {
+        name: 'POST /workers/webhooks/secret/rotate',
+        scope: 'jobs:write',
+        success: 200,
+        call: (key) => as(key).post('/workers/webhooks/secret/rotate'),
       },
       {
         name: 'POST /admin/keys',

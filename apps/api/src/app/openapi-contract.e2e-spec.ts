@@ -470,6 +470,58 @@ describe('The served OpenAPI document against real answers of every route (boote
     await api('delete', `/workers/schedule/${other}`, 204);
   });
 
+  it('webhooks: subscribe, list, unsubscribe, rotate the secret, a job with a webhook, and each refusal', async () => {
+    const hook = { url: 'http://127.0.0.1:9/hooks', events: ['completed'] };
+    const created = await api('post', '/workers/webhooks', 201, { key: keys.writer, body: hook });
+    const id = created.body.id as string;
+    await api('post', '/workers/webhooks', 400, {
+      key: keys.writer,
+      body: { url: 'ftp://hooks.example/', events: ['started'], job_types: ['nope'] },
+    });
+    await api('post', '/workers/webhooks', 400, {
+      key: keys.writer,
+      raw: { type: 'application/json', data: '{"url": ' },
+    });
+    await api('post', '/workers/webhooks', 401, { key: null, body: hook });
+    await api('post', '/workers/webhooks', 403, { key: keys.reader, body: hook });
+    await api('post', '/workers/webhooks', 413, {
+      key: keys.writer,
+      body: { ...hook, ...oversized() },
+    });
+    await api('post', '/workers/webhooks', 415, {
+      key: keys.writer,
+      raw: { type: 'text/plain', data: 'url=x' },
+    });
+    const more: string[] = [];
+    for (let i = 1; i < 20; i++)
+      more.push(
+        (await api('post', '/workers/webhooks', 201, { key: keys.writer, body: hook })).body.id,
+      );
+    await api('post', '/workers/webhooks', 409, { key: keys.writer, body: hook });
+    await api('get', '/workers/webhooks', 200, { key: keys.writer });
+    await api('get', '/workers/webhooks', 401, { key: null });
+    await api('get', '/workers/webhooks', 403, { key: keys.metrics });
+    await api('delete', `/workers/webhooks/${id}`, 401, { key: null });
+    await api('delete', `/workers/webhooks/${id}`, 403, { key: keys.reader });
+    await api('delete', `/workers/webhooks/${id}`, 204, { key: keys.writer });
+    await api('delete', `/workers/webhooks/${id}`, 404, { key: keys.writer });
+    for (const other of more)
+      await api('delete', `/workers/webhooks/${other}`, 204, { key: keys.writer });
+    await api('post', '/workers/webhooks/secret/rotate', 200, { key: keys.writer });
+    await api('post', '/workers/webhooks/secret/rotate', 401, { key: null });
+    await api('post', '/workers/webhooks/secret/rotate', 403, { key: keys.reader });
+
+    const job = (
+      await api('post', '/workers/jobs', 200, {
+        key: keys.writer,
+        body: { job_type: { type: 'custom', job_name: 'report' }, webhook: hook },
+      })
+    ).body.job_id as string;
+    const view = await api('get', `/workers/jobs/${job}`, 200, { key: keys.writer });
+    expect(view.body).toMatchObject({ webhook: hook, webhook_deliveries: [] });
+    await api('delete', `/workers/jobs/${job}`, 200, { key: keys.writer });
+  });
+
   it('health: readiness and liveness, with and without details', async () => {
     // A busy machine may find the event loop lagging: either answer must agree with the document.
     for (const path of ['/health', '/health/live']) {

@@ -60,6 +60,14 @@ export interface HostConfig {
   crawlAllowRobotsOverride: boolean;
   /** CRAWL_CACHE_MAX_BYTES: byte budget of the page cache (it gives way first). */
   crawlCacheMaxBytes: number;
+  /** WEBHOOK_SECRET_OVERLAP_SECONDS: how long a rotated-out webhook secret still signs. */
+  webhookSecretOverlapSecs: number;
+  /** WEBHOOK_MAX_ATTEMPTS: executions of one webhook delivery before it is dead-lettered. */
+  webhookMaxAttempts: number;
+  /** WEBHOOK_BACKOFF_BASE_MS: wait before a delivery's first retry (each further one doubles). */
+  webhookBackoffBaseMs: number;
+  /** WEBHOOK_TIMEOUT_MS: time limit of one delivery request. */
+  webhookTimeoutMs: number;
   /** RIPTIDE_REDIS_MAXMEMORY: `maxmemory` of the embedded redis-server (`1gb`, `512mb`, bytes). */
   embeddedRedisMaxMemory: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -130,6 +130,10 @@ export function loadHostConfig(env: Env): HostConfig {
     crawlMaxTimeoutMs: int('CRAWL_MAX_TIMEOUT_MS', 120000, 1000, 3_600_000),
     crawlAllowRobotsOverride: bool('CRAWL_ALLOW_ROBOTS_OVERRIDE', false),
     crawlCacheMaxBytes: int('CRAWL_CACHE_MAX_BYTES', 256 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
+    webhookSecretOverlapSecs: int('WEBHOOK_SECRET_OVERLAP_SECONDS', 86400, 0, 30 * 86400),
+    webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 25),
+    webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 30000, 10, 3_600_000),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10000, 100, 60000),
     embeddedRedisMaxMemory: maxMemory,
     logLevel: logLevel as HostConfig['logLevel'],
   };

@@ -6,6 +6,7 @@ import { MetricsModule } from '@riptide/metrics';
 import { ProcessorsModule } from '@riptide/processors';
 import { QueueModule } from '@riptide/queue';
 import { ScheduleRunner, SchedulerModule } from '@riptide/scheduler';
+import { WebhooksModule } from '@riptide/webhooks';
 import { WorkersApiModule } from '@riptide/workers-api';
 import { EmbeddedRedisMetrics } from './embedded-redis-metrics.service';
 import { EmbeddedRedisServer } from './embedded-redis-server';
@@ -101,6 +102,19 @@ export function createRootModule(
         shutdownGraceMs: shutdownBudget(config.workerShutdownGraceMs).drainMs,
       },
     }),
+    // Every host signs and records webhooks; hosts that run workers also dispatch and send them.
+    WebhooksModule.forRoot({
+      isGlobal: true,
+      redisUrl,
+      prefix: config.prefix,
+      dispatch: runsWorkers,
+      allowPrivateNetworks: config.crawlAllowPrivateNetworks,
+      secretOverlapSecs: config.webhookSecretOverlapSecs,
+      maxAttempts: config.webhookMaxAttempts,
+      backoffBaseMs: config.webhookBackoffBaseMs,
+      timeoutMs: config.webhookTimeoutMs,
+      recordTtlSecs: config.resultTtlSecs,
+    }),
     metrics,
     hostLoggerModule(logger),
     PinoBindingModule,
@@ -156,6 +170,7 @@ export function createRootModule(
         idempotencyTtlSecs: config.idempotencyTtlSecs,
         schedules: true,
         metrics: true,
+        webhooks: true,
       }),
     );
   return { module: RiptideRootModule, imports };

@@ -15,6 +15,12 @@ export interface WorkersApiOptions {
    * `isGlobal: true` in the application; without them the module needs no metrics at all. Default false.
    */
   metrics?: boolean;
+  /**
+   * Serve the webhook routes (`/workers/webhooks`: subscriptions, secret rotation) and accept a
+   * submission's `webhook`. They need a WebhooksModule imported with `isGlobal: true` in the
+   * application. Default false.
+   */
+  webhooks?: boolean;
 }
 
 export const WORKERS_API_OPTIONS = 'RIPTIDE_WORKERS_API:OPTIONS';
@@ -24,4 +30,5 @@ export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.f
   idempotencyWaitMs: 10000,
   schedules: false,
   metrics: false,
+  webhooks: false,
 });

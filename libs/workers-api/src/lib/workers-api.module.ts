@@ -12,19 +12,23 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PrometheusController } from './prometheus/prometheus.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { StatsController } from './stats/stats.controller';
+import { WebhookSubmission } from './webhooks/webhook-submission.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
  * The REST API of SPEC §3 and the key management of §6: jobs (`/workers/jobs`), queue stats
  * (`/workers/stats`), API keys (`/admin/keys`); with `forRoot({ schedules: true })`, schedules
  * (`/workers/schedule`); with `forRoot({ metrics: true })`, metrics (`/workers/metrics`,
- * `/workers/stats/workers`, Prometheus `/metrics`) and Terminus health (`/health`, `/health/live`).
+ * `/workers/stats/workers`, Prometheus `/metrics`) and Terminus health (`/health`, `/health/live`);
+ * with `forRoot({ webhooks: true })`, webhook subscriptions and the signing secret (`/workers/webhooks`).
  *
  * Needs in the application:
  * - a global QueueModule (submission, reads, the idempotency store's Redis);
  * - a global AuthModule (every route is guarded by its scope; the key routes and the submission
  *   rate limits use its services);
  * - a global SchedulerModule only with `schedules: true`;
- * - a global MetricsModule only with `metrics: true`.
+ * - a global MetricsModule only with `metrics: true`;
+ * - a global WebhooksModule with `webhooks: true` (without it, a submission's `webhook` is refused).
  *
  * Its controllers carry their own validation pipe and the exception filter that gives every error
  * the same JSON shape; nothing is installed globally, so the application's own routes answer as
@@ -33,7 +37,13 @@ import { StatsController } from './stats/stats.controller';
  */
 @Module({
   controllers: [JobsController, StatsController, ApiKeysController],
-  providers: [IdempotencyStore, IdempotentRequests, SubmissionGate, BulkSubmission],
+  providers: [
+    IdempotencyStore,
+    IdempotentRequests,
+    SubmissionGate,
+    BulkSubmission,
+    WebhookSubmission,
+  ],
 })
 export class WorkersApiModule {
   /** The module with options (idempotency TTL, schedule and metrics routes); imported bare, every option takes its default. */
@@ -45,6 +55,7 @@ export class WorkersApiModule {
       controllers: [
         ...(options.metrics ? [MetricsController, PrometheusController, HealthController] : []),
         ...(options.schedules ? [SchedulesController] : []),
+        ...(options.webhooks ? [WebhooksController] : []),
       ],
       providers: [{ provide: WORKERS_API_OPTIONS, useValue: options }],
     };

@@ -1,4 +1,6 @@
-import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import type { DeliveryAttempt } from '@riptide/webhooks';
+import { WebhookDeliveryDto, WebhookDto } from '../webhooks/webhook.dto';
 import { BatchCrawlResponseDoc, CrawlResultDoc } from './crawl-result.docs';
 import { JobResultView, JobView, QueueCounts, SubmittedJob } from '@riptide/queue';
 import { EXAMPLE_JOB_ID, EXAMPLE_TIME } from '../docs/api-docs.decorators';
@@ -122,8 +124,19 @@ export class JobStatusResponseDto {
     description: 'Time limit of each attempt',
   })
   timeout_secs!: number;
+  @ApiPropertyOptional({
+    type: WebhookDto,
+    description: "The job's own webhook; absent when it has none",
+  })
+  webhook?: { url: string; events: string[] };
+  @ApiPropertyOptional({
+    type: [WebhookDeliveryDto],
+    description:
+      "Every attempt to deliver the job's events (its own webhook and the tenant's subscriptions), oldest first; on GET /workers/jobs/{job_id} when the job has a webhook or any delivery",
+  })
+  webhook_deliveries?: WebhookDeliveryDto[];
 
-  static from(view: JobView): JobStatusResponseDto {
+  static from(view: JobView, deliveries?: DeliveryAttempt[]): JobStatusResponseDto {
     return {
       job_id: view.jobId,
       tenant: view.tenant,
@@ -144,6 +157,10 @@ export class JobStatusResponseDto {
       progress: view.progress,
       max_attempts: view.maxAttempts,
       timeout_secs: view.timeoutSecs,
+      ...(view.webhook ? { webhook: { url: view.webhook.url, events: view.webhook.events } } : {}),
+      ...(deliveries && (view.webhook || deliveries.length)
+        ? { webhook_deliveries: deliveries.map((attempt) => WebhookDeliveryDto.from(attempt)) }
+        : {}),
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   Get,
   Headers,
   HttpCode,
+  Optional,
   HttpStatus,
   Param,
   Post,
@@ -60,6 +61,8 @@ import {
   SUBMIT_TOO_MANY,
 } from './jobs.docs';
 import { UseApiContract } from '../http/api-contract.decorator';
+import { WebhookDeliveries } from '@riptide/webhooks';
+import { WebhookSubmission } from '../webhooks/webhook-submission.service';
 
 // A tenant at its unfinished-jobs quota may submit again once some finish: a 429, like the rate limit.
 registerDomainError(TenantQuotaError, HttpStatus.TOO_MANY_REQUESTS);
@@ -77,6 +80,8 @@ export class JobsController {
     private readonly gate: SubmissionGate,
     private readonly idempotency: IdempotentRequests,
     private readonly bulk: BulkSubmission,
+    private readonly webhooks: WebhookSubmission,
+    @Optional() private readonly deliveries?: WebhookDeliveries,
   ) {}
 
   @Post()
@@ -128,10 +133,12 @@ export class JobsController {
       this.queue,
       body,
       caller.tenant,
+      this.webhooks,
     );
     const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
     if (refusal) throw new ForbiddenException(refusal);
     if (problems.length) throw new JobValidationError(problems);
+    await this.webhooks.prepare([submission]);
     return this.idempotency.run(
       { tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/jobs', body: dto },
       reply,
@@ -237,7 +244,8 @@ export class JobsController {
     @Param('job_id') jobId: string,
     @CurrentPrincipal() caller: Principal,
   ): Promise<JobStatusResponseDto> {
-    return JobStatusResponseDto.from(await this.queue.getJob(jobId, tenantScopeOf(caller)));
+    const view = await this.queue.getJob(jobId, tenantScopeOf(caller));
+    return JobStatusResponseDto.from(view, await this.deliveries?.list(view.jobId));
   }
 
   @Get(':job_id/result')

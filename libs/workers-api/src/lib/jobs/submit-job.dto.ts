@@ -15,6 +15,7 @@ import {
 import { DEFAULT_JOB_LIMITS, DEFAULT_RETRY_CONFIG, DEFAULT_TIMEOUT_SECS } from '@riptide/queue';
 import { JOB_TYPE_DOCS } from './job-type.docs';
 import { PRIORITY_INPUT } from '../docs/schema.util';
+import { WebhookDto } from '../webhooks/webhook.dto';
 
 /*
  * Bounds below are those the queue's validator enforces (its defaults, where an operator setting
@@ -139,4 +140,15 @@ export class SubmitJobDto {
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: WebhookDto,
+    description:
+      "Where to POST this job's events, signed with the tenant's webhook secret (see POST /workers/webhooks/secret/rotate)",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookDto)
+  webhook?: WebhookDto;
 }

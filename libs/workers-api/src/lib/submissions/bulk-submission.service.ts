@@ -6,6 +6,7 @@ import { createValidationPipe } from '../http/validation.pipe';
 import { toWireName } from '../jobs/job-type.wire';
 import type { BulkItemResultDto, BulkSubmitResponseDto } from '../jobs/bulk-submit.dto';
 import { SubmissionGate } from './submission-gate.service';
+import { WebhookSubmission } from '../webhooks/webhook-submission.service';
 import { readSubmission } from './submission-wire.util';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
 
@@ -23,6 +24,7 @@ export class BulkSubmission {
   constructor(
     private readonly queue: QueueService,
     private readonly gate: SubmissionGate,
+    private readonly webhooks: WebhookSubmission,
   ) {}
 
   async submit(
@@ -51,6 +53,7 @@ export class BulkSubmission {
         ),
       };
     const sent = accepted.slice(0, granted);
+    await this.webhooks.prepare(sent.map((item) => item.submission));
     if (sent.length) {
       const outcomes = await this.queue.submitBulk(
         sent.map((item) => item.submission),
@@ -82,6 +85,7 @@ export class BulkSubmission {
       this.queue,
       item,
       caller.tenant,
+      this.webhooks,
     );
     const refusal = this.gate.refusal(caller, submission.jobType?.type, submission.priority);
     if (refusal) return { error: itemError(new ForbiddenException(refusal)) };
