@@ -5,7 +5,12 @@ export type {
   ResolvedQueueOptions,
   WorkerOptions,
 } from './lib/queue-options.interface';
-export { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './lib/queue.constants';
+export {
+  EVENT_LOG_LENGTH,
+  QUEUE_REDIS,
+  RESOLVED_QUEUE_OPTIONS,
+  RIPTIDE_QUEUE_NAME,
+} from './lib/queue.constants';
 export { QueueService, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './lib/queue.service';
 export type {
   SubmittedJob,
@@ -16,6 +21,13 @@ export type {
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
 export { QueueKeys } from './lib/redis/queue-keys';
+export {
+  JOB_EVENT_KINDS,
+  compareJobEventIds,
+  isJobEventId,
+  parseJobEventRecord,
+} from './lib/model/job-event-record';
+export type { JobEventKind, JobEventRecord } from './lib/model/job-event-record';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export * from './lib/model/job.interface';
 export {

@@ -106,6 +106,35 @@ export class QueueKeys {
     return this.base + 'rt:handled-types';
   }
 
+  /**
+   * One tenant's recent job events, oldest first: a stream capped near EVENT_LOG_LENGTH whose
+   * entry ids are the event ids (job-events.script.ts writes it). `tenant` must match TENANT_PATTERN.
+   */
+  eventLog(tenant: string): string {
+    return `${this.base}rt:events:t:${tenant}`;
+  }
+
+  /** Pub/sub channel on which every job event is published, with its id, as it is logged. */
+  get eventChannel(): string {
+    return this.base + 'rt:events';
+  }
+
+  /**
+   * The events of jobs that someone is subscribed to by webhook: a stream its consumers trim
+   * (they delete each entry once handled), so an event waits here until it has been dispatched.
+   */
+  get eventOutbox(): string {
+    return this.base + 'rt:events:outbox';
+  }
+
+  /**
+   * A tenant's standing webhook subscriptions (owned by the webhooks library). It exists only
+   * while the tenant has one, which is how the event scripts know to fill the outbox.
+   */
+  webhookSubscriptions(tenant: string): string {
+    return `${this.base}rt:webhooks:t:${tenant}`;
+  }
+
   /** Pub/sub channel that tells every worker process to abort a running job. */
   get cancelChannel(): string {
     return this.base + 'rt:cancel';
