@@ -9,6 +9,7 @@ import {
   uniquePrefix,
   waitFor,
 } from '@riptide/testing';
+import { TestJobHandlersModule } from '@riptide/queue/testing';
 import { startWebhookReceiver, WebhookReceiver } from '../testing';
 import { WebhookDeliveries } from './delivery/webhook-deliveries.service';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery-worker.service';
@@ -355,6 +356,68 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
       'job.progress',
       'job.completed',
     ]);
+  });
+
+  it("delivers a real job's events as the queue's scripts write them: retrying, progress, completed", async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 1 } }),
+        TestJobHandlersModule.register({ redisUrl: url, prefix }),
+        WebhooksModule.forRoot({
+          redisUrl: url,
+          prefix,
+          dispatch: true,
+          allowPrivateNetworks: true,
+          backoffBaseMs: 100,
+          blockMs: 100,
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    apps.push(app);
+    const queue = app.get(QueueService);
+    const own = await receiver();
+    const progress = await receiver();
+    await app.get(WebhookSubscriptions).create('default', {
+      url: progress.url,
+      events: ['progress'],
+      jobTypes: ['custom:sleep'],
+    });
+    const flaky = await queue.submit({
+      jobType: { type: 'custom', jobName: 'flaky', payload: { failures: 1 } },
+      retryConfig: { initialDelaySecs: 0, useJitter: false },
+      webhook: { url: own.url, events: ['retrying', 'completed', 'progress'] },
+    });
+    const sleeper = await queue.submit({
+      jobType: { type: 'custom', jobName: 'sleep', payload: { ms: 50 } },
+    });
+    await waitFor(
+      () => own.received.length,
+      (n) => n === 2,
+      { what: "the flaky job's events" },
+    );
+    await waitFor(
+      () => progress.received.length,
+      (n) => n === 1,
+      { what: 'the progress event' },
+    );
+    const bodies = own.received.map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => [b.type, b.data.job_id, b.data.job_type, b.data.status])).toEqual([
+      ['job.retrying', flaky.jobId, 'custom:flaky', 'Retrying'],
+      ['job.completed', flaky.jobId, 'custom:flaky', 'Completed'],
+    ]);
+    // The event ids are those of the tenant's event log.
+    const log = await redis.xrange(`${prefix}:jobs:rt:events:t:default`, '-', '+');
+    const logged = log.map(([id]) => id);
+    for (const body of bodies) expect(logged).toContain(body.id);
+    expect(JSON.parse(progress.received[0].body)).toMatchObject({
+      type: 'job.progress',
+      data: { job_id: sleeper.jobId, job_type: 'custom:sleep', progress: 10 },
+    });
+    // The sleeper had no webhook and no subscription for its completion: nothing else was sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(progress.received).toHaveLength(1);
+    expect(own.received).toHaveLength(2);
   });
 
   it('refuses loopback and private targets unless private networks are allowed', async () => {
