@@ -35,11 +35,17 @@ describe('Webhooks over HTTP (booted host, keys mode, real Redis, real receiver)
         .set('Authorization', `Bearer ${key}`)
         .send(body ?? {}),
     delete: (path: string) => http().delete(path).set('Authorization', `Bearer ${key}`),
+    patch: (path: string, body: object) =>
+      http().patch(path).set('Authorization', `Bearer ${key}`).send(body),
   });
 
   async function keyFor(tenant: string): Promise<string> {
     const { body } = await as(ADMIN_KEY)
-      .post('/admin/keys', { name: tenant, tenant, scopes: ['jobs:write', 'jobs:read'] })
+      .post('/admin/keys', {
+        name: tenant,
+        tenant,
+        scopes: ['jobs:write', 'jobs:read', 'schedules:write', 'schedules:read'],
+      })
       .expect(201);
     return body.key as string;
   }
@@ -136,6 +142,40 @@ describe('Webhooks over HTTP (booted host, keys mode, real Redis, real receiver)
       (await as(key).post('/workers/webhooks', { url: 'ftp://hooks.example/' }).expect(400)).body
         .message,
     ).toEqual(['url must use http or https']);
+  });
+
+  it("gives a schedule's fired jobs its webhook, until a change removes it", async () => {
+    const key = await keyFor('scheduled');
+    const webhook = { url: 'http://127.0.0.1:9/scheduled', events: ['completed', 'progress'] };
+    const created = await as(key)
+      .post('/workers/schedule', {
+        name: 'nightly',
+        cron_expression: '0 3 * * *',
+        job_template: parkedJob.job_type,
+        webhook,
+      })
+      .expect(200);
+    expect(created.body.webhook).toEqual(webhook);
+    const fired = await as(key).post(`/workers/schedule/${created.body.id}/trigger`).expect(200);
+    expect(
+      (await as(key).get(`/workers/jobs/${fired.body.job_id}`).expect(200)).body.webhook,
+    ).toEqual(webhook);
+    const changed = await as(key)
+      .patch(`/workers/schedule/${created.body.id}`, { webhook: null })
+      .expect(200);
+    expect(changed.body.webhook).toBeUndefined();
+    const plain = await as(key).post(`/workers/schedule/${created.body.id}/trigger`).expect(200);
+    expect(
+      (await as(key).get(`/workers/jobs/${plain.body.job_id}`).expect(200)).body.webhook,
+    ).toBeUndefined();
+    const refused = await as(key)
+      .patch(`/workers/schedule/${created.body.id}`, {
+        webhook: { url: 'ftp://x.example/', events: [] },
+      })
+      .expect(400);
+    expect(refused.body.message).toEqual(
+      expect.arrayContaining(['webhook.events must contain at least 1 elements']),
+    );
   });
 
   it('rotates the secret: the first call creates it, the next keeps the old one valid for the overlap', async () => {
@@ -277,5 +317,15 @@ describe('Webhook targets without CRAWL_ALLOW_PRIVATE_NETWORKS (booted host)', (
       (await http().post('/workers/webhooks').send({ url: 'http://[::1]/hook' }).expect(400)).body
         .message,
     ).toEqual([`url ${PRIVATE_REFUSED}`]);
+    const schedule = await http()
+      .post('/workers/schedule')
+      .send({
+        name: 'nightly',
+        cron_expression: '0 3 * * *',
+        job_template: parkedJob.job_type,
+        webhook: { url: 'http://192.168.1.20/hook' },
+      })
+      .expect(400);
+    expect(schedule.body.message).toEqual([`webhook.url ${PRIVATE_REFUSED}`]);
   });
 });

@@ -47,6 +47,7 @@ export function inputOf(schedule: ScheduledJob): ScheduleInput {
     timezone: schedule.timezone,
     overlap: schedule.overlap,
     tenant: schedule.tenant,
+    webhook: schedule.webhook,
   };
 }
 

@@ -33,6 +33,7 @@ export function jobSubmissionOf(
     priority: def.priority,
     retryConfig: def.retryConfig,
     timeoutSecs: def.timeoutSecs ?? undefined,
+    ...(def.webhook ? { webhook: def.webhook } : {}),
     metadata:
       def.metadata || Object.keys(extraMetadata).length
         ? { ...def.metadata, ...extraMetadata }

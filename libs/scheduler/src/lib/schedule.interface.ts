@@ -1,4 +1,4 @@
-import type { JobPriority, JobType, JsonObject, RetryConfig } from '@riptide/queue';
+import type { JobPriority, JobType, JobWebhook, JsonObject, RetryConfig } from '@riptide/queue';
 
 /** What a schedule does with a slot while its previous job is still pending or running. */
 export const OVERLAP_POLICIES = ['allow', 'skip'] as const;
@@ -27,6 +27,8 @@ export interface ScheduleInput {
   overlap?: OverlapPolicy;
   /** Who owns the schedule and every job it submits (TENANT_PATTERN). Default `default`. */
   tenant?: string;
+  /** Every submitted job's own webhook; null (in an update) removes it. Default none. */
+  webhook?: JobWebhook | null;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface ScheduleDefinition {
   overlap: OverlapPolicy;
   /** The owner; `default` for schedules stored before tenants existed. */
   tenant: string;
+  /** Every submitted job's own webhook; absent when the schedule has none. */
+  webhook?: JobWebhook;
 }
 
 /** A schedule with its firing state, read fresh from Redis. */

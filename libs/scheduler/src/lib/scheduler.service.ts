@@ -315,6 +315,7 @@ export class SchedulerService {
       timezone,
       overlap: input.overlap ?? 'allow',
       tenant: input.tenant ?? DEFAULT_TENANT,
+      ...(input.webhook ? { webhook: input.webhook } : {}),
     };
   }
 

@@ -12,13 +12,14 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS } from '@riptide/queue';
+import { DEFAULT_JOB_LIMITS, DEFAULT_TIMEOUT_SECS, DEFAULT_WEBHOOK_EVENTS } from '@riptide/queue';
 import { EXAMPLE_JOB_ID, EXAMPLE_SCHEDULE_ID, EXAMPLE_TIME } from '../docs/api-docs.decorators';
 import { NullableDateTime, PRIORITY_INPUT, WIRE_JOB_TYPE } from '../docs/schema.util';
 import { ScheduledJob, effectiveRetryConfig } from '@riptide/scheduler';
 import { JOB_TYPE_DOCS } from '../jobs/job-type.docs';
 import { jobTypeToWire } from '../jobs/job-type.wire';
 import { RetryConfigDto } from '../jobs/submit-job.dto';
+import { WebhookDto } from '../webhooks/webhook.dto';
 
 const PRIORITY_MESSAGE = { message: 'priority must be one of: Low, Normal, High, Critical' };
 const OVERLAP_MESSAGE = { message: 'overlap must be one of: allow, skip' };
@@ -117,6 +118,17 @@ export class CreateScheduleDto {
   @IsOptional()
   @IsIn(['allow', 'skip'], OVERLAP_MESSAGE)
   overlap?: string;
+
+  @ApiPropertyOptional({
+    type: WebhookDto,
+    description:
+      "Every fired job's own webhook (as on POST /workers/jobs), signed with the tenant's secret",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookDto)
+  webhook?: WebhookDto;
 }
 
 /** Body of PATCH /workers/schedule/:id: any subset of the create fields. */
@@ -207,6 +219,17 @@ export class UpdateScheduleDto {
   @IsOptional()
   @IsIn(['allow', 'skip'], OVERLAP_MESSAGE)
   overlap?: string;
+
+  @ApiPropertyOptional({
+    type: WebhookDto,
+    nullable: true,
+    description: 'Replaces the webhook of every fired job; null removes it',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookDto)
+  webhook?: WebhookDto | null;
 }
 
 export class ScheduleRetryConfigDto {
@@ -263,6 +286,11 @@ export class ScheduleResponseDto {
   metadata!: object;
   @ApiProperty({ type: 'integer', minimum: 1, example: 600 }) timeout_secs!: number;
   @ApiProperty({ enum: ['allow', 'skip'], example: 'allow' }) overlap!: string;
+  @ApiPropertyOptional({
+    type: WebhookDto,
+    description: "Every fired job's own webhook; absent when the schedule has none",
+  })
+  webhook?: { url: string; events: string[] };
 
   static from(schedule: ScheduledJob): ScheduleResponseDto {
     const retry = effectiveRetryConfig(schedule);
@@ -291,6 +319,14 @@ export class ScheduleResponseDto {
       metadata: schedule.metadata,
       timeout_secs: schedule.timeoutSecs ?? DEFAULT_TIMEOUT_SECS,
       overlap: schedule.overlap,
+      ...(schedule.webhook
+        ? {
+            webhook: {
+              url: schedule.webhook.url,
+              events: [...(schedule.webhook.events ?? DEFAULT_WEBHOOK_EVENTS)],
+            },
+          }
+        : {}),
     };
   }
 }

@@ -77,6 +77,7 @@ import {
 } from './schedule.dto';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
 import { UseApiContract } from '../http/api-contract.decorator';
+import { WebhookSubmission } from '../webhooks/webhook-submission.service';
 
 // The scheduler's domain errors keep their meaning over HTTP. A full schedule table is a 409:
 // the request is valid, the service cannot take another schedule until one is deleted.
@@ -98,6 +99,7 @@ export class SchedulesController {
     private readonly scheduler: SchedulerService,
     private readonly gate: SubmissionGate,
     private readonly idempotency: IdempotentRequests,
+    private readonly webhooks: WebhookSubmission,
   ) {}
 
   /** A template the caller may not submit (maintenance, a priority above its ceiling) may not be scheduled either. */
@@ -162,11 +164,16 @@ export class SchedulesController {
     const all = [
       ...checked.problems,
       ...withoutFaultyFields(
-        [...problems, ...this.scheduler.validate(input, toWireName)],
+        [
+          ...problems,
+          ...this.scheduler.validate(input, toWireName),
+          ...(await this.webhooks.problems({ webhook: input.webhook ?? undefined })),
+        ],
         checked.faulty,
       ),
     ];
     if (all.length) throw new JobValidationError([...new Set(all)]);
+    await this.webhooks.prepare([{ webhook: input.webhook ?? undefined, tenant: caller.tenant }]);
     return this.idempotency.run(
       { tenant: caller.tenant, key: idempotencyKey, route: 'POST /workers/schedule', body },
       reply,
@@ -258,8 +265,11 @@ export class SchedulesController {
       problems.push(...template.problems);
       change.jobTemplate = template.jobType;
     }
+    if (change.webhook && !checked.faulty.has('webhook.url'))
+      problems.push(...(await this.webhooks.problems({ webhook: change.webhook })));
     if (problems.length) throw new JobValidationError(problems);
     this.assertAllowed(caller, change.jobTemplate?.type, change.priority);
+    await this.webhooks.prepare([{ webhook: change.webhook ?? undefined, tenant: caller.tenant }]);
     return ScheduleResponseDto.from(
       await withWireProblems(() =>
         this.scheduler.update(id, change, toWireName, tenantScopeOf(caller)),
@@ -315,6 +325,12 @@ function changeFromWire(body: CreateScheduleDto | UpdateScheduleDto): ScheduleUp
   if (body.timeout_secs !== undefined) change.timeoutSecs = body.timeout_secs;
   if (body.timezone !== undefined) change.timezone = body.timezone;
   if (body.overlap !== undefined) change.overlap = body.overlap as OverlapPolicy;
+  if (body.webhook === null) change.webhook = null;
+  else if (body.webhook !== undefined)
+    change.webhook = {
+      url: body.webhook.url,
+      ...(body.webhook.events ? { events: body.webhook.events } : {}),
+    };
   return change;
 }
 
