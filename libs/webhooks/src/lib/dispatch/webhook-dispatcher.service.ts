@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { JobNotFoundError, JobView, QueueService, RIPTIDE_QUEUE_NAME } from '@riptide/queue';
-import { closeRedis, createRedis } from '@riptide/redis';
+import { createRedis } from '@riptide/redis';
 import { WebhookDeliveryWorker } from '../delivery/webhook-delivery-worker.service';
 import { WebhookKeys } from '../redis/webhook-keys';
 import { WebhookSubscriptions } from '../subscriptions/webhook-subscriptions.service';
@@ -65,9 +65,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    // A blocked XREADGROUP returns within blockMs; the connection closes after it.
+    // Dropping the connection ends a blocked XREADGROUP at once; an entry being handled stays
+    // pending and is taken over by another dispatcher (its deliveries, if added, are not re-sent).
+    this.reader?.disconnect();
     await this.running;
-    if (this.reader) await closeRedis(this.reader);
   }
 
   private async loop(reader: Redis): Promise<void> {

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import type { ApiParamOptions } from '@nestjs/swagger';
 import { ApiErrorResponse } from '@riptide/auth';
 import { JobNotFoundError, TenantQuotaError } from '@riptide/queue';
+import { WebhooksMessages } from '@riptide/webhooks';
 import { EXAMPLE_JOB_ID, EXAMPLE_TIME } from '../docs/api-docs.decorators';
 import {
   MAINTENANCE_NEEDS_ADMIN,
@@ -77,6 +78,16 @@ export const SUBMISSION_EXAMPLES = {
       },
     },
   },
+  with_webhook: {
+    summary: 'Crawl one page and POST its outcome to a webhook',
+    value: {
+      job_type: { type: 'single_crawl', url: 'https://example.com/' },
+      webhook: {
+        url: 'https://hooks.example.com/riptide',
+        events: ['completed', 'failed', 'dead_letter'],
+      },
+    },
+  },
   custom: {
     summary: 'Run a custom handler',
     value: {
@@ -99,6 +110,7 @@ export const SUBMIT_INVALID = {
     'priority must be one of: Low, Normal, High, Critical',
   ],
   above_ceiling: ['timeout_secs must be an integer from 1 to 3600 (JOB_MAX_TIMEOUT_SECS)'],
+  private_webhook: [`webhook.url ${WebhooksMessages.privateTarget}`],
   idempotency_key: 'Idempotency-Key must be 1-255 printable ASCII characters',
 };
 
