@@ -1,6 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type Redis from 'ioredis';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { QueueModule, QueueService, RIPTIDE_QUEUE_NAME, WebhookEventKind } from '@riptide/queue';
 import {
   connectTestRedis,
@@ -216,6 +218,42 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     const worker = app.get(WebhookDeliveryWorker);
     const failed = await worker.queue!.getFailed();
     expect(failed.map((job) => job.id)).toEqual([`${eventId}:job`]);
+  });
+
+  it('counts a redirect and a receiver that does not answer in time as failed attempts', async () => {
+    const { queue, deliveries } = await boot({ maxAttempts: 1, timeoutMs: 300 });
+    const redirecting = await receiver({ answer: () => 302 });
+    const jobId = await submitWithWebhook(queue, redirecting.url);
+    await emit(jobId, 'completed');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const slowJob = await submitWithWebhook(queue, `http://127.0.0.1:${port}/hooks`);
+      await emit(slowJob, 'completed');
+      const [redirected] = await waitFor(
+        () => deliveries.list(jobId),
+        (list) => list.length === 1,
+      );
+      expect([redirected.statusCode, redirected.errorCode, redirected.outcome]).toEqual([
+        302,
+        'redirect',
+        'dead_letter',
+      ]);
+      const [timedOut] = await waitFor(
+        () => deliveries.list(slowJob),
+        (list) => list.length === 1,
+        { what: 'the timed-out attempt' },
+      );
+      expect([timedOut.statusCode, timedOut.errorCode, timedOut.outcome]).toEqual([
+        null,
+        'timeout',
+        'dead_letter',
+      ]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('never delivers one event twice to a target: not on a repeat, not across a dispatcher restart', async () => {

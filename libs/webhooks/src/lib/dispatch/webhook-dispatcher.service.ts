@@ -94,6 +94,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         if (reply) await this.handle(reader, reply[0][1]);
       } catch (error) {
         if (this.stopping) break;
+        // The group may have gone with the stream (a flushed or replaced Redis): make it again.
+        this.groupReady = false;
         this.logger.warn(
           `webhook dispatch paused: ${(error as Error)?.message ?? String(error)}; retrying`,
         );
