@@ -20,6 +20,21 @@ describe('loadHostConfig', () => {
     });
   });
 
+  it('reads the webhook settings, with their defaults, and names a value that does not parse', () => {
+    expect(loadHostConfig({})).toMatchObject({
+      webhookSecretOverlapSecs: 86400,
+      webhookMaxAttempts: 8,
+      webhookBackoffBaseMs: 30000,
+      webhookTimeoutMs: 10000,
+    });
+    expect(
+      loadHostConfig({ WEBHOOK_MAX_ATTEMPTS: '12', WEBHOOK_TIMEOUT_MS: '5000' }),
+    ).toMatchObject({ webhookMaxAttempts: 12, webhookTimeoutMs: 5000 });
+    expect(() =>
+      loadHostConfig({ WEBHOOK_MAX_ATTEMPTS: '0', WEBHOOK_BACKOFF_BASE_MS: 'soon' }),
+    ).toThrow('WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 25 (got "0")');
+  });
+
   it('prefers REDIS_URL over WORKER_REDIS_URL', () => {
     expect(loadHostConfig({ WORKER_REDIS_URL: 'redis://b:2' }).redisUrl).toBe('redis://b:2');
     expect(
