@@ -145,7 +145,7 @@ describe('every library in another Nest service', () => {
       'metrics-1.ts',
       'processors-1.ts',
       'queue-1.ts',
-      'root-1.ts',
+      'root-2.ts',
       'scheduler-1.ts',
       'webhooks-1.ts',
       'workers-api-1.ts',

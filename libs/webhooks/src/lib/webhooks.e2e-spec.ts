@@ -458,6 +458,22 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     expect(own.received).toHaveLength(2);
   });
 
+  it('closes every connection it opened, even when closed right after boot', async () => {
+    const connections = async () =>
+      String(await redis.client('LIST'))
+        .trim()
+        .split('\n').length;
+    const before = await connections();
+    const { app } = await boot();
+    expect(await connections()).toBeGreaterThan(before);
+    await apps.pop()!.close();
+    app.get(WebhookDeliveryWorker); // still resolvable: closing drops connections, not providers
+    await waitFor(connections, (n) => n === before, { what: 'every connection closed' });
+    // Nothing reconnects afterwards.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await connections()).toBe(before);
+  });
+
   it('refuses loopback and private targets unless private networks are allowed', async () => {
     const { app } = await boot({ dispatch: false, allowPrivateNetworks: false });
     const targets = app.get(WebhookTargets);

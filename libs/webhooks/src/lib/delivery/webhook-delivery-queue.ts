@@ -1,10 +1,28 @@
 import Bull from 'bull';
 import type Redis from 'ioredis';
 import { RIPTIDE_QUEUE_NAME } from '@riptide/queue';
-import { closeRedis, createRedis } from '@riptide/redis';
+import { closeRedis, createRedis, whenReady } from '@riptide/redis';
 import { deliveryQueueName } from '../redis/webhook-keys';
 import { ResolvedWebhooksOptions } from '../webhooks-options.interface';
 import { DeliveryJobData } from './webhook-delivery.interface';
+
+const CONNECT_WAIT_MS = 2000;
+
+/**
+ * Closes one of bull's extra connections without failing a request still on it (bull names its
+ * blocking connection as the worker starts, and rethrows when that request is cut off): a
+ * connection still connecting gets a moment to come up, a ready one QUITs after its replies, a
+ * blocked one is dropped (its blocking read is all it waits for).
+ */
+async function settleAndClose(connection: Redis): Promise<void> {
+  if (connection.status === 'connecting' || connection.status === 'connect')
+    await Promise.race([
+      whenReady(connection),
+      new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref()),
+    ]);
+  if ((connection as Redis & { blocked?: boolean }).blocked) connection.disconnect();
+  else await closeRedis(connection);
+}
 
 /**
  * The plain bull queue of the deliveries, `<queue>-webhooks` under the queue's prefix, on
@@ -40,7 +58,7 @@ export function createDeliveryQueue(options: ResolvedWebhooksOptions): {
     client,
     close: async () => {
       await queue.close().catch(() => undefined);
-      own.forEach((connection) => connection.disconnect());
+      await Promise.all(own.map(settleAndClose));
       await closeRedis(client);
     },
   };

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import type Bull from 'bull';
 import { WebhookEventKind } from '@riptide/queue';
 import { WebhookSecrets } from '../secrets/webhook-secrets.service';
@@ -23,7 +30,9 @@ class DeliveryAttemptFailedError extends Error {
  * secrets, records every attempt on the job, and lets bull retry with exponential backoff.
  */
 @Injectable()
-export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdown {
+export class WebhookDeliveryWorker
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('WebhookDeliveryWorker');
   private delivery?: ReturnType<typeof createDeliveryQueue>;
 
@@ -37,10 +46,31 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationShutdow
   onModuleInit(): void {
     if (!this.options.dispatch) return;
     this.delivery = createDeliveryQueue(this.options);
-    void this.delivery.queue
+    this.delivery.queue.on('error', (error: Error) =>
+      this.logger.warn(`delivery queue error: ${error.message}`),
+    );
+  }
+
+  /**
+   * Takes deliveries once the connection is up. bull names its blocking connection as it starts
+   * (and rethrows, unhandled, when that request is cut off): the same request made again here
+   * answers after bull's, so once it has, a shutdown can close every connection safely.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const delivery = this.delivery;
+    if (!delivery) return;
+    await delivery.queue.isReady();
+    void delivery.queue
       .process(this.options.concurrency, (job) => this.attempt(job))
       .catch((error: unknown) =>
         this.logger.error(`delivery worker stopped: ${(error as Error)?.message ?? String(error)}`),
+      );
+    await (delivery.queue as unknown as { setWorkerName(): Promise<void> })
+      .setWorkerName()
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `could not name the delivery worker's connection: ${(error as Error)?.message ?? String(error)}`,
+        ),
       );
   }
 
