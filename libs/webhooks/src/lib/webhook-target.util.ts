@@ -1,5 +1,4 @@
 import {
-  CrawlError,
   NetworkPolicy,
   SsrfBlockedError,
   assertFetchableUrl,
@@ -39,8 +38,7 @@ export async function webhookTargetProblem(
     await Promise.race([resolveCheckedAddresses(host, policy, lookup), deadline]);
     return null;
   } catch (error) {
-    if (error instanceof SsrfBlockedError) return WebhooksMessages.privateTarget;
-    if (error instanceof CrawlError) return null;
-    return null;
+    // Anything else (DNS away, no answer) is left to the connect-time check of each delivery.
+    return error instanceof SsrfBlockedError ? WebhooksMessages.privateTarget : null;
   }
 }
