@@ -15,6 +15,16 @@ export type {
 } from './lib/queue.service';
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
+export { JobEventFeed, JobEventFollower } from './lib/events/job-event-feed.service';
+export type { JobEventFilter, LoggedJobEvent } from './lib/events/job-event-feed.service';
+export {
+  EVENT_LOG_LENGTH,
+  JOB_EVENT_KINDS,
+  parseJobEventRecord,
+} from './lib/events/job-event-record.interface';
+export type { JobEventKind, JobEventRecord } from './lib/events/job-event-record.interface';
+export { EVENT_ID_PATTERN, assertEventId, compareEventIds } from './lib/events/event-id.util';
+export { InvalidEventIdError } from './lib/errors/invalid-event-id.error';
 export { QueueKeys } from './lib/redis/queue-keys';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export * from './lib/model/job.interface';

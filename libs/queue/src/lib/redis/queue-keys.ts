@@ -110,4 +110,17 @@ export class QueueKeys {
   get cancelChannel(): string {
     return this.base + 'rt:cancel';
   }
+
+  /**
+   * One tenant's job events, a Redis stream capped at about EVENT_LOG_LENGTH entries: each entry's
+   * id is the event id, its field `e` the event JSON. `tenant` must match TENANT_PATTERN.
+   */
+  eventLog(tenant: string): string {
+    return `${this.base}rt:events:t:${tenant}`;
+  }
+
+  /** Pub/sub channel where every job event is published (JSON with its log id) as it is logged. */
+  get eventChannel(): string {
+    return this.base + 'rt:events';
+  }
 }
