@@ -5,7 +5,12 @@ export type {
   ResolvedQueueOptions,
   WorkerOptions,
 } from './lib/queue-options.interface';
-export { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './lib/queue.constants';
+export {
+  EVENT_LOG_LENGTH,
+  QUEUE_REDIS,
+  RESOLVED_QUEUE_OPTIONS,
+  RIPTIDE_QUEUE_NAME,
+} from './lib/queue.constants';
 export { QueueService, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './lib/queue.service';
 export type {
   SubmittedJob,
@@ -16,16 +21,17 @@ export type {
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
 export { JobEventFeed, JobEventFollower } from './lib/events/job-event-feed.service';
-export type { JobEventFilter, LoggedJobEvent } from './lib/events/job-event-feed.service';
-export {
-  EVENT_LOG_LENGTH,
-  JOB_EVENT_KINDS,
-  parseJobEventRecord,
-} from './lib/events/job-event-record.interface';
-export type { JobEventKind, JobEventRecord } from './lib/events/job-event-record.interface';
-export { EVENT_ID_PATTERN, assertEventId, compareEventIds } from './lib/events/event-id.util';
+export type { JobEventFilter } from './lib/events/job-event-feed.service';
+export { assertEventId } from './lib/events/event-id.util';
 export { InvalidEventIdError } from './lib/errors/invalid-event-id.error';
 export { QueueKeys } from './lib/redis/queue-keys';
+export {
+  JOB_EVENT_KINDS,
+  compareJobEventIds,
+  isJobEventId,
+  parseJobEventRecord,
+} from './lib/model/job-event-record';
+export type { JobEventKind, JobEventRecord } from './lib/model/job-event-record';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export * from './lib/model/job.interface';
 export {

@@ -8,3 +8,8 @@ export const RIPTIDE_QUEUE_NAME = 'jobs';
 export const JOB_HANDLER_METADATA = 'RIPTIDE_QUEUE:JOB_HANDLER';
 /** Bull backoff strategy name that implements the SPEC retry formula. */
 export const RIPTIDE_BACKOFF = 'riptide';
+/**
+ * About how many events each tenant's event log keeps (Redis trims a capped stream in whole
+ * nodes, so a little more): the window in which a reconnecting client can resume without a gap.
+ */
+export const EVENT_LOG_LENGTH = 10_000;

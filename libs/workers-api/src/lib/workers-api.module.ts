@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { JobEventsController } from './events/job-events.controller';
+import { EventStreamLimits } from './events/event-stream-limits.service';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotentRequests } from './idempotency/idempotent-requests.service';
 import { ApiKeysController } from './keys/api-keys.controller';
@@ -17,7 +19,9 @@ import { StatsController } from './stats/stats.controller';
  * The REST API of SPEC §3 and the key management of §6: jobs (`/workers/jobs`), queue stats
  * (`/workers/stats`), API keys (`/admin/keys`); with `forRoot({ schedules: true })`, schedules
  * (`/workers/schedule`); with `forRoot({ metrics: true })`, metrics (`/workers/metrics`,
- * `/workers/stats/workers`, Prometheus `/metrics`) and Terminus health (`/health`, `/health/live`).
+ * `/workers/stats/workers`, Prometheus `/metrics`) and Terminus health (`/health`, `/health/live`);
+ * with `forRoot({ events: true })`, live job events over server-sent events
+ * (`/workers/jobs/:job_id/events`, `/workers/events`).
  *
  * Needs in the application:
  * - a global QueueModule (submission, reads, the idempotency store's Redis);
@@ -45,8 +49,12 @@ export class WorkersApiModule {
       controllers: [
         ...(options.metrics ? [MetricsController, PrometheusController, HealthController] : []),
         ...(options.schedules ? [SchedulesController] : []),
+        ...(options.events ? [JobEventsController] : []),
       ],
-      providers: [{ provide: WORKERS_API_OPTIONS, useValue: options }],
+      providers: [
+        { provide: WORKERS_API_OPTIONS, useValue: options },
+        ...(options.events ? [EventStreamLimits] : []),
+      ],
     };
   }
 }

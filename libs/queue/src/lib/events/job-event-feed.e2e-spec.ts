@@ -8,11 +8,11 @@ import {
   waitFor,
 } from '@riptide/testing';
 import { bootTestQueueApp } from '../queue-app.spec-helper';
-import { RIPTIDE_QUEUE_NAME } from '../queue.constants';
 import { QueueKeys } from '../redis/queue-keys';
 import { InvalidEventIdError } from '../errors/invalid-event-id.error';
-import { EVENT_LOG_LENGTH, JobEventRecord } from './job-event-record.interface';
-import { JobEventFeed, LoggedJobEvent } from './job-event-feed.service';
+import { EVENT_LOG_LENGTH, RIPTIDE_QUEUE_NAME } from '../queue.constants';
+import { JobEventRecord } from '../model/job-event-record';
+import { JobEventFeed } from './job-event-feed.service';
 
 const redisUrl = testRedisUrl();
 
@@ -80,7 +80,7 @@ describe('JobEventFeed (real Redis)', () => {
     for (let i = 0; i < 1200; i += 1) before.push(await raise(ev(`old-${i}`)));
     const resumeAfter = before[199];
     const follower = await feed.follow('acme');
-    const seen: LoggedJobEvent[] = [];
+    const seen: JobEventRecord[] = [];
     // Events raised while the follower reads the 1,000 logged ones reach it live and through the log.
     const during = (async () => {
       for (let i = 0; i < 50; i += 1) await raise(ev(`new-${i}`));

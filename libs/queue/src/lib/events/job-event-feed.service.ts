@@ -4,14 +4,11 @@ import { closeRedis, createRedis, withRedisDeadline } from '@riptide/redis';
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS } from '../queue.constants';
 import type { ResolvedQueueOptions } from '../queue-options.interface';
 import { QueueKeys } from '../redis/queue-keys';
-import { EVENT_ID_PATTERN, assertEventId, compareEventIds } from './event-id.util';
-import { JobEventRecord, parseJobEventRecord } from './job-event-record.interface';
-
-/** A job event with its id (the tenant log's entry id), as the feed hands it out. */
-export type LoggedJobEvent = JobEventRecord & { id: string };
+import { JobEventRecord, compareJobEventIds, parseJobEventRecord } from '../model/job-event-record';
+import { assertEventId } from './event-id.util';
 
 /** Which of a tenant's events a follower wants. */
-export type JobEventFilter = (event: LoggedJobEvent) => boolean;
+export type JobEventFilter = (event: JobEventRecord) => boolean;
 
 /** Log entries read per XRANGE while catching up. */
 const LOG_PAGE = 500;
@@ -52,7 +49,7 @@ export class JobEventFeed implements OnModuleDestroy {
    * The tenant's logged events after `afterId` (exclusive), oldest first, at most `limit`.
    * `afterId` must be an event id (InvalidEventIdError otherwise); `0-0` reads from the start.
    */
-  async since(tenant: string, afterId: string, limit = LOG_PAGE): Promise<LoggedJobEvent[]> {
+  async since(tenant: string, afterId: string, limit = LOG_PAGE): Promise<JobEventRecord[]> {
     return (await this.readLog(tenant, afterId, limit)).events;
   }
 
@@ -64,15 +61,15 @@ export class JobEventFeed implements OnModuleDestroy {
     tenant: string,
     afterId: string,
     limit: number,
-  ): Promise<{ events: LoggedJobEvent[]; entries: number; lastEntryId: string | null }> {
+  ): Promise<{ events: JobEventRecord[]; entries: number; lastEntryId: string | null }> {
     assertEventId(afterId);
     const entries = await this.deadline(() =>
       this.redis.xrange(this.keys.eventLog(tenant), `(${afterId}`, '+', 'COUNT', limit),
     );
     const events = entries.flatMap(([id, fields]) => {
       const json = fieldOf(fields, 'e');
-      const record = json === null ? null : parseJobEventRecord(json);
-      return record ? [{ ...record, id }] : [];
+      const record = json === null ? null : parseJobEventRecord(json, id);
+      return record ? [record] : [];
     });
     return { events, entries: entries.length, lastEntryId: entries.at(-1)?.[0] ?? null };
   }
@@ -131,11 +128,13 @@ export class JobEventFeed implements OnModuleDestroy {
       this.subscriber = subscriber;
     }
     const subscriber = this.subscriber;
-    this.subscribed ??= subscriber.subscribe(this.keys.eventChannel).catch((error: unknown) => {
-      this.subscribed = undefined;
-      throw error;
-    });
-    return withRedisDeadline(subscriber, this.options.commandTimeoutMs, () => this.subscribed!);
+    const subscribed = (this.subscribed ??= subscriber
+      .subscribe(this.keys.eventChannel)
+      .catch((error: unknown) => {
+        this.subscribed = undefined;
+        throw error;
+      }));
+    return withRedisDeadline(subscriber, this.options.commandTimeoutMs, () => subscribed);
   }
 
   /**
@@ -155,11 +154,10 @@ export class JobEventFeed implements OnModuleDestroy {
   }
 
   private dispatch(message: string): void {
-    const record = parseJobEventRecord(message);
-    if (!record?.id || !EVENT_ID_PATTERN.test(record.id)) return;
-    const set = this.followers.get(record.tenant);
+    const event = parseJobEventRecord(message);
+    if (!event) return;
+    const set = this.followers.get(event.tenant);
     if (!set) return;
-    const event = record as LoggedJobEvent;
     for (const follower of set) follower.offer(event);
   }
 
@@ -185,10 +183,10 @@ export class JobEventFeed implements OnModuleDestroy {
 export class JobEventFollower {
   private live = false;
   private closed = false;
-  private buffer: LoggedJobEvent[] = [];
+  private buffer: JobEventRecord[] = [];
   private overflowed = false;
   private lastId = '0-0';
-  private deliver: (event: LoggedJobEvent) => void = () => undefined;
+  private deliver: (event: JobEventRecord) => void = () => undefined;
   private onError: (error: Error) => void = () => undefined;
   private catchingUp = false;
   private catchUpAgain = false;
@@ -209,7 +207,7 @@ export class JobEventFollower {
    * Delivers the logged events after `afterId` that the filter takes, then the live ones newer
    * than the last of them. Resolves when the log is read and the follower is live.
    */
-  async start(afterId: string, deliver: (event: LoggedJobEvent) => void): Promise<void> {
+  async start(afterId: string, deliver: (event: JobEventRecord) => void): Promise<void> {
     assertEventId(afterId);
     this.lastId = afterId;
     this.deliver = deliver;
@@ -222,7 +220,7 @@ export class JobEventFollower {
   }
 
   /** Called by the feed for each live event of the tenant. */
-  offer(event: LoggedJobEvent): void {
+  offer(event: JobEventRecord): void {
     if (this.closed || !this.filter(event)) return;
     if (!this.live) {
       if (this.buffer.length < MAX_BUFFERED) this.buffer.push(event);
@@ -290,14 +288,14 @@ export class JobEventFollower {
       }
       if (this.closed) return;
       // Past what the filter left out (and entries that are not events) too: never read twice.
-      if (page.lastEntryId && compareEventIds(page.lastEntryId, this.lastId) > 0)
+      if (page.lastEntryId && compareJobEventIds(page.lastEntryId, this.lastId) > 0)
         this.lastId = page.lastEntryId;
       if (page.entries < LOG_PAGE) return;
     }
   }
 
-  private emit(event: LoggedJobEvent): void {
-    if (this.closed || compareEventIds(event.id, this.lastId) <= 0) return;
+  private emit(event: JobEventRecord): void {
+    if (this.closed || compareJobEventIds(event.id, this.lastId) <= 0) return;
     this.lastId = event.id;
     try {
       this.deliver(event);

@@ -106,21 +106,21 @@ export class QueueKeys {
     return this.base + 'rt:handled-types';
   }
 
-  /** Pub/sub channel that tells every worker process to abort a running job. */
-  get cancelChannel(): string {
-    return this.base + 'rt:cancel';
-  }
-
   /**
-   * One tenant's job events, a Redis stream capped at about EVENT_LOG_LENGTH entries: each entry's
-   * id is the event id, its field `e` the event JSON. `tenant` must match TENANT_PATTERN.
+   * One tenant's recent job events, oldest first: a stream capped near EVENT_LOG_LENGTH whose
+   * entry ids are the event ids (job-events.script.ts writes it). `tenant` must match TENANT_PATTERN.
    */
   eventLog(tenant: string): string {
     return `${this.base}rt:events:t:${tenant}`;
   }
 
-  /** Pub/sub channel where every job event is published (JSON with its log id) as it is logged. */
+  /** Pub/sub channel on which every job event is published, with its id, as it is logged. */
   get eventChannel(): string {
     return this.base + 'rt:events';
+  }
+
+  /** Pub/sub channel that tells every worker process to abort a running job. */
+  get cancelChannel(): string {
+    return this.base + 'rt:cancel';
   }
 }
