@@ -156,6 +156,9 @@ export function createRootModule(
         idempotencyTtlSecs: config.idempotencyTtlSecs,
         schedules: true,
         metrics: true,
+        events: true,
+        sseMaxConnections: config.sseMaxConnections,
+        sseMaxConnectionsPerKey: config.sseMaxConnectionsPerKey,
       }),
     );
   return { module: RiptideRootModule, imports };
