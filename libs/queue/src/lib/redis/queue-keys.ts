@@ -119,6 +119,22 @@ export class QueueKeys {
     return this.base + 'rt:events';
   }
 
+  /**
+   * The events of jobs that someone is subscribed to by webhook: a stream its consumers trim
+   * (they delete each entry once handled), so an event waits here until it has been dispatched.
+   */
+  get eventOutbox(): string {
+    return this.base + 'rt:events:outbox';
+  }
+
+  /**
+   * A tenant's standing webhook subscriptions (owned by the webhooks library). It exists only
+   * while the tenant has one, which is how the event scripts know to fill the outbox.
+   */
+  webhookSubscriptions(tenant: string): string {
+    return `${this.base}rt:webhooks:t:${tenant}`;
+  }
+
   /** Pub/sub channel that tells every worker process to abort a running job. */
   get cancelChannel(): string {
     return this.base + 'rt:cancel';

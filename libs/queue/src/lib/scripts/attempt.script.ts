@@ -1,5 +1,6 @@
 import { RecordedOutcome } from '../model/job-status.util';
 import { composeWithBullScripts } from './bull-hooks.script';
+import { facetsPrelude } from './job-index.script';
 
 /*
  * The writes one attempt of a job makes, each fenced by the job's lock: the script first checks
@@ -30,13 +31,16 @@ return "ok"
 
 /**
  * Progress of an attempt, as bull's updateProgress (the hash field and the event), if the lock
- * is ours. KEYS: job, progress channel. ARGV: lock token, progress (JSON), event data.
+ * is ours, raised as a job event too. KEYS: job, progress channel. ARGV: lock token, progress (JSON), event data.
  * Returns 1, or 0 when the lock is not ours (nothing written).
  */
 const PROGRESS = `
 if rcall("GET", KEYS[1] .. ":lock") ~= ARGV[1] then return 0 end
 rcall("HSET", KEYS[1], "progress", ARGV[2])
 rcall("PUBLISH", KEYS[2], ARGV[3])
+local id = string.sub(KEYS[1], #BASE + 1)
+local f = readFacets(id)
+if f then emitJobEvent(id, f, "progress", ARGV[2]) end
 return 1
 `;
 
@@ -138,7 +142,7 @@ export function attemptScripts(base: string): AttemptScript[] {
   const bare = 'local rcall = redis.call\n';
   return [
     { name: 'riptideClaimAttempt', numberOfKeys: 1, lua: `${bare}${CLAIM}` },
-    { name: 'riptideAttemptProgress', numberOfKeys: 2, lua: `${bare}${PROGRESS}` },
+    { name: 'riptideAttemptProgress', numberOfKeys: 2, lua: `${facetsPrelude(base)}${PROGRESS}` },
     {
       name: 'riptideCompleteAttempt',
       numberOfKeys: 12,

@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT } from '../model/tenant.util';
 import { UNFINISHED_STATUSES } from '../model/job.interface';
+import { JOB_EVENTS_LUA } from './job-events.script';
 
 /*
  * The listing indexes, in Lua, shared by every script that creates, moves or removes a job.
@@ -20,13 +21,16 @@ import { UNFINISHED_STATUSES } from '../model/job.interface';
  *
  * Whatever moves a job calls syncJob in the same script: it derives the status from where bull
  * keeps the job (the same rule as deriveStatus in job-status.util.ts) and moves the index entries
- * when it changed. Our own scripts call it directly; bull's are wrapped (bull-hooks.script.ts).
+ * when it changed, raising the job's event (job-events.script.ts). Our own scripts call it directly; bull's are wrapped (bull-hooks.script.ts).
  *
  * The key layout mirrors QueueKeys.listIndex.
  */
 
-/** The Lua library, with the queue's key base (`<prefix>:<queue>:`) written in. */
-export function jobIndexLibrary(base: string): string {
+/**
+ * What every script that reads a job's facets or raises its events needs: the key base
+ * (`<prefix>:<queue>:`) written in, and the facets codec.
+ */
+export function facetsPrelude(base: string): string {
   if (!/^[\x20-\x7e]*$/.test(base))
     throw new Error(`queue key prefix must be printable ASCII: ${JSON.stringify(base)}`);
   return `
@@ -34,6 +38,20 @@ local rcall = redis.call
 local BASE = ${JSON.stringify(base)}
 local RT = BASE .. "rt:"
 local FACETS = RT .. "facets"
+
+-- facets: "<status>|<tenant>|<created ms>|<bull job name>" (no field can hold a "|").
+local function readFacets(id)
+  local raw = rcall("HGET", FACETS, id)
+  if not raw then return nil end
+  local status, tenant, created, name = string.match(raw, "^([^|]*)|([^|]*)|([^|]*)|(.*)$")
+  return {status = status, tenant = tenant, created = created, name = name}
+end
+${JOB_EVENTS_LUA}`;
+}
+
+/** The Lua library, with the queue's key base (`<prefix>:<queue>:`) written in. */
+export function jobIndexLibrary(base: string): string {
+  return `${facetsPrelude(base)}
 local TENANTS = RT .. "tenants"
 local UNFINISHED = {${UNFINISHED_STATUSES.map((s) => `"${s}"`).join(', ')}}
 local OUTCOMES = {Failed = true, DeadLetter = true, Cancelled = true}
@@ -57,14 +75,6 @@ end
 
 local function validTenant(tenant)
   return tenant and #tenant <= 63 and string.match(tenant, "^[a-z0-9][a-z0-9_-]*$") ~= nil
-end
-
--- facets: "<status>|<tenant>|<created ms>|<bull job name>" (no field can hold a "|").
-local function readFacets(id)
-  local raw = rcall("HGET", FACETS, id)
-  if not raw then return nil end
-  local status, tenant, created, name = string.match(raw, "^([^|]*)|([^|]*)|([^|]*)|(.*)$")
-  return {status = status, tenant = tenant, created = created, name = name}
 end
 
 local function writeFacets(id, f)
@@ -151,7 +161,8 @@ local function statusOf(id)
   return "Pending"
 end
 
--- A job that has no facets yet: stored before these indexes, or added to bull directly.
+-- A job that has no facets yet: stored before these indexes, or added to bull directly. Returns
+-- the facets written.
 local function indexUnknown(id, status)
   local key = BASE .. id
   local h = rcall("HMGET", key, "name", "timestamp", "rt_search")
@@ -159,7 +170,9 @@ local function indexUnknown(id, status)
   if not h[3] then rcall("HSET", key, "rt_search", search) end
   local name = h[1] or ""
   if not string.match(name, "^[%w_.:-]+$") then name = "other" end
-  indexNew(id, {status = status, tenant = tenant, created = h[2], name = name})
+  local f = {status = status, tenant = tenant, created = h[2], name = name}
+  indexNew(id, f)
+  return f
 end
 
 -- Takes a removed job out of every index, with what only it owned (its external result).
@@ -190,7 +203,7 @@ local function syncJob(id, sweep)
     return 0
   end
   if not f then
-    indexUnknown(id, status)
+    emitJobEvent(id, indexUnknown(id, status))
     return 1
   end
   if f.status == status then return 0 end
@@ -198,6 +211,7 @@ local function syncJob(id, sweep)
   f.status = status
   zaddAll(statusIndexes(f, status), f.created, id)
   writeFacets(id, f)
+  emitJobEvent(id, f)
   return 1
 end
 `;

@@ -76,7 +76,9 @@ else
   rcall("PUBLISH", KEYS[1] .. "ing@" .. ARGV[8], id)
   status = "Pending"
 end
-indexNew(id, {status = status, tenant = ARGV[9], created = ARGV[13], name = ARGV[2]})
+local f = {status = status, tenant = ARGV[9], created = ARGV[13], name = ARGV[2]}
+indexNew(id, f)
+emitJobEvent(id, f)
 return {"created", status}
 `;
 
