@@ -53,11 +53,16 @@ export class SseClient {
     onEvent?: (event: ReceivedEvent) => void,
   ): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-        const client = new SseClient(res.statusCode ?? 0, res.headers, res);
-        client.onEvent = onEvent;
-        resolve(client);
-      });
+      // A connection of its own (no keep-alive pool): a stream ends with its connection.
+      const req = request(
+        url,
+        { agent: false, headers: { accept: 'text/event-stream', ...headers } },
+        (res) => {
+          const client = new SseClient(res.statusCode ?? 0, res.headers, res);
+          client.onEvent = onEvent;
+          resolve(client);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
