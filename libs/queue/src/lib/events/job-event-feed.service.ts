@@ -295,7 +295,7 @@ export class JobEventFollower {
   }
 
   private emit(event: JobEventRecord): void {
-    if (this.closed || compareJobEventIds(event.id, this.lastId) <= 0) return;
+    if (this.closed || !isAfter(event.id, this.lastId)) return;
     this.lastId = event.id;
     try {
       this.deliver(event);
@@ -304,6 +304,20 @@ export class JobEventFollower {
       this.close();
     }
   }
+}
+
+/**
+ * Whether stream id `a` comes after `b` (compareJobEventIds > 0), without building arrays: this
+ * runs for every event and every follower.
+ */
+function isAfter(a: string, b: string): boolean {
+  if (a === b) return false;
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  const aMs = Number(a.slice(0, aDash));
+  const bMs = Number(b.slice(0, bDash));
+  if (aMs !== bMs) return aMs > bMs;
+  return Number(a.slice(aDash + 1)) > Number(b.slice(bDash + 1));
 }
 
 /** The value of `name` in a stream entry's flat [field, value, …] list. */

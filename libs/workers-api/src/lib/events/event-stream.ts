@@ -25,6 +25,7 @@ export interface EventStreamSettings {
  */
 export class EventStream {
   private ended = false;
+  private corked = false;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly closeHandlers: (() => void)[] = [];
 
@@ -59,7 +60,12 @@ export class EventStream {
 
   /** One event: `id:`, `event:` and its JSON as `data:`. */
   send(id: string, event: string, data: unknown): void {
-    this.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(eventFrame(id, event, data));
+  }
+
+  /** An event already framed by {@link eventFrame} (one frame serves every client of an event). */
+  sendFrame(frame: string): void {
+    this.write(frame);
   }
 
   /** Ends the answer (the client's EventSource reconnects unless told otherwise by its code). */
@@ -77,6 +83,15 @@ export class EventStream {
       this.finish();
       return;
     }
+    // Events of one burst (one Redis message each, in the same turn) go out in one write.
+    if (!this.corked) {
+      this.corked = true;
+      raw.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        raw.uncork();
+      });
+    }
     raw.write(chunk);
   }
 
@@ -86,4 +101,9 @@ export class EventStream {
     clearInterval(this.keepAlive);
     for (const handler of this.closeHandlers.splice(0)) handler();
   }
+}
+
+/** The text of one event on the wire. */
+export function eventFrame(id: string, event: string, data: unknown): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

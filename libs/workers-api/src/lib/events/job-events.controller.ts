@@ -35,7 +35,7 @@ import {
   WorkersApiOptions,
 } from '../workers-api-options.interface';
 import { WorkersApiMessages } from '../workers-api.messages';
-import { EventStream, EventStreamSettings, StreamableReply } from './event-stream';
+import { EventStream, EventStreamSettings, StreamableReply, eventFrame } from './event-stream';
 import { EventStreamLimits } from './event-stream-limits.service';
 import { ResumeQueryDto, TenantEventsQueryDto } from './event-stream-query.dto';
 import {
@@ -51,6 +51,20 @@ registerDomainError(InvalidEventIdError, HttpStatus.BAD_REQUEST);
 
 /** Most bytes a client may leave unread before it is disconnected (it then resumes with Last-Event-ID). */
 const MAX_UNREAD_BYTES = 1024 * 1024;
+
+/**
+ * Each event's frame, made once however many clients it goes to: the feed hands the same event
+ * object to every follower of its tenant.
+ */
+const frames = new WeakMap<JobEventRecord, string>();
+function frameOf(event: JobEventRecord): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = eventFrame(event.id, event.event, jobEventToWire(event));
+    frames.set(event, frame);
+  }
+  return frame;
+}
 
 const isFinished = (status: JobStatus) => FINISHED_STATUSES.includes(status);
 const endsJob = (event: JobEventRecord) => event.event !== 'progress' && isFinished(event.status);
@@ -134,7 +148,7 @@ export class JobEventsController {
         echoOf = null;
         if (echo) return;
       }
-      stream.send(event.id, event.event, jobEventToWire(event));
+      stream.sendFrame(frameOf(event));
       if (endsJob(event)) stream.end();
     });
     if (resumeAfter === undefined || stream.closed) return;
@@ -174,9 +188,7 @@ export class JobEventsController {
       (event) => (status === undefined || event.status === status) && byType(event),
       resumeAfter,
     );
-    await this.follow(stream, follower, after, (event) =>
-      stream.send(event.id, event.event, jobEventToWire(event)),
-    );
+    await this.follow(stream, follower, after, (event) => stream.sendFrame(frameOf(event)));
   }
 
   /** The header on reconnects, else the query (a browser's first connection); validated. */
