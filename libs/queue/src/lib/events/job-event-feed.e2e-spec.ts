@@ -102,6 +102,14 @@ describe('JobEventFeed (real Redis)', () => {
     expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
     follower.close();
     expect(feed.followerCount).toBe(0);
+
+    // An id with leading zeros names the same place.
+    const [ms, seq] = before[1198].split('-');
+    const padded = await feed.follow('acme');
+    const tail: string[] = [];
+    await padded.start(`000${ms}-00${seq}`, (event) => tail.push(event.job));
+    expect(tail).toEqual(['old-1199', ...Array.from({ length: 50 }, (_, i) => `new-${i}`), 'last']);
+    padded.close();
   });
 
   it("delivers only its tenant's events that its filter takes, and nothing after close", async () => {

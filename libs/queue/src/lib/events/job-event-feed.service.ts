@@ -209,7 +209,7 @@ export class JobEventFollower {
    */
   async start(afterId: string, deliver: (event: JobEventRecord) => void): Promise<void> {
     assertEventId(afterId);
-    this.lastId = afterId;
+    this.lastId = canonicalEventId(afterId);
     this.deliver = deliver;
     await this.catchUp();
   }
@@ -307,17 +307,33 @@ export class JobEventFollower {
 }
 
 /**
- * Whether stream id `a` comes after `b` (compareJobEventIds > 0), without building arrays: this
- * runs for every event and every follower.
+ * Whether stream id `a` comes after `b` (compareJobEventIds > 0) for ids in canonical form (no
+ * leading zeros, as Redis writes them; see canonicalEventId), without allocating: this runs for
+ * every event and every follower. Digit strings of equal length order as their numbers.
  */
 function isAfter(a: string, b: string): boolean {
   if (a === b) return false;
   const aDash = a.indexOf('-');
   const bDash = b.indexOf('-');
-  const aMs = Number(a.slice(0, aDash));
-  const bMs = Number(b.slice(0, bDash));
-  if (aMs !== bMs) return aMs > bMs;
-  return Number(a.slice(aDash + 1)) > Number(b.slice(bDash + 1));
+  if (aDash !== bDash) return aDash > bDash;
+  for (let i = 0; i < aDash; i += 1) {
+    const diff = a.charCodeAt(i) - b.charCodeAt(i);
+    if (diff !== 0) return diff > 0;
+  }
+  const aSeq = a.length - aDash;
+  const bSeq = b.length - bDash;
+  if (aSeq !== bSeq) return aSeq > bSeq;
+  for (let i = aDash + 1; i < a.length; i += 1) {
+    const diff = a.charCodeAt(i) - b.charCodeAt(i);
+    if (diff !== 0) return diff > 0;
+  }
+  return false;
+}
+
+/** `007-01` → `7-1`: the form Redis gives every id, which isAfter relies on. */
+function canonicalEventId(id: string): string {
+  const dash = id.indexOf('-');
+  return `${BigInt(id.slice(0, dash))}-${BigInt(id.slice(dash + 1))}`;
 }
 
 /** The value of `name` in a stream entry's flat [field, value, …] list. */

@@ -83,7 +83,8 @@ export class EventStream {
       this.finish();
       return;
     }
-    // Events of one burst (one Redis message each, in the same turn) go out in one write.
+    // Events that arrive together (the Redis messages of one socket read) go out in one write
+    // per client: under load, one system call per client per read, not per event.
     if (!this.corked) {
       this.corked = true;
       raw.cork();
