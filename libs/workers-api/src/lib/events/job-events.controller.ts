@@ -4,6 +4,7 @@ import {
   Get,
   Headers,
   HttpStatus,
+  BeforeApplicationShutdown,
   Inject,
   Param,
   Query,
@@ -85,8 +86,10 @@ function typeFilter(jobType: string | undefined): JobEventFilter {
 @ApiStoreUnavailable()
 @Controller('workers')
 @UseApiContract()
-export class JobEventsController {
+export class JobEventsController implements BeforeApplicationShutdown {
   private readonly settings: EventStreamSettings;
+  /** Streams open now: ended at shutdown, or the HTTP server would wait for their clients. */
+  private readonly streams = new Set<EventStream>();
 
   constructor(
     private readonly queue: QueueService,
@@ -191,6 +194,14 @@ export class JobEventsController {
     await this.follow(stream, follower, after, (event) => stream.sendFrame(frameOf(event)));
   }
 
+  /**
+   * Ends every open stream before the HTTP server closes (it waits for open requests otherwise).
+   * Clients reconnect, to another process, with their Last-Event-ID.
+   */
+  beforeApplicationShutdown(): void {
+    for (const stream of [...this.streams]) stream.end();
+  }
+
   /** The header on reconnects, else the query (a browser's first connection); validated. */
   private resumePoint(header: string | undefined, query: string | undefined): string | undefined {
     if (header !== undefined && header !== '') return assertEventId(header.trim());
@@ -218,7 +229,9 @@ export class JobEventsController {
       if (resumeAfter === undefined) await beforeStream?.();
       const stream = new EventStream(reply, this.settings);
       const opened = follower;
+      this.streams.add(stream);
       stream.onClose(() => {
+        this.streams.delete(stream);
         opened.close();
         release();
       });

@@ -406,6 +406,12 @@ describe('Job event streams (SSE over Fastify, real Redis, a worker process)', (
       const view = await call('get', `/workers/jobs/${jobId}`, tenantKeys.acme);
       expect(view.body['worker_id']).toBe(worker.workerId);
       expect(String(worker.workerId)).not.toContain(`:${process.pid}:`);
+      // A process that shuts down ends its open streams (their clients reconnect elsewhere)
+      // instead of waiting for them.
+      await second.stop();
+      second = undefined;
+      await there.ended;
+      expect(there.isEnded).toBe(true);
     } finally {
       for (const client of clients.splice(0)) client.close();
       await second?.stop();
