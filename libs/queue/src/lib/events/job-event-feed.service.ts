@@ -117,6 +117,9 @@ export class JobEventFeed implements OnModuleDestroy {
   /** Resolves once this process's subscription to the event channel is confirmed by Redis. */
   private listening(): Promise<unknown> {
     if (!this.subscriber) {
+      // The queue's own deployment (standalone, Sentinel or Cluster) from its URL, as a duplicate
+      // of the producer would be, but with the settings of a subscriber: SUBSCRIBE waits for the
+      // connection instead of failing at once, and nothing gives up on a long outage.
       const subscriber = createRedis(this.options.redisUrl, 'blocking', 'riptide-job-events');
       subscriber.on('message', (channel: string, message: string) => {
         if (channel === this.keys.eventChannel) this.dispatch(message);

@@ -1,10 +1,4 @@
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@riptide/auth';
 import {
   DEFAULT_WORKERS_API_OPTIONS,
@@ -12,6 +6,7 @@ import {
   WorkersApiOptions,
 } from '../workers-api-options.interface';
 import { WorkersApiMessages } from '../workers-api.messages';
+import { EventStreamsFullError } from '../errors/event-streams-full.error';
 
 /**
  * Caps the event streams this process holds open: in all (then 503), and per API key (then 429;
@@ -33,8 +28,7 @@ export class EventStreamLimits {
 
   /** Takes a place for one stream of `caller`; call the returned function once when it ends. */
   acquire(caller: Principal): () => void {
-    if (this.total >= this.max)
-      throw new ServiceUnavailableException(WorkersApiMessages.tooManyStreams(this.max));
+    if (this.total >= this.max) throw new EventStreamsFullError(this.max);
     const key = caller.admin ? null : (caller.keyId ?? `tenant:${caller.tenant}`);
     const held = key === null ? 0 : (this.perKey.get(key) ?? 0);
     if (key !== null && held >= this.maxPerKey)
