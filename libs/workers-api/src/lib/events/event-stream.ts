@@ -37,7 +37,7 @@ export class EventStream {
     const raw = reply.raw;
     raw.writeHead(200, {
       ...reply.getHeaders(),
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
       connection: 'keep-alive',
