@@ -195,6 +195,23 @@ describe('Job event streams (SSE over Fastify, real Redis, a worker process)', (
     expect([...ids].sort(compareIds)).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
 
+    // Resuming after `processing`: the rest of the job's events, none twice, then the end.
+    const resumed = await sse(`/workers/jobs/${jobId}/events`, tenantKeys.acme, {
+      'last-event-id': processing.id as string,
+    });
+    await resumed.ended;
+    expect(resumed.events.map((e) => [e.id, e.event])).toEqual([
+      [progress.id, 'progress'],
+      [completed.id, 'completed'],
+    ]);
+    // After its last event: how it ended, and the end.
+    const after = await sse(
+      `/workers/jobs/${jobId}/events?last_event_id=${completed.id}`,
+      tenantKeys.acme,
+    );
+    await after.ended;
+    expect(after.events.map((e) => [e.event, e.data['status']])).toEqual([['state', 'Completed']]);
+
     // A client that comes after the end gets the end at once.
     const late = await sse(`/workers/jobs/${jobId}/events`, tenantKeys.acme);
     await late.ended;
