@@ -1,4 +1,4 @@
-import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
+import { countWords, normaliseText, normaliseWhitespace, readingMinutes } from './text-stats.util';
 import { extractHtml } from './html-extractor.util';
 import { parseRetryAfter } from './crawler.service';
 
@@ -97,7 +97,7 @@ describe('text statistics', () => {
     expect(normaliseWhitespace(' a  b \n\n\n\n c ')).toBe('a b\n\nc');
   });
 
-  it('normalises white space exactly as the regular-expression definition does', () => {
+  it('normalises white space exactly as the regular-expression definition does, counting the words of the result', () => {
     const reference = (text: string) =>
       text
         .replace(/\r\n?/g, '\n')
@@ -132,6 +132,9 @@ describe('text statistics', () => {
       );
       const text = parts.join('');
       expect(JSON.stringify(normaliseWhitespace(text))).toBe(JSON.stringify(reference(text)));
+      // The words counted in the same pass are the words of the result.
+      const normalised = normaliseText(text);
+      expect(normalised.words).toBe(countWords(normalised.text));
     }
   });
 

@@ -4,7 +4,7 @@ import TurndownService from 'turndown';
 import type { OutputFormat } from '@riptide/crawl-options';
 import type { ExtractedDoc } from './crawler.interface';
 import type { DomDocument, DomElement, DomNode } from './dom.interface';
-import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
+import { normaliseText, readingMinutes } from './text-stats.util';
 
 /** Input of {@link extractHtml}. */
 export interface HtmlExtractionInput {
@@ -65,8 +65,11 @@ function markdownOf(node: DomNode | string): string {
   return turndown.turndown(node as Parameters<TurndownService['turndown']>[0]).trim();
 }
 
-/** Text of a subtree with line breaks around block elements (textContent runs paragraphs together). */
-function blockText(root: DomNode): string {
+/**
+ * Text of a subtree with line breaks around block elements (textContent runs paragraphs
+ * together), normalised, with its word count.
+ */
+function blockText(root: DomNode): { text: string; words: number } {
   const out: string[] = [];
   const walk = (node: DomNode) => {
     if (node.nodeType === 3) {
@@ -83,7 +86,7 @@ function blockText(root: DomNode): string {
     if (block) out.push('\n');
   };
   walk(root);
-  return normaliseWhitespace(out.join(''));
+  return normaliseText(out.join(''));
 }
 
 function clean(value: string | null | undefined): string | null {
@@ -200,8 +203,7 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
   ).parse();
 
   const contentRoot: DomNode | null = article?.content ?? document.body;
-  const text = contentRoot ? blockText(contentRoot) : '';
-  const words = countWords(text);
+  const { text, words } = contentRoot ? blockText(contentRoot) : { text: '', words: 0 };
   const markdown = input.outputFormat !== 'text' && contentRoot ? markdownOf(contentRoot) : null;
 
   return {
@@ -228,8 +230,7 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
 export function extractPlainText(
   input: Omit<HtmlExtractionInput, 'html'> & { text: string },
 ): ExtractedDoc {
-  const text = normaliseWhitespace(input.text);
-  const words = countWords(text);
+  const { text, words } = normaliseText(input.text);
   return {
     url: input.url,
     title: null,

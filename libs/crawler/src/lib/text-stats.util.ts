@@ -41,6 +41,16 @@ function isInlineSpace(code: number): boolean {
  * where the four regular-expression passes it replaces cost about 7 % of the extraction.
  */
 export function normaliseWhitespace(text: string): string {
+  return normaliseText(text).text;
+}
+
+/**
+ * normaliseWhitespace, and the words of its result counted in the same pass: each run of visible
+ * characters it keeps is one word, exactly what countWords would find in the result (whose only
+ * separators are spaces and line breaks), without a second walk over every character of the page.
+ */
+export function normaliseText(text: string): { text: string; words: number } {
+  let words = 0;
   let out = '';
   let segmentStart = -1; // start of the run of visible characters being read
   let lineBreaks = 0; // line breaks since the last visible character
@@ -62,10 +72,11 @@ export function normaliseWhitespace(text: string): string {
       // Separators before the first visible character are dropped (the trim).
       if (out !== '') out += lineBreaks >= 2 ? '\n\n' : lineBreaks === 1 ? '\n' : space ? ' ' : '';
       segmentStart = i;
+      words += 1;
       lineBreaks = 0;
       space = false;
     }
   }
   if (segmentStart !== -1) out += text.slice(segmentStart);
-  return out;
+  return { text: out, words };
 }
