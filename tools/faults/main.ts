@@ -3,7 +3,7 @@
  * under a steady load of crawl submissions, and checks every acknowledged job against a ledger
  * kept by the client and a fixture site that counts each job's fetches.
  *
- *   node -r @swc-node/register tools/faults/main.ts [--quick] [--only F1,F3]
+ *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/faults/main.ts [--quick] [--only F1,F3]
  *   (build the hosts first: npx nx build api && npx nx build worker)
  *
  * Exit code 1 when any fault lost an acknowledged job that its configuration promised to keep.

@@ -20,6 +20,10 @@ export type {
 } from './lib/queue.service';
 export { JobEvents } from './lib/job-events.service';
 export type { JobEvent } from './lib/job-events.service';
+export { JobEventFeed, JobEventFollower } from './lib/events/job-event-feed.service';
+export type { JobEventFilter } from './lib/events/job-event-feed.service';
+export { assertEventId } from './lib/events/event-id.util';
+export { InvalidEventIdError } from './lib/errors/invalid-event-id.error';
 export { QueueKeys } from './lib/redis/queue-keys';
 export {
   JOB_EVENT_KINDS,

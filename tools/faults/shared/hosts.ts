@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort, ManagedProcess, sleep, spawnManaged, waitUntil } from './processes';
+import { freePort } from '@riptide/testing';
+import { ManagedProcess, sleep, spawnManaged, waitUntil } from './processes';
 
 const ROOT = resolve(__dirname, '../../..');
 let appsDir = join(ROOT, 'dist/apps');

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort, ManagedProcess, spawnManaged, waitUntil } from './processes';
+import { freePort, redisAnswersPing } from '@riptide/testing';
+import { ManagedProcess, spawnManaged, waitUntil } from './processes';
 
 export type FsyncPolicy = 'everysec' | 'always';
 
@@ -80,26 +81,7 @@ export class FaultRedis {
 }
 
 /** True when a server on `port` answers PONG (not LOADING, not refused) within a second. */
-export async function ping(port: number): Promise<boolean> {
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 1000,
-    commandTimeout: 1000,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
+export const ping = (port: number): Promise<boolean> => redisAnswersPing(port, 1000);
 
 /** Runs one command against the server on `port`, with a short timeout. */
 export async function redisCommand(

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, ManagedProcess, spawnManaged, waitUntil } from './processes';
+import { freePort } from '@riptide/testing';
+import { ManagedProcess, spawnManaged, waitUntil } from './processes';
 import { FaultRedis, ping, redisCommand } from './redis';
 
 export const SENTINEL_NAME = 'riptide-primary';

@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { IncomingMessage, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Document } from 'openapi-backend';
 import request from 'supertest';
 import {
@@ -110,6 +112,69 @@ describe('The served OpenAPI document against real answers of every route (boote
       { timeoutMs: 15000, what: `job ${id} ${status}` },
     );
 
+  /**
+   * Opens an event stream route with node:http (supertest waits for an end that a live stream
+   * never sends) and checks its answer against the document: a refusal's JSON, or the stream as
+   * received until its first event (or its end), each event's data checked as JobEventDataDto.
+   * `hold` keeps the stream open and returns a function that closes it.
+   */
+  async function stream(
+    path: string,
+    status: number,
+    options: Call & { hold?: boolean } = {},
+  ): Promise<() => void> {
+    const key = options.key === undefined ? ADMIN_KEY : options.key;
+    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const response = await new Promise<IncomingMessage>((resolve, reject) =>
+      httpRequest(
+        `http://127.0.0.1:${port}${path}${query}`,
+        {
+          agent: false,
+          headers: {
+            accept: 'text/event-stream',
+            ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+            ...options.headers,
+          },
+        },
+        resolve,
+      )
+        .on('error', reject)
+        .end(),
+    );
+    response.setEncoding('utf8');
+    const contentType = response.headers['content-type'];
+    const isStream = contentType?.startsWith('text/event-stream') === true;
+    let text = '';
+    await new Promise<void>((resolve) => {
+      if (isStream && options.hold) return resolve();
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        if (isStream && /\ndata: .*\n\n/.test(text)) resolve();
+      });
+      response.on('end', () => resolve());
+      response.on('close', () => resolve());
+    });
+    if (!options.hold) response.destroy();
+    const body = isStream ? text : JSON.parse(text || 'null');
+    contract.check({
+      method: 'get',
+      path,
+      query: options.query,
+      status: response.statusCode ?? 0,
+      contentType,
+      body,
+    });
+    if (response.statusCode !== status)
+      contract.problems.push(
+        `GET ${path}${query}: expected ${status}, got ${response.statusCode} ${text}`,
+      );
+    if (isStream)
+      for (const [, data] of text.matchAll(/^data: (.*)$/gm))
+        contract.checkComponent('JobEventDataDto', JSON.parse(data), `GET ${path} event`);
+    return () => response.destroy();
+  }
+
   beforeAll(async () => {
     site = await startFixtureSite();
     prefix = uniquePrefix('openapi');
@@ -119,8 +184,11 @@ describe('The served OpenAPI document against real answers of every route (boote
         RIPTIDE_ADMIN_KEY: ADMIN_KEY,
         WORKER_POOL_SIZE: '1',
         BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
+        // One stream per key, so that a second one provokes the 429.
+        SSE_MAX_CONNECTIONS_PER_KEY: '1',
       }),
     );
+    await app.listen(0, '127.0.0.1');
     // The custom types the requests submit: a worker elsewhere handles them (this host's worker
     // has no handler for them, so `no_such_handler` ends DeadLetter after its one attempt).
     await declareHandledJobTypes(redisUrl, prefix, [
@@ -520,6 +588,38 @@ describe('The served OpenAPI document against real answers of every route (boote
     const view = await api('get', `/workers/jobs/${job}`, 200, { key: keys.writer });
     expect(view.body).toMatchObject({ webhook: hook, webhook_deliveries: [] });
     await api('delete', `/workers/jobs/${job}`, 200, { key: keys.writer });
+  });
+
+  it("event streams: a finished job's, a tenant's, and each refusal", async () => {
+    const jobEvents = `/workers/jobs/${crawled}/events`;
+    await stream(jobEvents, 200, { key: keys.reader });
+    await stream(jobEvents, 200, { key: keys.reader, query: { last_event_id: '0-0' } });
+    await stream(jobEvents, 400, { key: keys.reader, headers: { 'Last-Event-ID': 'yesterday' } });
+    await stream(jobEvents, 401, { key: null });
+    await stream(jobEvents, 403, { key: keys.metrics });
+    await stream(`/workers/jobs/${UNKNOWN_ID}/events`, 404, { key: keys.reader });
+    // From the start of the log: the events of this suite's jobs come at once. The client closes
+    // this stream (the server learns it a moment later), so another key than the reader's.
+    await stream('/workers/events', 200, { key: keys.writer, headers: { 'Last-Event-ID': '0-0' } });
+    await stream('/workers/events', 200, {
+      query: {
+        tenant: 'acme',
+        status: 'completed',
+        job_type: 'single_crawl',
+        last_event_id: '0-0',
+      },
+    });
+    await stream('/workers/events', 400, { query: { status: 'bogus' } });
+    await stream('/workers/events', 400, {});
+    await stream('/workers/events', 401, { key: null });
+    await stream('/workers/events', 403, { key: keys.metrics });
+    const close = await stream('/workers/events', 200, { key: keys.reader, hold: true });
+    try {
+      await stream('/workers/events', 429, { key: keys.reader });
+      await stream(jobEvents, 429, { key: keys.reader });
+    } finally {
+      close();
+    }
   });
 
   it('health: readiness and liveness, with and without details', async () => {

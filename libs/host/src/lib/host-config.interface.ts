@@ -50,6 +50,10 @@ export interface HostConfig {
   tenantMaxSchedules: number;
   /** IDEMPOTENCY_TTL_SECS: how long an Idempotency-Key's first answer is replayed. */
   idempotencyTtlSecs: number;
+  /** SSE_MAX_CONNECTIONS: event streams one API process holds open at most (then 503). */
+  sseMaxConnections: number;
+  /** SSE_MAX_CONNECTIONS_PER_KEY: event streams one API key holds on one process (then 429). */
+  sseMaxConnectionsPerKey: number;
   /** JOB_MAX_TIMEOUT_SECS: longest `timeout_secs` a client may ask for. */
   jobMaxTimeoutSecs: number;
   /** CRAWL_MAX_BYTES_CEILING: largest per-URL `max_bytes` a client may ask for. */

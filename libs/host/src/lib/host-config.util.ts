@@ -120,6 +120,8 @@ export function loadHostConfig(env: Env): HostConfig {
     tenantMaxActiveJobs: int('TENANT_MAX_ACTIVE_JOBS', 10000, 1, 100_000_000),
     tenantMaxSchedules: int('TENANT_MAX_SCHEDULES', 100, 1, 1_000_000),
     idempotencyTtlSecs: int('IDEMPOTENCY_TTL_SECS', 86400, 1, 30 * 86400),
+    sseMaxConnections: int('SSE_MAX_CONNECTIONS', 1000, 1, 1_000_000),
+    sseMaxConnectionsPerKey: int('SSE_MAX_CONNECTIONS_PER_KEY', 50, 1, 1_000_000),
     jobMaxTimeoutSecs: int('JOB_MAX_TIMEOUT_SECS', 3600, 1, 7 * 86400),
     crawlMaxBytesCeiling: int(
       'CRAWL_MAX_BYTES_CEILING',

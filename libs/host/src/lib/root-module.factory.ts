@@ -171,6 +171,9 @@ export function createRootModule(
         schedules: true,
         metrics: true,
         webhooks: true,
+        events: true,
+        sseMaxConnections: config.sseMaxConnections,
+        sseMaxConnectionsPerKey: config.sseMaxConnectionsPerKey,
       }),
     );
   return { module: RiptideRootModule, imports };

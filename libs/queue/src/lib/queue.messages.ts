@@ -35,4 +35,6 @@ export const QueueMessages = {
     `must be one of the maintenance tasks: ${known.join(', ')}`,
   aboveCeiling: (max: number, setting: string) => `must be at most ${max} (${setting})`,
   robotsOverrideRefused: (setting: string) => `may be false only where ${setting}=true`,
+  invalidEventId: (source: string) =>
+    `${source} must be the id of an event, as sent on its id: line (digits-digits, e.g. 1733250000000-0)`,
 } as const;

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { JobEvents } from './job-events.service';
+import { JobEventFeed } from './events/job-event-feed.service';
 import { ConfigurableQueueModule, QUEUE_OPTIONS_TOKEN } from './queue.module-definition';
 import { QueueModuleOptions, ResolvedQueueOptions } from './queue-options.interface';
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
@@ -54,6 +55,7 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
         createBullQueue(options, redis, 'producer'),
     },
     JobEvents,
+    JobEventFeed,
     QueueService,
     HandledJobTypes,
     JobHandlerRegistry,
@@ -64,6 +66,7 @@ const QUEUE_TOKEN = getQueueToken(RIPTIDE_QUEUE_NAME);
     QUEUE_REDIS,
     QUEUE_TOKEN,
     JobEvents,
+    JobEventFeed,
     QueueService,
     HandledJobTypes,
     JobHandlerRegistry,

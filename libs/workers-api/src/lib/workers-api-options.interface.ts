@@ -21,6 +21,20 @@ export interface WorkersApiOptions {
    * application. Default false.
    */
   webhooks?: boolean;
+  /**
+   * Serve the live job event streams (server-sent events): `/workers/jobs/:job_id/events` and
+   * `/workers/events`. Default false.
+   */
+  events?: boolean;
+  /** Event streams one process holds open at most; then 503 (SSE_MAX_CONNECTIONS). Default 1000. */
+  sseMaxConnections?: number;
+  /**
+   * Event streams one API key holds open on one process at most; then 429
+   * (SSE_MAX_CONNECTIONS_PER_KEY). The admin key is exempt. Default 50.
+   */
+  sseMaxConnectionsPerKey?: number;
+  /** Idle time after which a stream gets a `: keep-alive` comment. Default 15000. */
+  sseKeepAliveMs?: number;
 }
 
 export const WORKERS_API_OPTIONS = 'RIPTIDE_WORKERS_API:OPTIONS';
@@ -31,4 +45,8 @@ export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.f
   schedules: false,
   metrics: false,
   webhooks: false,
+  events: false,
+  sseMaxConnections: 1000,
+  sseMaxConnectionsPerKey: 50,
+  sseKeepAliveMs: 15000,
 });

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { JobEventsController } from './events/job-events.controller';
+import { EventStreamLimits } from './events/event-stream-limits.service';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotentRequests } from './idempotency/idempotent-requests.service';
 import { ApiKeysController } from './keys/api-keys.controller';
@@ -20,7 +22,9 @@ import { WebhooksController } from './webhooks/webhooks.controller';
  * (`/workers/stats`), API keys (`/admin/keys`); with `forRoot({ schedules: true })`, schedules
  * (`/workers/schedule`); with `forRoot({ metrics: true })`, metrics (`/workers/metrics`,
  * `/workers/stats/workers`, Prometheus `/metrics`) and Terminus health (`/health`, `/health/live`);
- * with `forRoot({ webhooks: true })`, webhook subscriptions and the signing secret (`/workers/webhooks`).
+ * with `forRoot({ webhooks: true })`, webhook subscriptions and the signing secret (`/workers/webhooks`);
+ * with `forRoot({ events: true })`, live job events over server-sent events
+ * (`/workers/jobs/:job_id/events`, `/workers/events`).
  *
  * Needs in the application:
  * - a global QueueModule (submission, reads, the idempotency store's Redis);
@@ -56,8 +60,12 @@ export class WorkersApiModule {
         ...(options.metrics ? [MetricsController, PrometheusController, HealthController] : []),
         ...(options.schedules ? [SchedulesController] : []),
         ...(options.webhooks ? [WebhooksController] : []),
+        ...(options.events ? [JobEventsController] : []),
       ],
-      providers: [{ provide: WORKERS_API_OPTIONS, useValue: options }],
+      providers: [
+        { provide: WORKERS_API_OPTIONS, useValue: options },
+        ...(options.events ? [EventStreamLimits] : []),
+      ],
     };
   }
 }

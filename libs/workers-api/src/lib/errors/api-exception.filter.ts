@@ -21,6 +21,7 @@ import {
   RedisOutOfMemoryError,
 } from '@riptide/redis';
 import { WorkersApiMessages } from '../workers-api.messages';
+import { EventStreamsFullError } from './event-streams-full.error';
 
 /** The one error body of the API: `{statusCode, error, message}`; never a stack or an address. */
 export interface ApiErrorBody {
@@ -44,6 +45,7 @@ const DOMAIN_STATUS: [new (...args: never[]) => Error, number][] = [
   [QueueUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
   [RedisOutOfMemoryError, HttpStatus.SERVICE_UNAVAILABLE],
   [RedisCannotPersistError, HttpStatus.SERVICE_UNAVAILABLE],
+  [EventStreamsFullError, HttpStatus.SERVICE_UNAVAILABLE],
 ];
 
 /** Lets another library (the scheduler) map its own domain errors without a dependency cycle. */
@@ -94,6 +96,8 @@ function isServerMediaTypeRefusal(exception: unknown): boolean {
 }
 
 const STORE_STATES = [QueueUnavailableError, RedisOutOfMemoryError, RedisCannotPersistError];
+/** A process at its capacity answers 503 by design: a state, not a fault to log per request. */
+const CAPACITY_STATES = [EventStreamsFullError];
 /** A Redis that cannot write its disk needs an operator: said in the log once a minute while it lasts. */
 const CANNOT_PERSIST_LOG_EVERY_MS = 60_000;
 
@@ -121,7 +125,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     // Redis being away, full or unable to write its disk is a state of the store, reported by /health
     // (and logged there, once), not a bug to log per request.
-    if (body.statusCode >= 500 && !STORE_STATES.some((type) => exception instanceof type)) {
+    if (
+      body.statusCode >= 500 &&
+      ![...STORE_STATES, ...CAPACITY_STATES].some((type) => exception instanceof type)
+    ) {
       const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
       this.logger.error({
         msg: 'request failed',

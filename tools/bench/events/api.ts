@@ -1,0 +1,36 @@
+/*
+ * The API process of the events benchmark: QueueModule without workers, AuthModule in open mode,
+ * WorkersApiModule with the event streams, on Fastify at BENCH_PORT of 127.0.0.1. Prints "ready"
+ * once it serves; SIGTERM shuts it down.
+ */
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AuthModule } from '@riptide/auth';
+import { QueueModule } from '@riptide/queue';
+import { WorkersApiModule } from '@riptide/workers-api';
+
+const redisUrl = process.env['BENCH_REDIS_URL'] ?? '';
+const prefix = process.env['BENCH_PREFIX'] ?? 'bench';
+const port = Number(process.env['BENCH_PORT'] ?? 0);
+
+@Module({
+  imports: [
+    QueueModule.forRoot({ isGlobal: true, redisUrl, prefix, worker: { poolSize: 0 } }),
+    AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl, prefix }),
+    WorkersApiModule.forRoot({ events: true }),
+  ],
+})
+class BenchApiModule {}
+
+void (async () => {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    BenchApiModule,
+    new FastifyAdapter(),
+    { logger: ['error', 'warn'] },
+  );
+  app.enableShutdownHooks();
+  await app.listen(port, '127.0.0.1');
+  process.stdout.write('ready\n');
+})();

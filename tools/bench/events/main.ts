@@ -1,0 +1,178 @@
+/**
+ * events: how soon does a job's end reach the clients of the event stream? One API process
+ * (api.ts: the event routes, no workers) and one worker process (worker.ts: a no-op custom
+ * handler) on a private redis-server; this process holds BENCH_CLIENTS server-sent event clients
+ * on the tenant's stream (`GET /workers/events?tenant=default`), then submits BENCH_JOBS no-op
+ * jobs (bulk, 100 per request) and waits until every client has every job's `completed` event.
+ *
+ * Latency: arrival at the client minus the event's `at` (the Redis clock when the job's completion
+ * was recorded, in the same script that logs and publishes the event), over every client and
+ * every `completed` event: p50, p99, max (target p99 <= 100 ms). CPU: the API process's CPU time
+ * over the run per logged event and per event delivered to a client (from /proc).
+ *
+ *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/bench/events/main.ts
+ *   (BENCH_JOBS=1000 BENCH_CLIENTS=200 BENCH_POOL=16 BENCH_RATE=0: jobs per second, 0 = all at once)
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { IncomingMessage, request } from 'node:http';
+import { join } from 'node:path';
+import { findFreePort } from '@riptide/host';
+import { envInt, startBenchRedis } from '../shared/bench-redis';
+
+const JOBS = envInt('BENCH_JOBS', 1000);
+const CLIENTS = envInt('BENCH_CLIENTS', 200);
+const POOL = envInt('BENCH_POOL', 16);
+/** Submissions per second, in bulk requests of up to 100; 0 = all at once. */
+const RATE = envInt('BENCH_RATE', 0);
+const BULK = RATE > 0 ? Math.max(1, Math.min(100, Math.round(RATE / 20))) : 100;
+const PREFIX = 'bench-events';
+const workspaceRoot = join(__dirname, '../../..');
+
+/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Starts one of this benchmark's processes with swc-node and waits for its "ready". */
+function startProcess(file: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, file)], {
+    cwd: workspaceRoot,
+    env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+  });
+}
+
+const stopProcess = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+/** One SSE client: counts events, and times each `completed` event against its `at`. */
+class StreamClient {
+  events = 0;
+  completed = 0;
+  readonly latencies: number[] = [];
+  private buffer = '';
+  private response?: IncomingMessage;
+
+  open(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (response) => {
+        if (response.statusCode !== 200) return reject(new Error(`stream: ${response.statusCode}`));
+        this.response = response;
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => this.take(chunk));
+        resolve();
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  close(): void {
+    this.response?.destroy();
+  }
+
+  private take(chunk: string): void {
+    const now = Date.now();
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (!data) continue;
+      this.events += 1;
+      if (!block.includes('\nevent: completed\n')) continue;
+      this.completed += 1;
+      this.latencies.push(now - Date.parse((JSON.parse(data) as { at: string }).at));
+    }
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function main(): Promise<void> {
+  const redis = await startBenchRedis();
+  const port = await findFreePort();
+  const env = { BENCH_REDIS_URL: redis.url, BENCH_PREFIX: PREFIX };
+  const api = await startProcess('api.ts', { ...env, BENCH_PORT: String(port) });
+  const worker = await startProcess('worker.ts', { ...env, BENCH_POOL: String(POOL) });
+  const base = `http://127.0.0.1:${port}`;
+  const clients = Array.from({ length: CLIENTS }, () => new StreamClient());
+  try {
+    for (const client of clients) await client.open(`${base}/workers/events?tenant=default`);
+    console.log(`${CLIENTS} clients on the tenant stream; ${JOBS} no-op jobs, worker pool ${POOL}`);
+    const apiCpuBefore = cpuSeconds(api.pid);
+    const clientCpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let sent = 0; sent < JOBS; sent += BULK) {
+      const jobs = Array.from({ length: Math.min(BULK, JOBS - sent) }, (_, i) => ({
+        job_type: { type: 'custom', job_name: 'noop', payload: { i: sent + i } },
+      }));
+      const response = await fetch(`${base}/workers/jobs/bulk`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jobs }),
+      });
+      const body = (await response.json()) as { submitted: number };
+      if (!response.ok || body.submitted !== jobs.length)
+        throw new Error(`bulk submission answered ${response.status}`);
+      const due = started + ((sent + jobs.length) / RATE) * 1000;
+      if (RATE > 0 && due > performance.now())
+        await new Promise((r) => setTimeout(r, due - performance.now()));
+    }
+    const deadline = Date.now() + 300_000;
+    while (clients.some((c) => c.completed < JOBS)) {
+      if (Date.now() > deadline) throw new Error('not every client saw every job complete');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const apiCpu = cpuSeconds(api.pid) - apiCpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const logged = clients[0].events;
+    const delivered = clients.reduce((sum, c) => sum + c.events, 0);
+    const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
+    console.log(
+      `${JOBS} jobs in ${seconds.toFixed(1)} s: ${logged} events logged, ${delivered} delivered (${(delivered / seconds).toFixed(0)}/s)`,
+    );
+    console.log(
+      `completion → client: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms over ${latencies.length} arrivals`,
+    );
+    console.log(
+      `API CPU: ${apiCpu.toFixed(2)} s, ${((apiCpu * 1e6) / logged).toFixed(0)} µs per logged event, ${((apiCpu * 1e6) / delivered).toFixed(1)} µs per delivered event`,
+    );
+    console.log(
+      `the clients' process (reading, parsing, timing): ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(2)} s CPU`,
+    );
+    console.log(`target p99 <= 100 ms: ${percentile(latencies, 99) <= 100 ? 'met' : 'NOT met'}`);
+  } finally {
+    for (const client of clients) client.close();
+    await stopProcess(worker);
+    await stopProcess(api);
+    await redis.stop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
