@@ -28,10 +28,11 @@ export { QueueKeys } from './lib/redis/queue-keys';
 export {
   JOB_EVENT_KINDS,
   compareJobEventIds,
+  eventJobType,
   isJobEventId,
   parseJobEventRecord,
 } from './lib/model/job-event-record';
-export type { JobEventKind, JobEventRecord } from './lib/model/job-event-record';
+export type { EventJobType, JobEventKind, JobEventRecord } from './lib/model/job-event-record';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export * from './lib/model/job.interface';
 export {

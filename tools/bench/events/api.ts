@@ -1,6 +1,7 @@
 /*
  * The API process of the events benchmark: QueueModule without workers, AuthModule in open mode,
- * WorkersApiModule with the event streams, on Fastify at BENCH_PORT of 127.0.0.1. Prints "ready"
+ * WorkersApiModule with the event streams (and, with BENCH_WEBHOOKS=1, WebhooksModule and the
+ * webhook routes), on Fastify at BENCH_PORT of 127.0.0.1. Prints "ready"
  * once it serves; SIGTERM shuts it down.
  */
 import 'reflect-metadata';
@@ -9,17 +10,23 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthModule } from '@riptide/auth';
 import { QueueModule } from '@riptide/queue';
+import { WebhooksModule } from '@riptide/webhooks';
 import { WorkersApiModule } from '@riptide/workers-api';
 
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? '';
 const prefix = process.env['BENCH_PREFIX'] ?? 'bench';
 const port = Number(process.env['BENCH_PORT'] ?? 0);
+/** With webhooks, submissions may carry one (to the benchmark's receiver on 127.0.0.1). */
+const webhooks = process.env['BENCH_WEBHOOKS'] === '1';
 
 @Module({
   imports: [
     QueueModule.forRoot({ isGlobal: true, redisUrl, prefix, worker: { poolSize: 0 } }),
     AuthModule.forRoot({ isGlobal: true, mode: 'open', redisUrl, prefix }),
-    WorkersApiModule.forRoot({ events: true }),
+    ...(webhooks
+      ? [WebhooksModule.forRoot({ isGlobal: true, redisUrl, prefix, allowPrivateNetworks: true })]
+      : []),
+    WorkersApiModule.forRoot({ events: true, webhooks }),
   ],
 })
 class BenchApiModule {}

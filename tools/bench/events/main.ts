@@ -10,12 +10,17 @@
  * every `completed` event: p50, p99, max (target p99 <= 100 ms). CPU: the API process's CPU time
  * over the run per logged event and per event delivered to a client (from /proc).
  *
+ * With BENCH_WEBHOOKS=1, every job also carries a webhook for its `completed` event to a receiver
+ * in this process (the worker process dispatches and sends them): latency from the same `at` (the
+ * payload's `created_at`) to the delivery's arrival, p50, p99, max.
+ *
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/bench/events/main.ts
- *   (BENCH_JOBS=1000 BENCH_CLIENTS=200 BENCH_POOL=16 BENCH_RATE=0: jobs per second, 0 = all at once)
+ *   (BENCH_JOBS=1000 BENCH_CLIENTS=200 BENCH_POOL=16 BENCH_RATE=0: jobs per second, 0 = all at once;
+ *   BENCH_WEBHOOKS=1)
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { IncomingMessage, request } from 'node:http';
+import { IncomingMessage, Server, createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { findFreePort } from '@riptide/host';
 import { envInt, startBenchRedis } from '../shared/bench-redis';
@@ -26,6 +31,7 @@ const POOL = envInt('BENCH_POOL', 16);
 /** Submissions per second, in bulk requests of up to 100; 0 = all at once. */
 const RATE = envInt('BENCH_RATE', 0);
 const BULK = RATE > 0 ? Math.max(1, Math.min(100, Math.round(RATE / 20))) : 100;
+const WEBHOOKS = process.env['BENCH_WEBHOOKS'] === '1';
 const PREFIX = 'bench-events';
 const workspaceRoot = join(__dirname, '../../..');
 
@@ -107,13 +113,52 @@ class StreamClient {
   }
 }
 
+/** The webhook receiver: times each first delivery of an event against its `created_at`. */
+class WebhookReceiver {
+  readonly latencies: number[] = [];
+  private readonly seen = new Set<string>();
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const now = Date.now();
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+          id: string;
+          created_at: string;
+        };
+        if (!this.seen.has(body.id)) {
+          this.seen.add(body.id);
+          this.latencies.push(now - Date.parse(body.created_at));
+        }
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main(): Promise<void> {
   const redis = await startBenchRedis();
   const port = await findFreePort();
-  const env = { BENCH_REDIS_URL: redis.url, BENCH_PREFIX: PREFIX };
+  const receiver = new WebhookReceiver();
+  const webhook = WEBHOOKS ? { url: await receiver.start(), events: ['completed'] } : undefined;
+  const env = {
+    BENCH_REDIS_URL: redis.url,
+    BENCH_PREFIX: PREFIX,
+    BENCH_WEBHOOKS: WEBHOOKS ? '1' : '0',
+  };
   const api = await startProcess('api.ts', { ...env, BENCH_PORT: String(port) });
   const worker = await startProcess('worker.ts', { ...env, BENCH_POOL: String(POOL) });
   const base = `http://127.0.0.1:${port}`;
@@ -127,6 +172,7 @@ async function main(): Promise<void> {
     for (let sent = 0; sent < JOBS; sent += BULK) {
       const jobs = Array.from({ length: Math.min(BULK, JOBS - sent) }, (_, i) => ({
         job_type: { type: 'custom', job_name: 'noop', payload: { i: sent + i } },
+        ...(webhook ? { webhook } : {}),
       }));
       const response = await fetch(`${base}/workers/jobs/bulk`, {
         method: 'POST',
@@ -141,8 +187,12 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, due - performance.now()));
     }
     const deadline = Date.now() + 300_000;
-    while (clients.some((c) => c.completed < JOBS)) {
-      if (Date.now() > deadline) throw new Error('not every client saw every job complete');
+    while (
+      clients.some((c) => c.completed < JOBS) ||
+      (WEBHOOKS && receiver.latencies.length < JOBS)
+    ) {
+      if (Date.now() > deadline)
+        throw new Error('not every client (or webhook) saw every job complete');
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = (performance.now() - started) / 1000;
@@ -157,6 +207,12 @@ async function main(): Promise<void> {
     console.log(
       `completion → client: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms over ${latencies.length} arrivals`,
     );
+    if (WEBHOOKS) {
+      const hooks = [...receiver.latencies].sort((a, b) => a - b);
+      console.log(
+        `completion → webhook receipt: p50 ${percentile(hooks, 50)} ms, p99 ${percentile(hooks, 99)} ms, max ${hooks.at(-1)} ms over ${hooks.length} deliveries`,
+      );
+    }
     console.log(
       `API CPU: ${apiCpu.toFixed(2)} s, ${((apiCpu * 1e6) / logged).toFixed(0)} µs per logged event, ${((apiCpu * 1e6) / delivered).toFixed(1)} µs per delivered event`,
     );
@@ -168,6 +224,7 @@ async function main(): Promise<void> {
     for (const client of clients) client.close();
     await stopProcess(worker);
     await stopProcess(api);
+    await receiver.stop();
     await redis.stop();
   }
 }

@@ -1,15 +1,18 @@
 /*
  * The worker process of the events benchmark: QueueModule with BENCH_POOL slots and one no-op
- * custom handler (`noop`). Prints "ready" once it takes jobs; SIGTERM shuts it down.
+ * custom handler (`noop`); with BENCH_WEBHOOKS=1, the webhook dispatcher and delivery worker too. Prints "ready" once it takes jobs; SIGTERM shuts it down.
  */
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomJobHandler, QueueModule } from '@riptide/queue';
+import { WebhooksModule } from '@riptide/webhooks';
 
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? '';
 const prefix = process.env['BENCH_PREFIX'] ?? 'bench';
 const poolSize = Number(process.env['BENCH_POOL'] ?? 16);
+/** With webhooks, this process also dispatches the job events and sends the deliveries. */
+const webhooks = process.env['BENCH_WEBHOOKS'] === '1';
 
 @Injectable()
 class NoopHandler {
@@ -20,7 +23,12 @@ class NoopHandler {
 }
 
 @Module({
-  imports: [QueueModule.forRoot({ redisUrl, prefix, worker: { poolSize } })],
+  imports: [
+    QueueModule.forRoot({ redisUrl, prefix, worker: { poolSize } }),
+    ...(webhooks
+      ? [WebhooksModule.forRoot({ redisUrl, prefix, dispatch: true, allowPrivateNetworks: true })]
+      : []),
+  ],
   providers: [NoopHandler],
 })
 class BenchWorkerModule {}

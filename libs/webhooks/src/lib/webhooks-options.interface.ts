@@ -26,7 +26,7 @@ export interface WebhooksModuleOptions {
   timeoutMs?: number;
   /** How long a job's delivery record is kept after its last attempt (RESULT_TTL_SECS). Default 3600. */
   recordTtlSecs?: number;
-  /** Deliveries sent at once by this process. Default 4. */
+  /** Deliveries sent at once by this process (they wait on receivers, not on this CPU). Default 16. */
   concurrency?: number;
   /** Outbox entries a dead dispatcher held this long are taken over. Default 60000. */
   claimIdleMs?: number;

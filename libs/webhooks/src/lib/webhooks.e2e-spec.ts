@@ -144,7 +144,7 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
       id: eventId,
       type: 'job.completed',
       created_at: new Date(1733250000000).toISOString(),
-      data: { job_id: jobId, job_type: 'single_crawl', status: 'Completed' },
+      data: { job_id: jobId, job_type: { type: 'single_crawl' }, status: 'Completed' },
     });
     const signature = String(request.headers['riptide-signature']);
     expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
@@ -194,7 +194,7 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     expect(new Set(hook.received.map((r) => r.body)).size).toBe(1);
     expect(JSON.parse(hook.accepted[0]).data).toEqual({
       job_id: jobId,
-      job_type: 'single_crawl',
+      job_type: { type: 'single_crawl' },
       status: 'Failed',
       error: null,
     });
@@ -217,7 +217,7 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     ]);
     const worker = app.get(WebhookDeliveryWorker);
     const failed = await worker.queue!.getFailed();
-    expect(failed.map((job) => job.id)).toEqual([`${eventId}:job`]);
+    expect(failed.map((job) => job.id)).toEqual([`default:${eventId}:job`]);
   });
 
   it('counts a redirect and a receiver that does not answer in time as failed attempts', async () => {
@@ -254,6 +254,30 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it("delivers two tenants' events that share an event id (each tenant's log numbers its own) to each", async () => {
+    const { queue } = await boot();
+    const hook = await receiver();
+    const jobOf = async (tenant: string) =>
+      (
+        await queue.submit({
+          jobType: { type: 'single_crawl', url: 'https://example.com/' },
+          webhook: { url: hook.url, events: ['completed'] },
+          tenant,
+        })
+      ).jobId;
+    const [acme, globex] = [await jobOf('acme'), await jobOf('globex')];
+    const id = '1733250000999-0';
+    await emit(acme, 'completed', { id, tenant: 'acme' });
+    await emit(globex, 'completed', { id, tenant: 'globex' });
+    const received = await waitFor(
+      () =>
+        hook.received.map((r) => (JSON.parse(r.body) as { data: { job_id: string } }).data.job_id),
+      (jobs) => jobs.length === 2,
+      { what: 'both deliveries' },
+    );
+    expect(received.sort()).toEqual([acme, globex].sort());
   });
 
   it('never delivers one event twice to a target: not on a repeat, not across a dispatcher restart', async () => {
@@ -386,7 +410,7 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     expect(progressHook.received.map((r) => JSON.parse(r.body).type)).toEqual(['job.progress']);
     expect(JSON.parse(progressHook.received[0].body).data).toEqual({
       job_id: jobId,
-      job_type: 'custom:report',
+      job_type: { type: 'custom', job_name: 'report' },
       status: 'Processing',
       progress: { percent: 50 },
     });
@@ -441,8 +465,8 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     );
     const bodies = own.received.map((r) => JSON.parse(r.body));
     expect(bodies.map((b) => [b.type, b.data.job_id, b.data.job_type, b.data.status])).toEqual([
-      ['job.retrying', flaky.jobId, 'custom:flaky', 'Retrying'],
-      ['job.completed', flaky.jobId, 'custom:flaky', 'Completed'],
+      ['job.retrying', flaky.jobId, { type: 'custom', job_name: 'flaky' }, 'Retrying'],
+      ['job.completed', flaky.jobId, { type: 'custom', job_name: 'flaky' }, 'Completed'],
     ]);
     // The event ids are those of the tenant's event log.
     const log = await redis.xrange(`${prefix}:jobs:rt:events:t:default`, '-', '+');
@@ -450,7 +474,11 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     for (const body of bodies) expect(logged).toContain(body.id);
     expect(JSON.parse(progress.received[0].body)).toMatchObject({
       type: 'job.progress',
-      data: { job_id: sleeper.jobId, job_type: 'custom:sleep', progress: 10 },
+      data: {
+        job_id: sleeper.jobId,
+        job_type: { type: 'custom', job_name: 'sleep' },
+        progress: 10,
+      },
     });
     // The sleeper had no webhook and no subscription for its completion: nothing else was sent.
     await new Promise((resolve) => setTimeout(resolve, 300));

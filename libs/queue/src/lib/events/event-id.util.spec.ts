@@ -3,6 +3,13 @@ import { InvalidEventIdError } from '../errors/invalid-event-id.error';
 import { assertEventId, canonicalEventId, isAfter } from './event-id.util';
 
 describe('event ids', () => {
+  it('accepts only ids Redis accepts: two unsigned 64-bit integers', () => {
+    expect(assertEventId('18446744073709551615-18446744073709551615')).toBeTruthy();
+    expect(() => assertEventId('18446744073709551616-0')).toThrow(InvalidEventIdError);
+    expect(() => assertEventId('0-18446744073709551616')).toThrow(InvalidEventIdError);
+    expect(() => assertEventId('99999999999999999999-0')).toThrow(InvalidEventIdError);
+  });
+
   it('orders ids as their two integers, never as text', () => {
     expect(isAfter('10-0', '9-0')).toBe(true);
     expect(isAfter('9-0', '10-0')).toBe(false);

@@ -38,9 +38,14 @@ const EVENT_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
 const isKind = (v: unknown): v is JobEventKind => JOB_EVENT_KINDS.includes(v as JobEventKind);
 const isStatus = (v: unknown): v is JobStatus => JOB_STATUSES.includes(v as JobStatus);
 
-/** Whether `id` has the form of an event id (a stream entry id, `<ms>-<seq>`). */
+/** The largest part of a stream entry id Redis accepts (an unsigned 64-bit integer). */
+const MAX_ID_PART = 18446744073709551615n;
+
+/** Whether `id` has the form of an event id (a stream entry id, `<ms>-<seq>`), each part in range. */
 export function isJobEventId(id: string): boolean {
-  return EVENT_ID_PATTERN.test(id);
+  if (!EVENT_ID_PATTERN.test(id)) return false;
+  const dash = id.indexOf('-');
+  return BigInt(id.slice(0, dash)) <= MAX_ID_PART && BigInt(id.slice(dash + 1)) <= MAX_ID_PART;
 }
 
 /**
@@ -74,4 +79,16 @@ export function parseJobEventRecord(json: string, id?: string): JobEventRecord |
   const record: JobEventRecord = { id: eventId, job, tenant, name, status, event, at };
   if (event === 'progress') record.progress = (raw['progress'] ?? null) as JsonValue;
   return record;
+}
+
+/** An event's job type on the wire: `custom:<name>` → `{type: custom, job_name}`, else `{type}`. */
+export interface EventJobType {
+  type: string;
+  job_name?: string;
+}
+
+/** The wire job type of an event's bull job name (as a submission's `job_type` names it). */
+export function eventJobType(name: string): EventJobType {
+  if (name.startsWith('custom:')) return { type: 'custom', job_name: name.slice('custom:'.length) };
+  return { type: name };
 }

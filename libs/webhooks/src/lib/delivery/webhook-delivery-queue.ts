@@ -49,7 +49,10 @@ export function createDeliveryQueue(options: ResolvedWebhooksOptions): {
       backoff: { type: 'exponential', delay: options.backoffBaseMs },
       // Kept as long as the delivery record: a repeat of the same event to the same target
       // finds the finished delivery by its id and adds nothing.
-      removeOnComplete: { age: options.recordTtlSecs },
+      // At least an hour, and well past the takeover of an entry a dead dispatcher held.
+      removeOnComplete: {
+        age: Math.max(options.recordTtlSecs, (options.claimIdleMs / 1000) * 10, 3600),
+      },
       removeOnFail: { age: Math.max(options.recordTtlSecs, 86400) },
     },
   });

@@ -100,7 +100,7 @@ export class WebhookDeliveryWorker
       : last
         ? 'dead_letter'
         : 'retrying';
-    await this.deliveries.record(
+    const recorded = this.deliveries.record(
       data.jobId,
       {
         eventId: data.eventId,
@@ -115,7 +115,17 @@ export class WebhookDeliveryWorker
       },
       this.delivery?.client,
     );
-    if (sent.delivered) return;
+    if (sent.delivered) {
+      // Sent is sent: a record that cannot be written (Redis out of memory, say) must not turn
+      // into a retry that delivers the event again.
+      await recorded.catch((error: unknown) =>
+        this.logger.warn(
+          `delivery ${job.id} was delivered but its record could not be written: ${(error as Error)?.message ?? String(error)}`,
+        ),
+      );
+      return;
+    }
+    await recorded;
     if (sent.permanent) await job.discard();
     throw new DeliveryAttemptFailedError(sent.statusCode, sent.errorCode);
   }

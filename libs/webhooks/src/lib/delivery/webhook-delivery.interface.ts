@@ -1,4 +1,4 @@
-import type { WebhookEventKind } from '@riptide/queue';
+import type { EventJobType, WebhookEventKind } from '@riptide/queue';
 
 /** How an attempt ended. */
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead_letter';
@@ -39,7 +39,8 @@ export interface WebhookPayload {
   created_at: string;
   data: {
     job_id: string;
-    job_type: string;
+    /** As a submission's `job_type` names it: `{type}`, or `{type: custom, job_name}`. */
+    job_type: EventJobType;
     status: string;
     progress?: unknown;
     error?: string | null;

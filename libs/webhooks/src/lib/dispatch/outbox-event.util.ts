@@ -2,6 +2,7 @@ import {
   JobEventRecord,
   WEBHOOK_EVENT_KINDS,
   WebhookEventKind,
+  eventJobType,
   parseJobEventRecord,
 } from '@riptide/queue';
 import { WebhookPayload } from '../delivery/webhook-delivery.interface';
@@ -27,7 +28,7 @@ export function buildPayload(event: OutboxEvent, error: string | null): WebhookP
     created_at: new Date(event.at).toISOString(),
     data: {
       job_id: event.job,
-      job_type: event.name,
+      job_type: eventJobType(event.name),
       status: event.status,
       ...(event.event === 'progress' ? { progress: event.progress ?? null } : {}),
       ...(event.event === 'failed' || event.event === 'dead_letter' || event.event === 'retrying'

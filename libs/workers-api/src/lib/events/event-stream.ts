@@ -46,6 +46,9 @@ export class EventStream {
     raw.on('close', () => this.finish());
     this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), settings.keepAliveMs);
     this.keepAlive.unref();
+    // A client gone while the route was still reading Redis has closed already: no 'close' is
+    // coming, and waiting for one would keep its follower, its timer and its connection slot.
+    if (raw.destroyed || raw.socket?.destroyed) this.finish();
   }
 
   get closed(): boolean {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JobView, JsonValue, JobEventRecord } from '@riptide/queue';
-import { JOB_EVENT_KINDS, JOB_STATUSES } from '@riptide/queue';
+import { JOB_EVENT_KINDS, JOB_STATUSES, eventJobType } from '@riptide/queue';
 import { EXAMPLE_JOB_ID, EXAMPLE_TIME } from '../docs/api-docs.decorators';
 import { ANY_JSON } from '../docs/schema.util';
 
@@ -54,12 +54,6 @@ export class JobEventDataDto {
     description: 'What the handler reported; with `progress` and `state` events only',
   })
   progress?: unknown;
-}
-
-/** `custom:<name>` → `{type: custom, job_name}`; any other bull job name is the type itself. */
-export function eventJobType(name: string): WireEventJobType {
-  if (name.startsWith('custom:')) return { type: 'custom', job_name: name.slice('custom:'.length) };
-  return { type: name };
 }
 
 /** The wire form of a logged event. */

@@ -35,11 +35,13 @@ export class BulkSubmission {
   ): Promise<BulkSubmitResponseDto> {
     const results: BulkItemResultDto[] = new Array(items.length);
     const accepted: { index: number; submission: JobSubmission }[] = [];
-    for (let index = 0; index < items.length; index++) {
-      const checked = await this.check(items[index], caller);
+    // Checked together: an item with a webhook may wait on DNS (up to a deadline), and a bulk's
+    // items then wait on it once, not one after another.
+    const checks = await Promise.all(items.map((item) => this.check(item, caller)));
+    checks.forEach((checked, index) => {
       if ('error' in checked) results[index] = { index, error: checked.error };
       else accepted.push({ index, submission: checked.submission });
-    }
+    });
     // Each item is one submission against the rate limit; the budget takes as many as it holds.
     const granted = accepted.length
       ? await this.gate.takeRate(caller, reply, accepted.length, true)
