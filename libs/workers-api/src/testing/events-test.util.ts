@@ -1,8 +1,5 @@
 // Helpers of the event stream specs: a real API process of its own.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-
-const workspaceRoot = join(__dirname, '../../../..');
+import { spawnFixture } from './fixture-process.util';
 
 export interface ApiProcess {
   /** `http://127.0.0.1:<port>` */
@@ -17,29 +14,13 @@ export function startApiProcess(settings: {
   prefix: string;
   adminKey: string;
 }): Promise<ApiProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      join(__dirname, 'api-process.fixture.ts'),
-      JSON.stringify(settings),
-    ],
-    {
-      cwd: workspaceRoot,
-      env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, stderr, exited } = spawnFixture('api-process.fixture.ts', settings);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`API process did not start: ${stderr}`));
+      reject(new Error(`API process did not start: ${stderr()}`));
     }, 60000);
-    child.once('exit', (code) => reject(new Error(`API process exited with ${code}: ${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`API process exited with ${code}: ${stderr()}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
       if (!match) return;
@@ -48,7 +29,7 @@ export function startApiProcess(settings: {
         url: `http://127.0.0.1:${match[1]}`,
         stop: async () => {
           child.kill('SIGTERM');
-          await exited;
+          await exited();
         },
       });
     });

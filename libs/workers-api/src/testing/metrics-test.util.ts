@@ -7,12 +7,10 @@ import { AuthModule } from '@riptide/auth';
 import { QueueModule, QueueModuleOptions } from '@riptide/queue';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { MetricsModule, MetricsModuleOptions } from '@riptide/metrics';
 import { ApiExceptionFilter, WorkersApiModule } from '../index';
-
-const workspaceRoot = join(__dirname, '../../../..');
+import { spawnFixture } from './fixture-process.util';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -23,13 +21,6 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) =>
-    child.exitCode !== null || child.signalCode !== null
-      ? resolve()
-      : child.once('exit', () => resolve()),
-  );
-
 /** Starts worker-process.fixture.ts as a real Node process and waits until it runs jobs. */
 export function startWorkerProcess(settings: {
   redisUrl: string;
@@ -38,29 +29,14 @@ export function startWorkerProcess(settings: {
   heartbeatIntervalMs: number;
   missedHeartbeats: number;
 }): Promise<WorkerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      join(__dirname, 'worker-process.fixture.ts'),
-      JSON.stringify(settings),
-    ],
-    {
-      cwd: workspaceRoot,
-      env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const { child, stderr, exited } = spawnFixture('worker-process.fixture.ts', settings);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`worker process did not start: ${stderr}`)),
+      () => reject(new Error(`worker process did not start: ${stderr()}`)),
       30000,
     );
     child.once('exit', (code) =>
-      reject(new Error(`worker process exited with ${code}: ${stderr}`)),
+      reject(new Error(`worker process exited with ${code}: ${stderr()}`)),
     );
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /ready (\S+)/.exec(chunk.toString());
@@ -71,11 +47,11 @@ export function startWorkerProcess(settings: {
         workerId: match[1],
         stop: async () => {
           child.kill('SIGTERM');
-          await exited(child);
+          await exited();
         },
         kill: async () => {
           child.kill('SIGKILL');
-          await exited(child);
+          await exited();
         },
       });
     });
@@ -201,6 +177,10 @@ export class DisposableRedis {
     this.child = undefined;
     if (!child) return;
     child.kill('SIGKILL');
-    await exited(child);
+    await new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null
+        ? resolve()
+        : child.once('exit', () => resolve()),
+    );
   }
 }
