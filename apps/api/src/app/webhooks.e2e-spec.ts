@@ -237,7 +237,11 @@ describe('Webhooks over HTTP (booted host, keys mode, real Redis, real receiver)
     const last = receiver.received[1];
     expect(JSON.parse(last.body)).toMatchObject({
       type: 'job.cancelled',
-      data: { job_id: jobId, job_type: 'custom:parked', status: 'Cancelled' },
+      data: {
+        job_id: jobId,
+        job_type: { type: 'custom', job_name: 'parked' },
+        status: 'Cancelled',
+      },
     });
     // Signed with the tenant's secret: the old one (made at submission) and the rotated one.
     expect(verifySignature(String(last.headers['riptide-signature']), last.body, secret)).toBe(
