@@ -19,11 +19,11 @@
  *   BENCH_WEBHOOKS=1)
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { IncomingMessage, Server, createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { findFreePort } from '@riptide/host';
 import { envInt, startBenchRedis } from '../shared/bench-redis';
+import { processCpuSecondsOf } from '../shared/rounds';
 
 const JOBS = envInt('BENCH_JOBS', 1000);
 const CLIENTS = envInt('BENCH_CLIENTS', 200);
@@ -34,19 +34,6 @@ const BULK = RATE > 0 ? Math.max(1, Math.min(100, Math.round(RATE / 20))) : 100;
 const WEBHOOKS = process.env['BENCH_WEBHOOKS'] === '1';
 const PREFIX = 'bench-events';
 const workspaceRoot = join(__dirname, '../../..');
-
-/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return NaN;
-  }
-}
 
 /** Starts one of this benchmark's processes with swc-node and waits for its "ready". */
 function startProcess(file: string, env: Record<string, string>): Promise<ChildProcess> {
@@ -166,7 +153,7 @@ async function main(): Promise<void> {
   try {
     for (const client of clients) await client.open(`${base}/workers/events?tenant=default`);
     console.log(`${CLIENTS} clients on the tenant stream; ${JOBS} no-op jobs, worker pool ${POOL}`);
-    const apiCpuBefore = cpuSeconds(api.pid);
+    const apiCpuBefore = processCpuSecondsOf(api.pid);
     const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
     for (let sent = 0; sent < JOBS; sent += BULK) {
@@ -196,7 +183,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = (performance.now() - started) / 1000;
-    const apiCpu = cpuSeconds(api.pid) - apiCpuBefore;
+    const apiCpu = processCpuSecondsOf(api.pid) - apiCpuBefore;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const logged = clients[0].events;
     const delivered = clients.reduce((sum, c) => sum + c.events, 0);

@@ -21,14 +21,13 @@
  *   (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=5)
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { findFreePort } from '@riptide/host';
 import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
-import { benchRounds, ratioOfRounds } from '../shared/rounds';
+import { benchRounds, ratioOfRounds, processCpuSecondsOf } from '../shared/rounds';
 
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
@@ -52,20 +51,6 @@ interface Figures {
   cpuMicros: number;
 }
 
-/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds used so far by a process (Linux /proc; NaN elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return NaN;
-  }
-}
-
 async function waitForHttp(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     try {
@@ -86,7 +71,7 @@ async function load(
   headers: Record<string, string>,
   body = BODY,
 ): Promise<Figures> {
-  const cpuBefore = cpuSeconds(pid);
+  const cpuBefore = processCpuSecondsOf(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     method: 'POST',
@@ -95,7 +80,7 @@ async function load(
     connections: CONNECTIONS,
     duration: SECONDS,
   });
-  const cpuMicros = ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests.total;
+  const cpuMicros = ((processCpuSecondsOf(pid) - cpuBefore) * 1e6) / result.requests.total;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

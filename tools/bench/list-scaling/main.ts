@@ -17,7 +17,6 @@ import 'reflect-metadata';
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import {
@@ -29,6 +28,7 @@ import {
 } from '@riptide/queue';
 import { findFreePort } from '@riptide/host';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
+import { processCpuSecondsOf } from '../shared/rounds';
 
 const SMALL = envInt('BENCH_SMALL', 1000);
 const LARGE = envInt('BENCH_LARGE', 200000);
@@ -106,19 +106,6 @@ async function fill(redisUrl: string, prefix: string, count: number): Promise<vo
   );
 }
 
-/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return NaN;
-  }
-}
-
 interface Host {
   name: string;
   port: number;
@@ -167,8 +154,8 @@ async function measure(host: Host, path: string, redisPid: number | undefined): 
   };
   for (let i = 0; i < 20; i++) await get(); // warm-up
   const latencies: number[] = [];
-  const apiBefore = cpuSeconds(host.child.pid);
-  const redisBefore = cpuSeconds(redisPid);
+  const apiBefore = processCpuSecondsOf(host.child.pid);
+  const redisBefore = processCpuSecondsOf(redisPid);
   for (let i = 0; i < REQUESTS; i++) {
     const started = performance.now();
     await get();
@@ -176,8 +163,8 @@ async function measure(host: Host, path: string, redisPid: number | undefined): 
   }
   return {
     latencyMs: median(latencies),
-    apiMicros: ((cpuSeconds(host.child.pid) - apiBefore) * 1e6) / REQUESTS,
-    redisMicros: ((cpuSeconds(redisPid) - redisBefore) * 1e6) / REQUESTS,
+    apiMicros: ((processCpuSecondsOf(host.child.pid) - apiBefore) * 1e6) / REQUESTS,
+    redisMicros: ((processCpuSecondsOf(redisPid) - redisBefore) * 1e6) / REQUESTS,
   };
 }
 

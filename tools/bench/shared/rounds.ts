@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { readFileSync } from 'node:fs';
 import { envInt, median } from './bench-redis';
 
 /**
@@ -50,6 +51,21 @@ export const processCpuSeconds = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
+
+/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds another process has used so far (Linux /proc; NaN elsewhere or without a pid). */
+export function processCpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
 
 /** CPU seconds the Redis server has used so far (INFO cpu), so a side's Redis work can be charged to it. */
 export async function redisCpuSeconds(url: string): Promise<number> {
