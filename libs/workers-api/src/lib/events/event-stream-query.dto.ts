@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { ListJobsQueryDto } from '../jobs/list-jobs-query.dto';
 
@@ -20,19 +20,7 @@ export class ResumeQueryDto {
 }
 
 /** The query of `GET /workers/events`: filters as in the job list, the tenant, where to resume. */
-export class TenantEventsQueryDto extends PickType(ListJobsQueryDto, [
-  'status',
-  'job_type',
-  'tenant',
-] as const) {
-  @ApiPropertyOptional({
-    pattern: '^\\d{1,20}-\\d{1,20}$',
-    example: '1733250000000-0',
-    description:
-      'Resume after this event (as the Last-Event-ID header does, which wins when both are sent)',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^\d{1,20}-\d{1,20}$/, { message: LAST_EVENT_ID_MESSAGE })
-  last_event_id?: string;
-}
+export class TenantEventsQueryDto extends IntersectionType(
+  PickType(ListJobsQueryDto, ['status', 'job_type', 'tenant'] as const),
+  ResumeQueryDto,
+) {}
