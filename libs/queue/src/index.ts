@@ -13,6 +13,7 @@ export {
 } from './lib/queue.constants';
 export { QueueService, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './lib/queue.service';
 export type {
+  JobReadOptions,
   SubmittedJob,
   SubmitOptions,
   BulkSubmitOptions,

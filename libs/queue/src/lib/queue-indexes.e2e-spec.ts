@@ -368,6 +368,9 @@ describe('QueueService listing indexes and counts (real Redis, real bull)', () =
     expect((await queue.listJobs({ jobType: 'custom:other' })).total).toBe(0);
     expect((await queue.listJobs({ jobType: 'no such {type}' })).total).toBe(0);
     expect(await queue.counts({ tenant: 'a' })).toMatchObject({ pending: 2, total: 2 });
+    // One job read compact does not read the data either (the spec made it unreadable above).
+    const compact = await queue.getJob(pdf, undefined, { compact: true });
+    expect(compact.jobType).toEqual({ type: 'pdf_extraction', pdfDataBytes: 1024 * 1024 });
   });
 
   it('indexes jobs added to bull directly, and repairs what a process without the index upkeep changed', async () => {

@@ -161,6 +161,15 @@ function decodeRows(
  * - counts / counts({tenant}) / unfinishedCount: O(1) (ZCARDs);
  * - every transition (ours or bull's): O(log N) to move ~4-6 index entries, in the same script.
  */
+/** How getJob and findJob read a job. */
+export interface JobReadOptions {
+  /**
+   * Leave a PDF job's document out of the view (`jobType.pdfDataBytes` instead), for callers that
+   * do not show it: the document can be megabytes. Default false.
+   */
+  compact?: boolean;
+}
+
 @Injectable()
 export class QueueService implements OnModuleInit {
   readonly keys: QueueKeys;
@@ -375,15 +384,19 @@ export class QueueService implements OnModuleInit {
    * The job's current state, read fresh from Redis. With `scope.tenant`, another tenant's job
    * throws the same JobNotFoundError as an unknown id.
    */
-  async getJob(jobId: string, scope?: TenantScope): Promise<JobView> {
-    const view = await this.findJob(jobId, scope);
+  async getJob(jobId: string, scope?: TenantScope, options?: JobReadOptions): Promise<JobView> {
+    const view = await this.findJob(jobId, scope, options);
     if (!view) throw new JobNotFoundError(jobId);
     return view;
   }
 
   /** As getJob, but null instead of JobNotFoundError. */
-  async findJob(jobId: string, scope?: TenantScope): Promise<JobView | null> {
-    return (await this.readJob(jobId, scope))?.view ?? null;
+  async findJob(
+    jobId: string,
+    scope?: TenantScope,
+    options?: JobReadOptions,
+  ): Promise<JobView | null> {
+    return (await this.readJob(jobId, scope, options?.compact))?.view ?? null;
   }
 
   /**

@@ -188,10 +188,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     subscriptionsOf: (tenant: string) => Promise<WebhookSubscription[]> = (tenant) =>
       this.subscriptions.list(tenant),
   ): Promise<number> {
-    const view = await this.queue.getJob(event.job).catch((error: unknown) => {
-      if (error instanceof JobNotFoundError) return null;
-      throw error;
-    });
+    // Compact: only the webhook and the last error are read, never a PDF job's document.
+    const view = await this.queue
+      .getJob(event.job, undefined, { compact: true })
+      .catch((error: unknown) => {
+        if (error instanceof JobNotFoundError) return null;
+        throw error;
+      });
     const targets: { id: string; url: string }[] = [];
     const own = view?.webhook;
     if (own && own.events.includes(event.event)) targets.push({ id: 'job', url: own.url });

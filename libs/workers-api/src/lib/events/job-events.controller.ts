@@ -50,6 +50,9 @@ import { JobEventDataDto, STATE_EVENT, jobEventToWire, jobStateToWire } from './
 
 registerDomainError(InvalidEventIdError, HttpStatus.BAD_REQUEST);
 
+/** A stream shows a job's status, never its data: a PDF job's document is not read. */
+const COMPACT = { compact: true };
+
 /** Most bytes a client may leave unread before it is disconnected (it then resumes with Last-Event-ID). */
 const MAX_UNREAD_BYTES = 1024 * 1024;
 
@@ -123,7 +126,7 @@ export class JobEventsController implements BeforeApplicationShutdown {
     @Res() reply: StreamableReply,
   ): Promise<void> {
     const resumeAfter = this.resumePoint(lastEventId, query.last_event_id);
-    const { tenant } = await this.queue.getJob(jobId, tenantScopeOf(caller));
+    const { tenant } = await this.queue.getJob(jobId, tenantScopeOf(caller), COMPACT);
     const scope = { tenant };
     let state: JobView | null = null;
     const { follower, after, stream } = await this.open(
@@ -135,7 +138,7 @@ export class JobEventsController implements BeforeApplicationShutdown {
       // Read after the log's newest id, so nothing between the two is lost; an event in between
       // may show in the state too, and its echo is skipped below.
       async () => {
-        state = await this.queue.getJob(jobId, scope);
+        state = await this.queue.getJob(jobId, scope, COMPACT);
       },
     );
     let echoOf: JobStatus | null = null;
@@ -156,7 +159,7 @@ export class JobEventsController implements BeforeApplicationShutdown {
     });
     if (resumeAfter === undefined || stream.closed) return;
     // Resumed after the job's end was sent (or trimmed from the log): say how it ended, and end.
-    const now = await this.queue.findJob(jobId, scope).catch(() => null);
+    const now = await this.queue.findJob(jobId, scope, COMPACT).catch(() => null);
     if (now && !isFinished(now.status)) return;
     if (now) stream.send(follower.lastEventId, STATE_EVENT, jobStateToWire(now, new Date()));
     stream.end();
