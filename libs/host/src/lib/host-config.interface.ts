@@ -54,6 +54,11 @@ export interface HostConfig {
   sseMaxConnections: number;
   /** SSE_MAX_CONNECTIONS_PER_KEY: event streams one API key holds on one process (then 429). */
   sseMaxConnectionsPerKey: number;
+  /**
+   * SSE_FLUSH_INTERVAL_MS: under a steady flow of events, how often an event stream's pending
+   * events are written (one write per client per interval; an event after a quiet spell goes at once).
+   */
+  sseFlushIntervalMs: number;
   /** JOB_MAX_TIMEOUT_SECS: longest `timeout_secs` a client may ask for. */
   jobMaxTimeoutSecs: number;
   /** CRAWL_MAX_BYTES_CEILING: largest per-URL `max_bytes` a client may ask for. */

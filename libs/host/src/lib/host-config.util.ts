@@ -122,6 +122,7 @@ export function loadHostConfig(env: Env): HostConfig {
     idempotencyTtlSecs: int('IDEMPOTENCY_TTL_SECS', 86400, 1, 30 * 86400),
     sseMaxConnections: int('SSE_MAX_CONNECTIONS', 1000, 1, 1_000_000),
     sseMaxConnectionsPerKey: int('SSE_MAX_CONNECTIONS_PER_KEY', 50, 1, 1_000_000),
+    sseFlushIntervalMs: int('SSE_FLUSH_INTERVAL_MS', 10, 0, 1000),
     jobMaxTimeoutSecs: int('JOB_MAX_TIMEOUT_SECS', 3600, 1, 7 * 86400),
     crawlMaxBytesCeiling: int(
       'CRAWL_MAX_BYTES_CEILING',

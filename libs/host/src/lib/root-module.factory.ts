@@ -174,6 +174,7 @@ export function createRootModule(
         events: true,
         sseMaxConnections: config.sseMaxConnections,
         sseMaxConnectionsPerKey: config.sseMaxConnectionsPerKey,
+        sseFlushIntervalMs: config.sseFlushIntervalMs,
       }),
     );
   return { module: RiptideRootModule, imports };

@@ -35,6 +35,12 @@ export interface WorkersApiOptions {
   sseMaxConnectionsPerKey?: number;
   /** Idle time after which a stream gets a `: keep-alive` comment. Default 15000. */
   sseKeepAliveMs?: number;
+  /**
+   * Under a steady flow of events, how often a stream's pending events are written: at most one
+   * write per client per interval, so a burst costs one system call per client, not one per
+   * event. An event after a quiet spell is written at once. (SSE_FLUSH_INTERVAL_MS) Default 10.
+   */
+  sseFlushIntervalMs?: number;
 }
 
 export const WORKERS_API_OPTIONS = 'RIPTIDE_WORKERS_API:OPTIONS';
@@ -49,4 +55,5 @@ export const DEFAULT_WORKERS_API_OPTIONS: Required<WorkersApiOptions> = Object.f
   sseMaxConnections: 1000,
   sseMaxConnectionsPerKey: 50,
   sseKeepAliveMs: 15000,
+  sseFlushIntervalMs: 10,
 });

@@ -17,6 +17,44 @@ export interface EventStreamSettings {
    * resumes from where it was with Last-Event-ID) instead of growing this process's memory.
    */
   maxUnreadBytes: number;
+  /** Writes the streams' frames in rounds (one per process, shared by every stream). */
+  flusher: StreamFlusher;
+}
+
+/**
+ * Writes what the streams of a process have to send in rounds: a stream's frames of one round go
+ * out in one write, so a client costs one system call per round however many events the round
+ * holds. The fan-out's cost is mostly those calls (on loopback the sender's call also carries the
+ * receiver's TCP work), so under load this is what keeps the stream ahead of its events.
+ *
+ * A round runs as soon as the current I/O is handled when the last one was at least `intervalMs`
+ * ago (an event after a quiet spell waits for nothing), otherwise when that interval is up: under
+ * a steady flow of events, one round per interval, and an event waits at most `intervalMs`.
+ */
+export class StreamFlusher {
+  private readonly due = new Set<{ flush(): void }>();
+  private scheduled = false;
+  private lastRound = -Infinity;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Has `stream` write what it holds in the next round. */
+  schedule(stream: { flush(): void }): void {
+    this.due.add(stream);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = this.lastRound + this.intervalMs - performance.now();
+    if (wait <= 0) setImmediate(() => this.round());
+    else setTimeout(() => this.round(), wait);
+  }
+
+  private round(): void {
+    this.scheduled = false;
+    this.lastRound = performance.now();
+    const due = [...this.due];
+    this.due.clear();
+    for (const stream of due) stream.flush();
+  }
 }
 
 /**
@@ -25,7 +63,8 @@ export interface EventStreamSettings {
  */
 export class EventStream {
   private ended = false;
-  private corked = false;
+  /** Frames written since the last round of the flusher. */
+  private pending = '';
   private readonly keepAlive: NodeJS.Timeout;
   private readonly closeHandlers: (() => void)[] = [];
 
@@ -71,37 +110,38 @@ export class EventStream {
     this.write(frame);
   }
 
-  /** Ends the answer (the client's EventSource reconnects unless told otherwise by its code). */
+  /** Ends the answer, after what is pending (the client's EventSource reconnects unless told otherwise by its code). */
   end(): void {
     if (this.ended) return;
+    this.flush();
     this.reply.raw.end();
     this.finish();
+  }
+
+  /** Writes the frames pending since the last round (called by the flusher). */
+  flush(): void {
+    if (this.ended || !this.pending) return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.reply.raw.write(chunk);
   }
 
   private write(chunk: string): void {
     if (this.ended) return;
     const raw = this.reply.raw;
-    if (raw.writableLength > this.settings.maxUnreadBytes) {
+    if (raw.writableLength + this.pending.length > this.settings.maxUnreadBytes) {
       raw.destroy();
       this.finish();
       return;
     }
-    // Events that arrive together (the Redis messages of one socket read) go out in one write
-    // per client: under load, one system call per client per read, not per event.
-    if (!this.corked) {
-      this.corked = true;
-      raw.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        raw.uncork();
-      });
-    }
-    raw.write(chunk);
+    if (!this.pending) this.settings.flusher.schedule(this);
+    this.pending += chunk;
   }
 
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    this.pending = '';
     clearInterval(this.keepAlive);
     for (const handler of this.closeHandlers.splice(0)) handler();
   }

@@ -36,7 +36,13 @@ import {
   WorkersApiOptions,
 } from '../workers-api-options.interface';
 import { WorkersApiMessages } from '../workers-api.messages';
-import { EventStream, EventStreamSettings, StreamableReply, eventFrame } from './event-stream';
+import {
+  EventStream,
+  EventStreamSettings,
+  StreamFlusher,
+  StreamableReply,
+  eventFrame,
+} from './event-stream';
 import { EventStreamLimits } from './event-stream-limits.service';
 import { ResumeQueryDto, TenantEventsQueryDto } from './event-stream-query.dto';
 import {
@@ -101,7 +107,11 @@ export class JobEventsController implements BeforeApplicationShutdown {
     @Inject(WORKERS_API_OPTIONS) options: WorkersApiOptions,
   ) {
     const resolved = { ...DEFAULT_WORKERS_API_OPTIONS, ...options };
-    this.settings = { keepAliveMs: resolved.sseKeepAliveMs, maxUnreadBytes: MAX_UNREAD_BYTES };
+    this.settings = {
+      keepAliveMs: resolved.sseKeepAliveMs,
+      maxUnreadBytes: MAX_UNREAD_BYTES,
+      flusher: new StreamFlusher(resolved.sseFlushIntervalMs),
+    };
   }
 
   @Get('jobs/:job_id/events')
