@@ -26,7 +26,11 @@ const webhooks = process.env['BENCH_WEBHOOKS'] === '1';
     ...(webhooks
       ? [WebhooksModule.forRoot({ isGlobal: true, redisUrl, prefix, allowPrivateNetworks: true })]
       : []),
-    WorkersApiModule.forRoot({ events: true, webhooks }),
+    WorkersApiModule.forRoot({
+      events: true,
+      webhooks,
+      ...(process.env['BENCH_FLUSH_MS'] ? { sseFlushIntervalMs: Number(process.env['BENCH_FLUSH_MS']) } : {}),
+    }),
   ],
 })
 class BenchApiModule {}
