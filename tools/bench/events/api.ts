@@ -29,7 +29,9 @@ const webhooks = process.env['BENCH_WEBHOOKS'] === '1';
     WorkersApiModule.forRoot({
       events: true,
       webhooks,
-      ...(process.env['BENCH_FLUSH_MS'] ? { sseFlushIntervalMs: Number(process.env['BENCH_FLUSH_MS']) } : {}),
+      ...(process.env['BENCH_FLUSH_MS']
+        ? { sseFlushIntervalMs: Number(process.env['BENCH_FLUSH_MS']) }
+        : {}),
     }),
   ],
 })
