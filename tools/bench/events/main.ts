@@ -35,15 +35,21 @@ const WEBHOOKS = process.env['BENCH_WEBHOOKS'] === '1';
 /** Jobs run through every path before the timed ones (submitted the same way), not timed. */
 const WARMUP = envInt('BENCH_WARMUP', 100);
 const PREFIX = 'bench-events';
+/** Extra node flags for the API and worker processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+const CHILD_ARGS = (process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean);
 const workspaceRoot = join(__dirname, '../../..');
 
 /** Starts one of this benchmark's processes with swc-node and waits for its "ready". */
 function startProcess(file: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, file)], {
-    cwd: workspaceRoot,
-    env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json'), ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...CHILD_ARGS, '-r', '@swc-node/register', join(__dirname, file)],
+    {
+      cwd: workspaceRoot,
+      env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json'), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {

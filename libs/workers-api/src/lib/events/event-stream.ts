@@ -21,6 +21,20 @@ export interface EventStreamSettings {
   flusher: StreamFlusher;
 }
 
+/** The comment an idle stream gets now and then, so proxies and clients keep it open. */
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+
+/** What a stream holds between rounds: the frames it was sent. */
+interface PendingStream {
+  flush(): void;
+}
+
+/**
+ * Most different frame runs kept per round under the same first frame: streams with filters may
+ * each hold a different run, and comparing every one with every other would cost more than it saves.
+ */
+const MAX_SHARED_RUNS = 8;
+
 /**
  * Writes what the streams of a process have to send in rounds: a stream's frames of one round go
  * out in one write, so a client costs one system call per round however many events the round
@@ -32,14 +46,16 @@ export interface EventStreamSettings {
  * a steady flow of events, one round per interval, and an event waits at most `intervalMs`.
  */
 export class StreamFlusher {
-  private readonly due = new Set<{ flush(): void }>();
+  private readonly due = new Set<PendingStream>();
   private scheduled = false;
   private lastRound = -Infinity;
+  /** This round's joined runs of frames, by their first frame. */
+  private readonly runs = new Map<Buffer, { frames: Buffer[]; joined: Buffer }[]>();
 
   constructor(private readonly intervalMs: number) {}
 
   /** Has `stream` write what it holds in the next round. */
-  schedule(stream: { flush(): void }): void {
+  schedule(stream: PendingStream): void {
     this.due.add(stream);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -48,13 +64,38 @@ export class StreamFlusher {
     else setTimeout(() => this.round(), wait);
   }
 
+  /**
+   * The frames as one buffer. The streams that got the same events this round (every client of a
+   * tenant's unfiltered stream) share one buffer, joined once: for each of them the work is a
+   * comparison of references, not a copy.
+   */
+  join(frames: Buffer[]): Buffer {
+    if (frames.length === 1) return frames[0];
+    let runs = this.runs.get(frames[0]);
+    if (!runs) this.runs.set(frames[0], (runs = []));
+    for (const run of runs) if (sameFrames(run.frames, frames)) return run.joined;
+    const joined = Buffer.concat(frames);
+    if (runs.length < MAX_SHARED_RUNS) runs.push({ frames, joined });
+    return joined;
+  }
+
   private round(): void {
     this.scheduled = false;
     this.lastRound = performance.now();
     const due = [...this.due];
     this.due.clear();
-    for (const stream of due) stream.flush();
+    try {
+      for (const stream of due) stream.flush();
+    } finally {
+      this.runs.clear();
+    }
   }
+}
+
+function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -63,8 +104,9 @@ export class StreamFlusher {
  */
 export class EventStream {
   private ended = false;
-  /** Frames written since the last round of the flusher. */
-  private pending = '';
+  /** Frames written since the last round of the flusher, and their size. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly closeHandlers: (() => void)[] = [];
 
@@ -83,7 +125,7 @@ export class EventStream {
     });
     raw.flushHeaders();
     raw.on('close', () => this.finish());
-    this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), settings.keepAliveMs);
+    this.keepAlive = setInterval(() => this.write(KEEP_ALIVE), settings.keepAliveMs);
     this.keepAlive.unref();
     // A client gone while the route was still reading Redis has closed already: no 'close' is
     // coming, and waiting for one would keep its follower, its timer and its connection slot.
@@ -105,8 +147,11 @@ export class EventStream {
     this.write(eventFrame(id, event, data));
   }
 
-  /** An event already framed by {@link eventFrame} (one frame serves every client of an event). */
-  sendFrame(frame: string): void {
+  /**
+   * An event already framed by {@link eventFrame}: one frame serves every client of an event, and
+   * every client that gets the same events in a round is sent the same bytes.
+   */
+  sendFrame(frame: Buffer): void {
     this.write(frame);
   }
 
@@ -120,34 +165,37 @@ export class EventStream {
 
   /** Writes the frames pending since the last round (called by the flusher). */
   flush(): void {
-    if (this.ended || !this.pending) return;
-    const chunk = this.pending;
-    this.pending = '';
-    this.reply.raw.write(chunk);
+    if (this.ended || !this.pending.length) return;
+    const frames = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.reply.raw.write(this.settings.flusher.join(frames));
   }
 
-  private write(chunk: string): void {
+  private write(frame: Buffer): void {
     if (this.ended) return;
     const raw = this.reply.raw;
-    if (raw.writableLength + this.pending.length > this.settings.maxUnreadBytes) {
+    if (raw.writableLength + this.pendingBytes > this.settings.maxUnreadBytes) {
       raw.destroy();
       this.finish();
       return;
     }
-    if (!this.pending) this.settings.flusher.schedule(this);
-    this.pending += chunk;
+    if (!this.pending.length) this.settings.flusher.schedule(this);
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
   }
 
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
-    this.pending = '';
+    this.pending = [];
+    this.pendingBytes = 0;
     clearInterval(this.keepAlive);
     for (const handler of this.closeHandlers.splice(0)) handler();
   }
 }
 
-/** The text of one event on the wire. */
-export function eventFrame(id: string, event: string, data: unknown): string {
-  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** The bytes of one event on the wire. */
+export function eventFrame(id: string, event: string, data: unknown): Buffer {
+  return Buffer.from(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }

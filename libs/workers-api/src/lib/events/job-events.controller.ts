@@ -66,8 +66,8 @@ const MAX_UNREAD_BYTES = 1024 * 1024;
  * Each event's frame, made once however many clients it goes to: the feed hands the same event
  * object to every follower of its tenant.
  */
-const frames = new WeakMap<JobEventRecord, string>();
-function frameOf(event: JobEventRecord): string {
+const frames = new WeakMap<JobEventRecord, Buffer>();
+function frameOf(event: JobEventRecord): Buffer {
   let frame = frames.get(event);
   if (frame === undefined) {
     frame = eventFrame(event.id, event.event, jobEventToWire(event));

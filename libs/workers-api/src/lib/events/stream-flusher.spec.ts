@@ -53,4 +53,14 @@ describe('StreamFlusher', () => {
     jest.advanceTimersByTime(0);
     expect(a.flushes).toBe(2);
   });
+
+  it('joins the same run of frames once per round, and different runs apart', () => {
+    const flusher = new StreamFlusher(10);
+    const [a, b, c] = ['a', 'b', 'c'].map((text) => Buffer.from(text));
+    const first = flusher.join([a, b, c]);
+    expect(first.toString()).toBe('abc');
+    expect(flusher.join([a, b, c])).toBe(first);
+    expect(flusher.join([a, c]).toString()).toBe('ac');
+    expect(flusher.join([b])).toBe(b);
+  });
 });
