@@ -125,7 +125,9 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     const { queue, secrets, deliveries } = await boot();
     const hook = await receiver();
     const jobId = await submitWithWebhook(queue, hook.url);
-    expect(await redis.hget(`${prefix}:jobs:${jobId}`, 'rt_webhook')).toBe('1');
+    expect(await redis.hget(`${prefix}:jobs:${jobId}`, 'rt_webhook')).toBe(
+      ',completed,failed,dead_letter,cancelled,',
+    );
     const eventId = await emit(jobId, 'completed');
     await waitFor(
       () => hook.received.length,
