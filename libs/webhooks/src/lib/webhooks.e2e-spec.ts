@@ -21,6 +21,7 @@ import { TestJobHandlersModule } from '@riptide/queue/testing';
 import { startWebhookReceiver, WebhookReceiver } from '../testing';
 import { WebhookDeliveries } from './delivery/webhook-deliveries.service';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery-worker.service';
+import { retireConsumer } from './dispatch/outbox-consumer.util';
 import { OUTBOX_GROUP } from './dispatch/webhook-dispatcher.service';
 import { WebhookSubscriptionLimitError } from './errors/webhook-subscription-limit.error';
 import { WebhookSubscriptionNotFoundError } from './errors/webhook-subscription-not-found.error';
@@ -30,6 +31,7 @@ import { verifySignature } from './signing/webhook-signature.util';
 import { WebhookSubscriptions } from './subscriptions/webhook-subscriptions.service';
 import { WebhookTargets } from './webhook-targets.service';
 import { WebhooksModuleOptions } from './webhooks-options.interface';
+import { WEBHOOKS_REDIS } from './webhooks.constants';
 import { WebhooksModule } from './webhooks.module';
 
 const url = testRedisUrl();
@@ -147,6 +149,12 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     const app = await moduleRef.init();
     apps.push(app);
     return { app, queue: app.get(QueueService) };
+  }
+
+  /** The names of the outbox group's consumers. */
+  async function consumers(): Promise<string[]> {
+    const reply = (await redis.xinfo('CONSUMERS', keys.eventOutbox, OUTBOX_GROUP)) as string[][];
+    return reply.map((consumer) => consumer[1]);
   }
 
   const finished = (queue: QueueService, jobId: string) =>
@@ -627,6 +635,45 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hook.received).toHaveLength(1);
+  });
+
+  it('removes its consumer from the outbox group at shutdown when it holds nothing', async () => {
+    const { queue } = await boot({ consumerName: 'short-lived' });
+    const hook = await receiver();
+    await emit(await submitWithWebhook(queue, hook.url), 'completed');
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    expect(await consumers()).toEqual(['short-lived']);
+    await apps.pop()!.close();
+    expect(await consumers()).toEqual([]);
+
+    // Without Redis at shutdown the consumer stays, and the shutdown still completes.
+    const second = await boot({ consumerName: 'cut-off' });
+    await emit(await submitWithWebhook(second.queue, hook.url), 'completed');
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    expect(await consumers()).toEqual(['cut-off']);
+    second.app.get<Redis>(WEBHOOKS_REDIS).disconnect();
+    await apps.pop()!.close();
+    expect(await consumers()).toEqual(['cut-off']);
+  });
+
+  it('deletes a consumer only when it holds no pending entry', async () => {
+    await redis.xgroup('CREATE', keys.eventOutbox, OUTBOX_GROUP, '0', 'MKSTREAM');
+    const id = (await redis.xadd(keys.eventOutbox, '*', 'e', '{}'))!;
+    await redis.xreadgroup('GROUP', OUTBOX_GROUP, 'holder', 'STREAMS', keys.eventOutbox, '>');
+    expect(await retireConsumer(redis, keys.eventOutbox, OUTBOX_GROUP, 'holder')).toBe('holding');
+    expect(await consumers()).toEqual(['holder']);
+    await redis.xack(keys.eventOutbox, OUTBOX_GROUP, id);
+    expect(await retireConsumer(redis, keys.eventOutbox, OUTBOX_GROUP, 'holder')).toBe('retired');
+    expect(await consumers()).toEqual([]);
+    expect(await retireConsumer(redis, `${keys.eventOutbox}:none`, OUTBOX_GROUP, 'x')).toBe(
+      'no_group',
+    );
   });
 
   it('closes every connection it opened, even when closed right after boot', async () => {

@@ -12,13 +12,14 @@ import {
   RIPTIDE_QUEUE_NAME,
   boundWebhookError,
 } from '@riptide/queue';
-import { createRedis } from '@riptide/redis';
+import { createRedis, withRedisDeadline } from '@riptide/redis';
 import { WebhookDeliveryWorker } from '../delivery/webhook-delivery-worker.service';
 import { WebhookKeys } from '../redis/webhook-keys';
 import { WebhookSubscription } from '../subscriptions/webhook-subscription.interface';
 import { WebhookSubscriptions } from '../subscriptions/webhook-subscriptions.service';
 import { ResolvedWebhooksOptions } from '../webhooks-options.interface';
-import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import { RESOLVED_WEBHOOKS_OPTIONS, WEBHOOKS_REDIS } from '../webhooks.constants';
+import { retireConsumer } from './outbox-consumer.util';
 import {
   OutboxEntry,
   OutboxEvent,
@@ -74,6 +75,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    @Inject(WEBHOOKS_REDIS) private readonly redis: Redis,
     private readonly queue: QueueService,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly worker: WebhookDeliveryWorker,
@@ -93,6 +95,28 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     // pending and is taken over by another dispatcher (its deliveries, if added, are not re-sent).
     this.reader?.disconnect();
     await this.running;
+    if (this.reader) await this.leaveGroup();
+  }
+
+  /**
+   * Every start names a new consumer in the group: one that leaves holding nothing is deleted,
+   * so the group does not keep one per restart. One that holds entries (a batch the shutdown cut
+   * off) stays, for another dispatcher to take them over. Never fails a shutdown.
+   */
+  private async leaveGroup(): Promise<void> {
+    try {
+      const outcome = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
+        retireConsumer(this.redis, this.keys.eventOutbox, OUTBOX_GROUP, this.options.consumerName),
+      );
+      if (outcome === 'holding')
+        this.logger.log(
+          `outbox consumer ${this.options.consumerName} left entries pending; another dispatcher takes them over`,
+        );
+    } catch (error) {
+      this.logger.warn(
+        `could not remove outbox consumer ${this.options.consumerName}: ${(error as Error)?.message ?? String(error)}`,
+      );
+    }
   }
 
   private async loop(reader: Redis): Promise<void> {
