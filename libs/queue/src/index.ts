@@ -34,6 +34,12 @@ export {
   parseJobEventRecord,
 } from './lib/model/job-event-record';
 export type { EventJobType, JobEventKind, JobEventRecord } from './lib/model/job-event-record';
+export {
+  OUTBOX_FIELDS,
+  WEBHOOK_ERROR_KINDS,
+  WEBHOOK_ERROR_MAX_BYTES,
+  boundWebhookError,
+} from './lib/model/webhook-outbox.util';
 export { ClusterHashTagError } from './lib/errors/cluster-hash-tag.error';
 export * from './lib/model/job.interface';
 export {

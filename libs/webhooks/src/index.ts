@@ -38,8 +38,8 @@ export type {
   WebhookPayload,
 } from './lib/delivery/webhook-delivery.interface';
 export { WebhookDispatcher, OUTBOX_GROUP } from './lib/dispatch/webhook-dispatcher.service';
-export { parseOutboxEvent } from './lib/dispatch/outbox-event.util';
-export type { OutboxEvent } from './lib/dispatch/outbox-event.util';
+export { parseOutboxEntry, parseOutboxEvent } from './lib/dispatch/outbox-event.util';
+export type { OutboxEntry, OutboxEvent } from './lib/dispatch/outbox-event.util';
 export { WebhookTargets } from './lib/webhook-targets.service';
 export { webhookTargetProblem } from './lib/webhook-target.util';
 export { WebhookSubscriptionLimitError } from './lib/errors/webhook-subscription-limit.error';

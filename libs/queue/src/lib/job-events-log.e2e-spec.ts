@@ -9,6 +9,11 @@ import {
 } from '@riptide/testing';
 import { JobStatus, JobSubmission } from './model/job.interface';
 import { JobEventRecord, compareJobEventIds, parseJobEventRecord } from './model/job-event-record';
+import {
+  OUTBOX_FIELDS,
+  WEBHOOK_ERROR_MAX_BYTES,
+  boundWebhookError,
+} from './model/webhook-outbox.util';
 import { RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { bootTestQueueApp } from './queue-app.spec-helper';
 import { QueueService } from './queue.service';
@@ -126,21 +131,129 @@ describe('job events: the per-tenant log, the channel and the outbox (real Redis
     expect(kindsOf(log, queued.jobId)).toEqual(['delayed', 'cancelled']);
   });
 
-  it('queues events for the webhook dispatcher only for jobs with a webhook or tenants with subscriptions', async () => {
-    const queue = await boot(0);
+  /** The outbox entries, each as its event and its other fields. */
+  async function outbox(): Promise<{ event: JobEventRecord; fields: Record<string, string> }[]> {
+    const entries = await redis.xrange(keys.eventOutbox, '-', '+');
+    return entries.map(([id, flat]) => {
+      const fields: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
+      const event = parseJobEventRecord(fields[OUTBOX_FIELDS.event]);
+      if (!event) throw new Error(`malformed outbox entry ${id}`);
+      delete fields[OUTBOX_FIELDS.event];
+      return { event, fields };
+    });
+  }
+
+  it("queues for the webhook dispatcher only the events of the kinds a job's own webhook wants, with its URL", async () => {
+    const queue = await boot(1);
+    const hooked = await queue.submit({
+      ...custom('sleep', { ms: 50 }),
+      webhook: { url: 'https://hooks.example/acme', events: ['completed'] },
+    });
+    const plain = await queue.submit(custom('echo'));
+    await ended(queue, hooked.jobId, 'Completed');
+    await ended(queue, plain.jobId, 'Completed');
+    expect(await redis.hget(`${prefix}:jobs:${hooked.jobId}`, 'rt_webhook')).toBe(',completed,');
+
+    // Its log has pending, processing, progress and completed; the outbox only the completion.
+    expect(kindsOf(await logOf('acme'), hooked.jobId)).toEqual([
+      'pending',
+      'processing',
+      'progress',
+      'completed',
+    ]);
+    const queued = await outbox();
+    expect(queued).toHaveLength(1);
+    expect(queued[0].event).toMatchObject({ job: hooked.jobId, event: 'completed' });
+    expect(queued[0].fields).toEqual({ webhook: 'https://hooks.example/acme' });
+    // The entry carries the id of the event in the tenant's log.
+    const logged = (await logOf('acme')).find(
+      (e) => e.job === hooked.jobId && e.event === 'completed',
+    );
+    expect(queued[0].event.id).toBe(logged!.id);
+  });
+
+  it('queues the webhook kinds of every job of a tenant with standing subscriptions, never pending, processing or delayed', async () => {
+    const queue = await boot(1);
     const unwatched = await queue.submit(custom('echo', {}, 'quiet'));
     await redis.hset(keys.webhookSubscriptions('watched'), 'sub-1', '{}');
-    const watched = await queue.submit(custom('echo', {}, 'watched'));
-    await queue.cancel(watched.jobId);
+    const done = await queue.submit(custom('echo', {}, 'watched'));
+    const dead = await queue.submit({
+      ...custom('fail', {}, 'watched'),
+      retryConfig: { ...fast, maxAttempts: 2 },
+    });
+    const parked = await queue.submit({
+      ...custom('echo', {}, 'watched'),
+      scheduledAt: new Date(Date.now() + 60_000),
+    });
+    await queue.cancel(parked.jobId);
+    await ended(queue, done.jobId, 'Completed');
+    await ended(queue, unwatched.jobId, 'Completed');
+    await ended(queue, dead.jobId, 'DeadLetter');
 
-    const outbox = await redis.xrange(keys.eventOutbox, '-', '+');
-    const queued = outbox.map(([, fields]) => parseJobEventRecord(fields[1])!);
-    expect(queued.map((e) => [e.job, e.event])).toEqual([
-      [watched.jobId, 'pending'],
-      [watched.jobId, 'cancelled'],
+    const queued = await outbox();
+    const byJob = (jobId: string) =>
+      queued.filter((q) => q.event.job === jobId).map((q) => [q.event.event, q.fields]);
+    // No own webhook: the entries say so, and carry the error of a failure.
+    expect(byJob(done.jobId)).toEqual([['completed', { webhook: '' }]]);
+    expect(byJob(dead.jobId)).toEqual([
+      ['retrying', { webhook: '', error: 'boom on attempt 1' }],
+      ['dead_letter', { webhook: '', error: 'boom on attempt 2' }],
     ]);
-    // The outbox entry carries the id of the event in the tenant's log.
-    expect(queued.map((e) => e.id)).toEqual((await logOf('watched')).map((e) => e.id));
-    expect(kindsOf(await logOf('quiet'), unwatched.jobId)).toEqual(['pending']);
+    expect(byJob(parked.jobId)).toEqual([['cancelled', { webhook: '' }]]);
+    expect(byJob(unwatched.jobId)).toEqual([]);
+    expect(queued).toHaveLength(4);
+    expect(kindsOf(await logOf('quiet'), unwatched.jobId)).toEqual([
+      'pending',
+      'processing',
+      'completed',
+    ]);
+  });
+
+  it('carries the message of a structured failure, cut at a character boundary when it is long', async () => {
+    const queue = await boot(1);
+    const webhook = { url: 'https://hooks.example/acme', events: ['failed' as const] };
+    const short = await queue.submit({
+      ...custom('fail-with-details', { tag: 'bad "input" \\ here ✓', value: { urls: ['x'] } }),
+      webhook,
+    });
+    // 1 + 2 × 3000 bytes: the bound falls inside an "é".
+    const long = await queue.submit({
+      ...custom('fail-with-details', { tag: `x${'é'.repeat(3000)}` }),
+      webhook,
+    });
+    await ended(queue, short.jobId, 'Failed');
+    await ended(queue, long.jobId, 'Failed');
+
+    const errorOf = async (jobId: string) =>
+      (await outbox()).find((q) => q.event.job === jobId)?.fields[OUTBOX_FIELDS.error];
+    // The same text as the job's last error (decoded from its stored failure).
+    const view = await queue.getJob(short.jobId);
+    expect(view.lastErrorCode).toBe('test_details');
+    expect(await errorOf(short.jobId)).toBe(view.lastError);
+    expect(view.lastError).toBe('bad "input" \\ here ✓');
+    const cut = await errorOf(long.jobId);
+    expect(Buffer.byteLength(cut!)).toBe(WEBHOOK_ERROR_MAX_BYTES - 1);
+    expect(cut).toBe(`x${'é'.repeat((WEBHOOK_ERROR_MAX_BYTES - 2) / 2)}`);
+    expect(cut).toBe(boundWebhookError((await queue.getJob(long.jobId)).lastError!));
+  });
+
+  it('queues every webhook kind of a job whose hash an earlier version wrote, leaving its URL to the dispatcher', async () => {
+    const queue = await boot(0);
+    const { jobId } = await queue.submit({
+      ...custom('echo'),
+      webhook: { url: 'https://hooks.example/acme', events: ['completed'] },
+    });
+    const key = `${prefix}:jobs:${jobId}`;
+    expect(await redis.hgetall(key)).toMatchObject({
+      rt_webhook: ',completed,',
+      rt_webhook_url: 'https://hooks.example/acme',
+    });
+    await redis.hset(key, 'rt_webhook', '1');
+    await redis.hdel(key, 'rt_webhook_url');
+    await queue.cancel(jobId);
+    const queued = await outbox();
+    // "cancelled" is not one of its webhook's kinds, but "1" stood for all of them.
+    expect(queued.map((q) => [q.event.event, q.fields])).toEqual([['cancelled', {}]]);
   });
 });

@@ -35,6 +35,7 @@ import {
 } from './model/job.interface';
 import { FieldNamer, validateJobSubmission } from './model/job-validation.util';
 import { DEFAULT_TENANT, TenantScope, isValidTenant } from './model/tenant.util';
+import { webhookKindsField } from './model/webhook-outbox.util';
 import { ResolvedQueueOptions } from './queue-options.interface';
 import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, RIPTIDE_QUEUE_NAME } from './queue.constants';
 import { QueueMessages } from './queue.messages';
@@ -354,7 +355,8 @@ export class QueueService implements OnModuleInit {
       record.searchText,
       buildCompactView(data) ?? '',
       `${now}${scoreFraction}`,
-      record.webhook ? '1' : '',
+      record.webhook ? webhookKindsField(record.webhook) : '',
+      record.webhook?.url ?? '',
     ];
     return { jobId, tenant, jobType: record.jobType.type, now, quota, fieldName: name, args };
   }

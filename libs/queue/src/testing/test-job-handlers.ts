@@ -100,7 +100,8 @@ type Payload = { ms?: number; failures?: number; tag?: string; value?: JsonValue
 
 /**
  * Custom job handlers for queue tests: echo, sleep (honours the signal), stubborn-sleep
- * (ignores it), fail (retryable), fail-permanently, flaky (fails the first N attempts).
+ * (ignores it), fail (retryable), fail-permanently, fail-with-details (a structured failure),
+ * flaky (fails the first N attempts).
  */
 @Injectable()
 export class TestJobHandlers implements OnModuleInit {
@@ -172,6 +173,16 @@ export class TestJobHandlers implements OnModuleInit {
   async failPermanently(payload: Payload, context: JobContext): Promise<never> {
     await this.log(context, 'fail-permanently', payload);
     throw new NonRetryableJobError('input can never work');
+  }
+
+  /** Fails for good with the payload's tag as its message and a code and data beside it. */
+  @CustomJobHandler('fail-with-details')
+  async failWithDetails(payload: Payload, context: JobContext): Promise<never> {
+    await this.log(context, 'fail-with-details', payload);
+    throw new NonRetryableJobError(payload?.tag ?? 'failed with details', {
+      errorCode: 'test_details',
+      data: payload?.value ?? null,
+    });
   }
 
   @CustomJobHandler('flaky')

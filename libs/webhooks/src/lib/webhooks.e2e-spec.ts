@@ -3,7 +3,13 @@ import { Test } from '@nestjs/testing';
 import type Redis from 'ioredis';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueueModule, QueueService, RIPTIDE_QUEUE_NAME, WebhookEventKind } from '@riptide/queue';
+import {
+  QueueModule,
+  QueueService,
+  RIPTIDE_QUEUE_NAME,
+  WebhookEventKind,
+  compareJobEventIds,
+} from '@riptide/queue';
 import {
   connectTestRedis,
   deleteKeysWithPrefix,
@@ -15,6 +21,7 @@ import { TestJobHandlersModule } from '@riptide/queue/testing';
 import { startWebhookReceiver, WebhookReceiver } from '../testing';
 import { WebhookDeliveries } from './delivery/webhook-deliveries.service';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery-worker.service';
+import { retireConsumer } from './dispatch/outbox-consumer.util';
 import { OUTBOX_GROUP } from './dispatch/webhook-dispatcher.service';
 import { WebhookSubscriptionLimitError } from './errors/webhook-subscription-limit.error';
 import { WebhookSubscriptionNotFoundError } from './errors/webhook-subscription-not-found.error';
@@ -24,14 +31,17 @@ import { verifySignature } from './signing/webhook-signature.util';
 import { WebhookSubscriptions } from './subscriptions/webhook-subscriptions.service';
 import { WebhookTargets } from './webhook-targets.service';
 import { WebhooksModuleOptions } from './webhooks-options.interface';
+import { WEBHOOKS_REDIS } from './webhooks.constants';
 import { WebhooksModule } from './webhooks.module';
 
 const url = testRedisUrl();
 
 /**
  * The dispatcher and the deliveries on a real Redis, a real bull queue and a real HTTP receiver
- * on 127.0.0.1. The outbox entries are written here as the queue's scripts write them
- * (events-contract: field `e`, the event JSON with its id), so each case controls its events.
+ * on 127.0.0.1. Most outbox entries are written here as the queue's scripts write them (field
+ * `e`, the event JSON with its id, and the OUTBOX_FIELDS a case gives), so each case controls its
+ * events; an entry of the event alone is what an earlier version wrote, which makes the dispatcher
+ * read the job. The cases that run jobs get the entries the scripts write.
  */
 describe('WebhooksModule (real Redis, real receiver)', () => {
   let prefix: string;
@@ -75,16 +85,27 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     return started;
   }
 
-  /** A job event as the queue's scripts put it in the outbox; returns the event id. */
+  /**
+   * A job event as the queue's scripts put it in the outbox; returns the event id. Without
+   * `fields`, as an earlier version wrote it: the event alone.
+   */
   async function emit(
     jobId: string,
     event: WebhookEventKind,
-    more: { tenant?: string; name?: string; status?: string; progress?: unknown; id?: string } = {},
+    more: {
+      tenant?: string;
+      name?: string;
+      status?: string;
+      progress?: unknown;
+      id?: string;
+      fields?: Record<string, string>;
+    } = {},
   ): Promise<string> {
     const id = more.id ?? `${1733250000000 + seq++}-0`;
     await redis.xadd(
       keys.eventOutbox,
       '*',
+      ...Object.entries(more.fields ?? {}).flat(),
       'e',
       JSON.stringify({
         id,
@@ -108,6 +129,41 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     return jobId;
   }
 
+  /** The queue with one worker running the test job handlers, and the webhooks. */
+  async function bootWithWorker(options: Partial<WebhooksModuleOptions> = {}) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 1 } }),
+        TestJobHandlersModule.register({ redisUrl: url, prefix }),
+        WebhooksModule.forRoot({
+          redisUrl: url,
+          prefix,
+          dispatch: true,
+          allowPrivateNetworks: true,
+          backoffBaseMs: 100,
+          blockMs: 100,
+          ...options,
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    apps.push(app);
+    return { app, queue: app.get(QueueService) };
+  }
+
+  /** The names of the outbox group's consumers. */
+  async function consumers(): Promise<string[]> {
+    const reply = (await redis.xinfo('CONSUMERS', keys.eventOutbox, OUTBOX_GROUP)) as string[][];
+    return reply.map((consumer) => consumer[1]);
+  }
+
+  const finished = (queue: QueueService, jobId: string) =>
+    waitFor(
+      () => queue.getJob(jobId).then((job) => job.status),
+      (status) => status === 'Completed',
+      { what: `job ${jobId} to complete` },
+    );
+
   beforeEach(async () => {
     prefix = uniquePrefix('hooks');
     keys = new WebhookKeys(prefix, RIPTIDE_QUEUE_NAME);
@@ -125,7 +181,9 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     const { queue, secrets, deliveries } = await boot();
     const hook = await receiver();
     const jobId = await submitWithWebhook(queue, hook.url);
-    expect(await redis.hget(`${prefix}:jobs:${jobId}`, 'rt_webhook')).toBe('1');
+    expect(await redis.hget(`${prefix}:jobs:${jobId}`, 'rt_webhook')).toBe(
+      ',completed,failed,dead_letter,cancelled,',
+    );
     const eventId = await emit(jobId, 'completed');
     await waitFor(
       () => hook.received.length,
@@ -484,6 +542,138 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(progress.received).toHaveLength(1);
     expect(own.received).toHaveLength(2);
+  });
+
+  it('delivers from what the entry carries, without the job: its URL and the error of its event', async () => {
+    await boot();
+    const hook = await receiver();
+    const quiet = await receiver();
+    // No such job: the entry alone says where the job's webhook is and what went wrong.
+    const jobId = '5a3f4c1e-0000-4000-8000-0000000000aa';
+    const eventId = await emit(jobId, 'retrying', {
+      status: 'Retrying',
+      fields: { webhook: hook.url, error: 'attempt 1: connection reset' },
+    });
+    // A job whose webhook does not want the event: nothing for it.
+    await emit(jobId, 'failed', { status: 'Failed', fields: { webhook: '' } });
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 1,
+    );
+    expect(JSON.parse(hook.received[0].body)).toEqual({
+      id: eventId,
+      type: 'job.retrying',
+      created_at: new Date(1733250000000).toISOString(),
+      data: {
+        job_id: jobId,
+        job_type: { type: 'single_crawl' },
+        status: 'Retrying',
+        error: 'attempt 1: connection reset',
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hook.received).toHaveLength(1);
+    expect(quiet.received).toHaveLength(0);
+  });
+
+  it("reports in each retrying payload its own attempt's error, though dispatched after later attempts", async () => {
+    const hook = await receiver();
+    // Events are queued while no dispatcher runs.
+    const { queue } = await bootWithWorker({ dispatch: false });
+    const { jobId } = await queue.submit({
+      jobType: { type: 'custom', jobName: 'flaky', payload: { failures: 2 } },
+      retryConfig: { initialDelaySecs: 0, useJitter: false, maxAttempts: 3 },
+      webhook: { url: hook.url, events: ['retrying', 'completed'] },
+    });
+    await finished(queue, jobId);
+    expect((await queue.getJob(jobId)).lastError).toBe('flaky failure 2');
+    expect(await redis.xlen(keys.eventOutbox)).toBe(3);
+
+    await boot();
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 3,
+      { what: 'the three deliveries' },
+    );
+    const bodies = hook.received
+      .map((r) => JSON.parse(r.body) as { id: string; type: string; data: { error?: string } })
+      .sort((a, b) => compareJobEventIds(a.id, b.id));
+    expect(bodies.map((b) => [b.type, b.data.error])).toEqual([
+      ['job.retrying', 'flaky failure 1'],
+      ['job.retrying', 'flaky failure 2'],
+      ['job.completed', undefined],
+    ]);
+  });
+
+  it('still delivers the webhook of a job whose hash an earlier version wrote (rt_webhook = 1)', async () => {
+    const hook = await receiver();
+    const { queue } = await boot();
+    const jobId = await submitWithWebhook(queue, hook.url, ['completed']);
+    const key = `${prefix}:jobs:${jobId}`;
+    await redis.hset(key, 'rt_webhook', '1');
+    await redis.hdel(key, 'rt_webhook_url');
+
+    // A worker runs it now; the dispatcher reads the job for its webhook.
+    const worker = await bootWithWorker({ dispatch: false });
+    await finished(worker.queue, jobId);
+    await waitFor(
+      () => hook.received.length,
+      (n) => n === 1,
+      { what: 'the delivery' },
+    );
+    expect(JSON.parse(hook.received[0].body)).toMatchObject({
+      type: 'job.completed',
+      data: { job_id: jobId, job_type: { type: 'single_crawl' }, status: 'Completed' },
+    });
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hook.received).toHaveLength(1);
+  });
+
+  it('removes its consumer from the outbox group at shutdown when it holds nothing', async () => {
+    const { queue } = await boot({ consumerName: 'short-lived' });
+    const hook = await receiver();
+    await emit(await submitWithWebhook(queue, hook.url), 'completed');
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    expect(await consumers()).toEqual(['short-lived']);
+    await apps.pop()!.close();
+    expect(await consumers()).toEqual([]);
+
+    // Without Redis at shutdown the consumer stays, and the shutdown still completes.
+    const second = await boot({ consumerName: 'cut-off' });
+    await emit(await submitWithWebhook(second.queue, hook.url), 'completed');
+    await waitFor(
+      () => redis.xlen(keys.eventOutbox),
+      (n) => n === 0,
+    );
+    expect(await consumers()).toEqual(['cut-off']);
+    second.app.get<Redis>(WEBHOOKS_REDIS).disconnect();
+    await apps.pop()!.close();
+    expect(await consumers()).toEqual(['cut-off']);
+  });
+
+  it('deletes a consumer only when it holds no pending entry', async () => {
+    await redis.xgroup('CREATE', keys.eventOutbox, OUTBOX_GROUP, '0', 'MKSTREAM');
+    const id = (await redis.xadd(keys.eventOutbox, '*', 'e', '{}'))!;
+    await redis.xreadgroup('GROUP', OUTBOX_GROUP, 'holder', 'STREAMS', keys.eventOutbox, '>');
+    expect(await retireConsumer(redis, keys.eventOutbox, OUTBOX_GROUP, 'holder')).toBe('holding');
+    expect(await consumers()).toEqual(['holder']);
+    await redis.xack(keys.eventOutbox, OUTBOX_GROUP, id);
+    expect(await retireConsumer(redis, keys.eventOutbox, OUTBOX_GROUP, 'holder')).toBe('retired');
+    expect(await consumers()).toEqual([]);
+    expect(await retireConsumer(redis, `${keys.eventOutbox}:none`, OUTBOX_GROUP, 'x')).toBe(
+      'no_group',
+    );
   });
 
   it('closes every connection it opened, even when closed right after boot', async () => {

@@ -7,8 +7,12 @@ export interface JobFailure {
   data: JsonValue | null;
 }
 
-/** Marks a stored failure that carries more than its message; plain text is the message itself. */
-const STRUCTURED = '{"rt_failure":1,';
+/**
+ * Marks a stored failure that carries more than its message; plain text is the message itself.
+ * The message is the first field after it: the event scripts read it from there without decoding
+ * the data that follows (job-events.script.ts).
+ */
+export const STRUCTURED_FAILURE_PREFIX = '{"rt_failure":1,';
 
 /**
  * The text stored as the job's `failedReason`: the message alone, unless the error declares an
@@ -19,13 +23,15 @@ export function encodeJobFailure(error: Error): string {
   const code = typeof errorCode === 'string' ? errorCode : null;
   const kept = data === undefined ? null : (data as JsonValue);
   if (code === null && kept === null) return error.message;
-  return `${STRUCTURED}${JSON.stringify({ message: error.message, code, data: kept }).slice(1)}`;
+  // `message` first: see STRUCTURED_FAILURE_PREFIX.
+  return `${STRUCTURED_FAILURE_PREFIX}${JSON.stringify({ message: error.message, code, data: kept }).slice(1)}`;
 }
 
 /** The failure of a stored `failedReason` (plain text from older versions and plain errors too). */
 export function decodeJobFailure(stored: string | null): JobFailure | null {
   if (!stored) return null;
-  if (!stored.startsWith(STRUCTURED)) return { message: stored, errorCode: null, data: null };
+  if (!stored.startsWith(STRUCTURED_FAILURE_PREFIX))
+    return { message: stored, errorCode: null, data: null };
   try {
     const parsed = JSON.parse(stored) as { message?: unknown; code?: unknown; data?: JsonValue };
     return {

@@ -37,8 +37,8 @@ end
  * KEYS: wait, paused, meta-paused, id, delayed, priority.
  * ARGV: id, name, data, opts (JSON), timestamp, delay (0 = none), bull priority (0 = none), queue
  * token, tenant, quota ("" = none), search text, compact view ("" = none: views read data),
- * listing score (the creation time, with a fraction that orders a bulk's jobs), webhook ("1" = the
- * job has its own webhook, so its events go to the webhook outbox; "" = none).
+ * listing score (the creation time, with a fraction that orders a bulk's jobs), the kinds the job's
+ * own webhook wants (webhookKindsField: ",completed,failed,"; "" = no webhook), its URL.
  * Returns {"created", status} | {"exists", status, timestamp} (the id was used by this tenant:
  * nothing written) | {"quota", unfinished} | {"taken"} (the id belongs to another tenant's job).
  */
@@ -58,7 +58,7 @@ local counter = rcall("INCR", KEYS[4])
 rcall("HMSET", key, "name", ARGV[2], "data", ARGV[3], "opts", ARGV[4], "timestamp", ARGV[5], "delay", ARGV[6],
   "priority", ARGV[7], "rt_search", ARGV[11])
 if ARGV[12] ~= "" then rcall("HSET", key, "rt_view", ARGV[12]) end
-if ARGV[14] == "1" then rcall("HSET", key, "rt_webhook", "1") end
+if ARGV[14] ~= "" then rcall("HSET", key, "rt_webhook", ARGV[14], "rt_webhook_url", ARGV[15]) end
 local status
 local delay = tonumber(ARGV[6])
 if delay > 0 then

@@ -6,15 +6,27 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { JobNotFoundError, JobView, QueueService, RIPTIDE_QUEUE_NAME } from '@riptide/queue';
-import { createRedis } from '@riptide/redis';
+import {
+  JobNotFoundError,
+  QueueService,
+  RIPTIDE_QUEUE_NAME,
+  boundWebhookError,
+} from '@riptide/queue';
+import { createRedis, withRedisDeadline } from '@riptide/redis';
 import { WebhookDeliveryWorker } from '../delivery/webhook-delivery-worker.service';
 import { WebhookKeys } from '../redis/webhook-keys';
 import { WebhookSubscription } from '../subscriptions/webhook-subscription.interface';
 import { WebhookSubscriptions } from '../subscriptions/webhook-subscriptions.service';
 import { ResolvedWebhooksOptions } from '../webhooks-options.interface';
-import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
-import { OutboxEvent, buildPayload, parseOutboxEvent } from './outbox-event.util';
+import { RESOLVED_WEBHOOKS_OPTIONS, WEBHOOKS_REDIS } from '../webhooks.constants';
+import { retireConsumer } from './outbox-consumer.util';
+import {
+  OutboxEntry,
+  OutboxEvent,
+  buildPayload,
+  carriesError,
+  parseOutboxEntry,
+} from './outbox-event.util';
 
 /** The consumer group every dispatcher of the queue reads the outbox in. */
 export const OUTBOX_GROUP = 'webhooks';
@@ -43,20 +55,14 @@ function memoise<T>(load: (key: string) => Promise<T>): (key: string) => Promise
   };
 }
 
-/** The value of field `e` of a stream entry. */
-function eventField(fields: string[]): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'e') return fields[i + 1];
-  return undefined;
-}
-
 /**
  * Turns the job events of the outbox stream into deliveries (`dispatch: true`). Every
  * dispatcher of the queue reads in one consumer group, so each entry goes to one of them;
  * entries a dead dispatcher held longer than `claimIdleMs` are taken over (XAUTOCLAIM). For each
- * event: the targets (the job's own webhook, the tenant's matching subscriptions), one delivery
- * each under the id `<tenant>:<event id>:<target>`, then XACK and XDEL. A crash between the add and the
- * XACK hands the entry to another dispatcher, whose adds find the deliveries already there: no
- * event reaches a target twice.
+ * event: the targets (the job's own webhook, whose URL the entry carries, and the tenant's
+ * matching subscriptions), one delivery each under the id `<tenant>:<event id>:<target>`, then
+ * XACK and XDEL. A crash between the add and the XACK hands the entry to another dispatcher, whose
+ * adds find the deliveries already there: no event reaches a target twice.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -69,6 +75,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    @Inject(WEBHOOKS_REDIS) private readonly redis: Redis,
     private readonly queue: QueueService,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly worker: WebhookDeliveryWorker,
@@ -88,6 +95,28 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     // pending and is taken over by another dispatcher (its deliveries, if added, are not re-sent).
     this.reader?.disconnect();
     await this.running;
+    if (this.reader) await this.leaveGroup();
+  }
+
+  /**
+   * Every start names a new consumer in the group: one that leaves holding nothing is deleted,
+   * so the group does not keep one per restart. One that holds entries (a batch the shutdown cut
+   * off) stays, for another dispatcher to take them over. Never fails a shutdown.
+   */
+  private async leaveGroup(): Promise<void> {
+    try {
+      const outcome = await withRedisDeadline(this.redis, this.options.commandTimeoutMs, () =>
+        retireConsumer(this.redis, this.keys.eventOutbox, OUTBOX_GROUP, this.options.consumerName),
+      );
+      if (outcome === 'holding')
+        this.logger.log(
+          `outbox consumer ${this.options.consumerName} left entries pending; another dispatcher takes them over`,
+        );
+    } catch (error) {
+      this.logger.warn(
+        `could not remove outbox consumer ${this.options.consumerName}: ${(error as Error)?.message ?? String(error)}`,
+      );
+    }
   }
 
   private async loop(reader: Redis): Promise<void> {
@@ -167,8 +196,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const subscriptionsOf = memoise((tenant: string) => this.subscriptions.list(tenant));
     const outcomes = await Promise.allSettled(
       entries.map(async ([, fields]) => {
-        const event = parseOutboxEvent(eventField(fields));
-        if (event) await this.dispatch(event, subscriptionsOf);
+        const entry = parseOutboxEntry(fields);
+        if (entry) await this.dispatch(entry, subscriptionsOf);
       }),
     );
     const done = entries.filter((_, i) => outcomes[i].status === 'fulfilled').map(([id]) => id);
@@ -182,29 +211,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (failed) throw failed.reason;
   }
 
-  /** Queues one delivery per target of the event. */
+  /** Queues one delivery per target of the entry's event. */
   async dispatch(
-    event: OutboxEvent,
+    entry: OutboxEntry,
     subscriptionsOf: (tenant: string) => Promise<WebhookSubscription[]> = (tenant) =>
       this.subscriptions.list(tenant),
   ): Promise<number> {
-    // Compact: only the webhook and the last error are read, never a PDF job's document.
-    const view = await this.queue
-      .getJob(event.job, undefined, { compact: true })
-      .catch((error: unknown) => {
-        if (error instanceof JobNotFoundError) return null;
-        throw error;
-      });
+    const { event } = entry;
+    const { ownWebhookUrl, error } = await this.completeFromJob(entry);
     const targets: { id: string; url: string }[] = [];
-    const own = view?.webhook;
-    if (own && own.events.includes(event.event)) targets.push({ id: 'job', url: own.url });
+    if (ownWebhookUrl) targets.push({ id: 'job', url: ownWebhookUrl });
     for (const subscription of await subscriptionsOf(event.tenant)) {
       if (!subscription.events.includes(event.event)) continue;
       if (subscription.jobTypes && !subscription.jobTypes.includes(event.name)) continue;
       targets.push({ id: subscription.id, url: subscription.url });
     }
     if (!targets.length) return 0;
-    const body = JSON.stringify(buildPayload(event, errorOf(view)));
+    const body = JSON.stringify(buildPayload(event, error));
     for (const target of targets)
       await this.worker.add(deliveryIdOf(event, target.id), {
         eventId: event.id,
@@ -217,8 +240,34 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       });
     return targets.length;
   }
-}
 
-function errorOf(view: JobView | null): string | null {
-  return view?.lastError ?? null;
+  /**
+   * The job's own webhook URL (when it wants the event) and the error the payload reports, as
+   * the entry carries them. An entry that does not (written by an older version, or for a job one
+   * submitted) has them read from the job: compact, never a PDF job's document.
+   */
+  private async completeFromJob(
+    entry: OutboxEntry,
+  ): Promise<{ ownWebhookUrl: string | null; error: string | null }> {
+    const { event, ownWebhookUrl, error } = entry;
+    const errorKnown = error !== undefined || !carriesError(event);
+    if (ownWebhookUrl !== undefined && errorKnown) return { ownWebhookUrl, error: error ?? null };
+    const view = await this.queue
+      .getJob(event.job, undefined, { compact: true })
+      .catch((failure: unknown) => {
+        if (failure instanceof JobNotFoundError) return null;
+        throw failure;
+      });
+    const own = view?.webhook;
+    return {
+      ownWebhookUrl:
+        ownWebhookUrl !== undefined
+          ? ownWebhookUrl
+          : own && own.events.includes(event.event)
+            ? own.url
+            : null,
+      error:
+        error !== undefined ? error : view?.lastError ? boundWebhookError(view.lastError) : null,
+    };
+  }
 }
