@@ -11,7 +11,7 @@
  * over the run per logged event and per event delivered to a client (from /proc).
  *
  * With BENCH_WEBHOOKS=1, every job also carries a webhook for its `completed` event to a receiver
- * in this process (the worker process dispatches and sends them): latency from the same `at` (the
+ * in a process of its own (receiver.ts) (the worker process dispatches and sends them): latency from the same `at` (the
  * payload's `created_at`) to the delivery's arrival, p50, p99, max.
  *
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/bench/events/main.ts
@@ -19,7 +19,7 @@
  *   BENCH_WEBHOOKS=1)
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { IncomingMessage, Server, createServer, request } from 'node:http';
+import { IncomingMessage, request } from 'node:http';
 import { join } from 'node:path';
 import { findFreePort } from '@riptide/host';
 import { envInt, startBenchRedis } from '../shared/bench-redis';
@@ -32,6 +32,8 @@ const POOL = envInt('BENCH_POOL', 16);
 const RATE = envInt('BENCH_RATE', 0);
 const BULK = RATE > 0 ? Math.max(1, Math.min(100, Math.round(RATE / 20))) : 100;
 const WEBHOOKS = process.env['BENCH_WEBHOOKS'] === '1';
+/** Webhook deliveries the worker process sends at once (the library's default). */
+const HOOK_CONCURRENCY = envInt('BENCH_HOOK_CONCURRENCY', 64);
 /** Jobs run through every path before the timed ones (submitted the same way), not timed. */
 const WARMUP = envInt('BENCH_WARMUP', 100);
 const PREFIX = 'bench-events';
@@ -39,21 +41,31 @@ const PREFIX = 'bench-events';
 const CHILD_ARGS = (process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean);
 const workspaceRoot = join(__dirname, '../../..');
 
-/** Starts one of this benchmark's processes with swc-node and waits for its "ready". */
-function startProcess(file: string, env: Record<string, string>): Promise<ChildProcess> {
+/** Starts one of this benchmark's processes with swc-node and waits for its "ready" line. */
+function startProcess(
+  file: string,
+  env: Record<string, string>,
+  onReady: (line: string) => void = () => undefined,
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [...CHILD_ARGS, '-r', '@swc-node/register', join(__dirname, file)],
     {
       cwd: workspaceRoot,
       env: { ...process.env, SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.base.json'), ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(child);
+      const line = chunk
+        .toString()
+        .split('\n')
+        .find((text) => text.startsWith('ready'));
+      if (line === undefined) return;
+      onReady(line);
+      resolve(child);
     });
   });
 }
@@ -115,41 +127,36 @@ class StreamClient {
   }
 }
 
-/** The webhook receiver: times each first delivery of an event against its `created_at`. */
+/**
+ * The webhook receiver (receiver.ts), in a process of its own: a receiving service would be, and
+ * the 200 stream clients of this process would otherwise delay its clock.
+ */
 class WebhookReceiver {
-  readonly latencies: number[] = [];
-  private readonly seen = new Set<string>();
-  private server?: Server;
+  private child?: ChildProcess;
+  url = '';
+
+  async start(): Promise<string> {
+    this.child = await startProcess('receiver.ts', {}, (line) => (this.url = line.split(' ')[1]));
+    return this.url;
+  }
 
   /** Forgets the latencies so far (after the warm-up); repeats of earlier events stay ignored. */
   reset(): void {
-    this.latencies.length = 0;
+    this.child?.send('reset');
   }
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const now = Date.now();
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
-          id: string;
-          created_at: string;
-        };
-        if (!this.seen.has(body.id)) {
-          this.seen.add(body.id);
-          this.latencies.push(now - Date.parse(body.created_at));
-        }
-        res.writeHead(200).end();
-      });
+  /** Each first delivery's latency, in ms, since the last reset. */
+  latencies(): Promise<number[]> {
+    const child = this.child;
+    if (!child) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      child.once('message', (message: { latencies: number[] }) => resolve(message.latencies));
+      child.send('report');
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    return this.child ? stopProcess(this.child) : Promise.resolve();
   }
 }
 
@@ -161,10 +168,12 @@ async function main(): Promise<void> {
   const port = await findFreePort();
   const receiver = new WebhookReceiver();
   const webhook = WEBHOOKS ? { url: await receiver.start(), events: ['completed'] } : undefined;
+  if (WEBHOOKS) console.log(`webhooks to a receiver process, ${HOOK_CONCURRENCY} sent at once`);
   const env = {
     BENCH_REDIS_URL: redis.url,
     BENCH_PREFIX: PREFIX,
     BENCH_WEBHOOKS: WEBHOOKS ? '1' : '0',
+    BENCH_HOOK_CONCURRENCY: String(HOOK_CONCURRENCY),
   };
   const api = await startProcess('api.ts', { ...env, BENCH_PORT: String(port) });
   const worker = await startProcess('worker.ts', { ...env, BENCH_POOL: String(POOL) });
@@ -193,7 +202,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 300_000;
     while (
       clients.some((c) => c.completed < count) ||
-      (WEBHOOKS && receiver.latencies.length < count)
+      (WEBHOOKS && (await receiver.latencies()).length < count)
     ) {
       if (Date.now() > deadline)
         throw new Error('not every client (or webhook) saw every job complete');
@@ -227,7 +236,7 @@ async function main(): Promise<void> {
       `completion → client: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms over ${latencies.length} arrivals`,
     );
     if (WEBHOOKS) {
-      const hooks = [...receiver.latencies].sort((a, b) => a - b);
+      const hooks = (await receiver.latencies()).sort((a, b) => a - b);
       console.log(
         `completion → webhook receipt: p50 ${percentile(hooks, 50)} ms, p99 ${percentile(hooks, 99)} ms, max ${hooks.at(-1)} ms over ${hooks.length} deliveries`,
       );

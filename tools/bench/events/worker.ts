@@ -26,7 +26,17 @@ class NoopHandler {
   imports: [
     QueueModule.forRoot({ redisUrl, prefix, worker: { poolSize } }),
     ...(webhooks
-      ? [WebhooksModule.forRoot({ redisUrl, prefix, dispatch: true, allowPrivateNetworks: true })]
+      ? [
+          WebhooksModule.forRoot({
+            redisUrl,
+            prefix,
+            dispatch: true,
+            allowPrivateNetworks: true,
+            ...(process.env['BENCH_HOOK_CONCURRENCY']
+              ? { concurrency: Number(process.env['BENCH_HOOK_CONCURRENCY']) }
+              : {}),
+          }),
+        ]
       : []),
   ],
   providers: [NoopHandler],

@@ -77,6 +77,8 @@ export interface HostConfig {
   webhookBackoffBaseMs: number;
   /** WEBHOOK_TIMEOUT_MS: time limit of one delivery request. */
   webhookTimeoutMs: number;
+  /** WEBHOOK_CONCURRENCY: deliveries one worker host sends at once. */
+  webhookConcurrency: number;
   /** RIPTIDE_REDIS_MAXMEMORY: `maxmemory` of the embedded redis-server (`1gb`, `512mb`, bytes). */
   embeddedRedisMaxMemory: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -137,6 +137,7 @@ export function loadHostConfig(env: Env): HostConfig {
     webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 25),
     webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 30000, 10, 3_600_000),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10000, 100, 60000),
+    webhookConcurrency: int('WEBHOOK_CONCURRENCY', 64, 1, 1000),
     embeddedRedisMaxMemory: maxMemory,
     logLevel: logLevel as HostConfig['logLevel'],
   };

@@ -113,6 +113,7 @@ export function createRootModule(
       maxAttempts: config.webhookMaxAttempts,
       backoffBaseMs: config.webhookBackoffBaseMs,
       timeoutMs: config.webhookTimeoutMs,
+      concurrency: config.webhookConcurrency,
       recordTtlSecs: config.resultTtlSecs,
     }),
     metrics,

@@ -16,7 +16,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     backoffBaseMs: options.backoffBaseMs ?? 30000,
     timeoutMs: options.timeoutMs ?? 10000,
     recordTtlSecs: options.recordTtlSecs ?? 3600,
-    concurrency: options.concurrency ?? 16,
+    concurrency: options.concurrency ?? 64,
     claimIdleMs: options.claimIdleMs ?? 60000,
     blockMs: options.blockMs ?? 2000,
     consumerName:
