@@ -479,23 +479,7 @@ describe('WebhooksModule (real Redis, real receiver)', () => {
   });
 
   it("delivers a real job's events as the queue's scripts write them: retrying, progress, completed", async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({ isGlobal: true, redisUrl: url, prefix, worker: { poolSize: 1 } }),
-        TestJobHandlersModule.register({ redisUrl: url, prefix }),
-        WebhooksModule.forRoot({
-          redisUrl: url,
-          prefix,
-          dispatch: true,
-          allowPrivateNetworks: true,
-          backoffBaseMs: 100,
-          blockMs: 100,
-        }),
-      ],
-    }).compile();
-    const app = await moduleRef.init();
-    apps.push(app);
-    const queue = app.get(QueueService);
+    const { app, queue } = await bootWithWorker();
     const own = await receiver();
     const progress = await receiver();
     await app.get(WebhookSubscriptions).create('default', {
