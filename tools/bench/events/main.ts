@@ -110,20 +110,26 @@ class StreamClient {
     this.response?.destroy();
   }
 
+  /**
+   * Counts the events of a chunk and times the `completed` ones. A load generator, kept cheap: it
+   * shares the machine with what it measures, so it reads each block once and parses only `at`.
+   */
   private take(chunk: string): void {
     const now = Date.now();
-    this.buffer += chunk;
+    const text = this.buffer + chunk;
+    let start = 0;
     let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (!data) continue;
+    while ((end = text.indexOf('\n\n', start)) >= 0) {
+      const block = text.slice(start, end);
+      start = end + 2;
+      if (!block.includes('\ndata: ')) continue;
       this.events += 1;
       if (!block.includes('\nevent: completed\n')) continue;
       this.completed += 1;
-      this.latencies.push(now - Date.parse((JSON.parse(data) as { at: string }).at));
+      const at = block.indexOf('"at":"') + 6;
+      this.latencies.push(now - Date.parse(block.slice(at, block.indexOf('"', at))));
     }
+    this.buffer = text.slice(start);
   }
 }
 
