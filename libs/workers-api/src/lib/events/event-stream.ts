@@ -17,12 +17,18 @@ export interface EventStreamSettings {
    * resumes from where it was with Last-Event-ID) instead of growing this process's memory.
    */
   maxUnreadBytes: number;
-  /** Writes the streams' frames in rounds (one per process, shared by every stream). */
+  /** Writes the streams' frames in rounds (one shared by every stream of the routes). */
   flusher: StreamFlusher;
 }
 
 /** The comment an idle stream gets now and then, so proxies and clients keep it open. */
 const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+
+/**
+ * A stream holding this much writes it without waiting for the round: a catch-up of the log reads
+ * pages of 500 events back to back, and holding them all until the round would only add memory.
+ */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 /** What a stream holds between rounds: the frames it was sent. */
 interface PendingStream {
@@ -61,7 +67,7 @@ export class StreamFlusher {
     this.scheduled = true;
     const wait = this.lastRound + this.intervalMs - performance.now();
     if (wait <= 0) setImmediate(() => this.round());
-    else setTimeout(() => this.round(), wait);
+    else setTimeout(() => this.round(), wait).unref();
   }
 
   /**
@@ -163,19 +169,29 @@ export class EventStream {
     this.finish();
   }
 
-  /** Writes the frames pending since the last round (called by the flusher). */
+  /**
+   * Writes the frames pending since the last round (called by the flusher, or early by a stream
+   * holding much). A stream whose socket refuses the write ends; the round goes on with the others.
+   */
   flush(): void {
     if (this.ended || !this.pending.length) return;
     const frames = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.reply.raw.write(this.settings.flusher.join(frames));
+    try {
+      this.reply.raw.write(this.settings.flusher.join(frames));
+    } catch {
+      this.reply.raw.destroy();
+      this.finish();
+    }
   }
 
   private write(frame: Buffer): void {
     if (this.ended) return;
     const raw = this.reply.raw;
-    if (raw.writableLength + this.pendingBytes > this.settings.maxUnreadBytes) {
+    // Only what the client has not taken counts: what this process holds until the round is
+    // bounded below, so a catch-up of the log never disconnects a client that reads at once.
+    if (raw.writableLength > this.settings.maxUnreadBytes) {
       raw.destroy();
       this.finish();
       return;
@@ -183,6 +199,7 @@ export class EventStream {
     if (!this.pending.length) this.settings.flusher.schedule(this);
     this.pending.push(frame);
     this.pendingBytes += frame.length;
+    if (this.pendingBytes >= FLUSH_AT_BYTES) this.flush();
   }
 
   private finish(): void {
