@@ -222,8 +222,14 @@ describe('job events: the per-tenant log, the channel and the outbox (real Redis
       ...custom('fail-with-details', { tag: `x${'é'.repeat(3000)}` }),
       webhook,
     });
+    // A message ending in half of a surrogate pair, which Redis's JSON decoder refuses.
+    const broken = await queue.submit({
+      ...custom('fail-with-details', { tag: 'cut 😀'.slice(0, -1) }),
+      webhook,
+    });
     await ended(queue, short.jobId, 'Failed');
     await ended(queue, long.jobId, 'Failed');
+    await ended(queue, broken.jobId, 'Failed');
 
     const errorOf = async (jobId: string) =>
       (await outbox()).find((q) => q.event.job === jobId)?.fields[OUTBOX_FIELDS.error];
@@ -236,6 +242,8 @@ describe('job events: the per-tenant log, the channel and the outbox (real Redis
     expect(Buffer.byteLength(cut!)).toBe(WEBHOOK_ERROR_MAX_BYTES - 1);
     expect(cut).toBe(`x${'é'.repeat((WEBHOOK_ERROR_MAX_BYTES - 2) / 2)}`);
     expect(cut).toBe(boundWebhookError((await queue.getJob(long.jobId)).lastError!));
+    expect((await queue.getJob(broken.jobId)).lastError).toBe('cut \uFFFD');
+    expect(await errorOf(broken.jobId)).toBe('cut \uFFFD');
   });
 
   it('queues every webhook kind of a job whose hash an earlier version wrote, leaving its URL to the dispatcher', async () => {

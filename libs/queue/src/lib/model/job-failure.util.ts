@@ -23,8 +23,18 @@ export function encodeJobFailure(error: Error): string {
   const code = typeof errorCode === 'string' ? errorCode : null;
   const kept = data === undefined ? null : (data as JsonValue);
   if (code === null && kept === null) return error.message;
-  // `message` first: see STRUCTURED_FAILURE_PREFIX.
-  return `${STRUCTURED_FAILURE_PREFIX}${JSON.stringify({ message: error.message, code, data: kept }).slice(1)}`;
+  // `message` first: see STRUCTURED_FAILURE_PREFIX. Well-formed, so that every JSON decoder
+  // reads it alike (Redis's cjson, which takes a webhook's error from it, refuses a lone surrogate).
+  const message = wellFormed(error.message);
+  return `${STRUCTURED_FAILURE_PREFIX}${JSON.stringify({ message, code, data: kept }).slice(1)}`;
+}
+
+/** `text` with each lone UTF-16 surrogate replaced by U+FFFD (String.prototype.toWellFormed). */
+function wellFormed(text: string): string {
+  return text.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
 }
 
 /** The failure of a stored `failedReason` (plain text from older versions and plain errors too). */

@@ -18,8 +18,8 @@ const luaSet = (names: readonly string[]) =>
  * Each event is appended to its tenant's event log (a stream capped near EVENT_LOG_LENGTH, whose
  * entry ids are the event ids: ordered, and a position to resume from) and published with its id
  * on one channel (every API process keeps one subscriber and fans out to its clients). An event
- * that some webhook may be sent (a kind in WEBHOOK_EVENT_KINDS, which the job's own webhook wants
- * or for which its tenant has standing subscriptions) is also queued in the outbox stream for the
+ * that some webhook may be sent (a kind in WEBHOOK_EVENT_KINDS, when the job's own webhook wants
+ * it or its tenant has any standing subscription) is also queued in the outbox stream for the
  * webhook dispatcher, with the job's webhook URL and the error the event reports beside it
  * (webhook-outbox.util.ts), so the dispatcher reads no job. The layout mirrors QueueKeys.eventLog,
  * eventChannel, eventOutbox and webhookSubscriptions; the JSON is JobEventRecord (job-event-record.ts).

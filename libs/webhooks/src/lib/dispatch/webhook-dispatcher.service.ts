@@ -253,7 +253,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const errorKnown = error !== undefined || !carriesError(event);
     if (ownWebhookUrl !== undefined && errorKnown) return { ownWebhookUrl, error: error ?? null };
     const view = await this.queue
-      .getJob(event.job, undefined, { compact: true })
+      // The event's tenant only: a job id reused by another tenant since is not this job.
+      .getJob(event.job, { tenant: event.tenant }, { compact: true })
       .catch((failure: unknown) => {
         if (failure instanceof JobNotFoundError) return null;
         throw failure;
