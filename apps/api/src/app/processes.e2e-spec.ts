@@ -236,9 +236,14 @@ describe('Across real processes', () => {
     const own = await bootApi(server.url, testEnv(prefix, { WORKER_POOL_SIZE: '1' }));
     const ownHttp = () => request(own.getHttpServer());
     try {
+      // If the outage cuts this job's attempt short, its retry comes at once, not after the
+      // default 30 s backoff: the test is about the job not being lost, not about its backoff.
       const accepted = await ownHttp()
         .post('/workers/jobs')
-        .send({ job_type: { type: 'maintenance', task_type: 'health_check' } })
+        .send({
+          job_type: { type: 'maintenance', task_type: 'health_check' },
+          retry_config: { initial_delay_secs: 0, use_jitter: false },
+        })
         .expect(200);
       await server.stop();
       for (const call of [
@@ -276,7 +281,8 @@ describe('Across real processes', () => {
         { timeoutMs: 15000, what: 'the worker to resume' },
       );
       // The job accepted before the outage is not lost either. If Redis went away while it ran, its
-      // lock may have lapsed meanwhile, so it can finish after the new one (stalled check, run again).
+      // attempt failed (retried at once) or its lock lapsed meanwhile (stalled check, run again), so
+      // it can finish after the new one.
       await waitFor(
         async () =>
           (await ownHttp().get(`/workers/jobs/${accepted.body.job_id}`)).body.status as string,
