@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { abortReasonToError } from './abort.util';
 import type { ExtractedDoc } from './crawler.interface';
 import { ExtractionError } from './errors/extraction.error';
@@ -12,6 +12,7 @@ import {
   newPageState,
 } from './html-extraction.protocol';
 import { extractHtml, HtmlExtractionInput } from './html-extractor.util';
+import { startThread } from './thread-exec-argv.util';
 
 const SCRIPT_NAME = 'html-extraction.worker.js';
 
@@ -291,7 +292,8 @@ export class HtmlExtractionPool {
   }
 
   private start(slot: number): Thread {
-    const worker = new Worker(this.script as string, {
+    // Without the host's preloads (a TypeScript hook or an agent would load again in every thread).
+    const worker = startThread(this.script as string, {
       resourceLimits: {
         maxOldGenerationSizeMb: this.heap.oldGenerationMb,
         maxYoungGenerationSizeMb: this.heap.youngGenerationMb,
