@@ -13,6 +13,18 @@ export function countWords(text: string): number {
   return count;
 }
 
+/** `value` with its runs of white space made one space and trimmed; null when nothing is left. */
+export function cleanText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
+}
+
+/** The first tag of a language value (`de-AT, en` → `de-AT`). */
+export function primaryLanguage(value: string): string {
+  return value.split(/[,\s]/)[0];
+}
+
 /** Reading time in whole minutes, rounded up; 0 for an empty text. */
 export function readingMinutes(words: number): number {
   return Math.ceil(words / READING_WORDS_PER_MINUTE);
