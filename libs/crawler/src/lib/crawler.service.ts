@@ -38,7 +38,7 @@ import { StoreUnavailableError } from './errors/store-unavailable.error';
 import { UnsupportedContentTypeError } from './errors/unsupported-content-type.error';
 import { HostPoliteness } from './host-politeness.service';
 import { HtmlExtractionPool } from './html-extraction-pool';
-import { extractPlainText } from './html-extractor.util';
+import { extractPlainText } from './plain-text-extractor.util';
 import { PageCache } from './page-cache.service';
 import { extractPdfDocument } from './pdf-extractor.util';
 import { RobotsPolicy } from './robots-policy.service';

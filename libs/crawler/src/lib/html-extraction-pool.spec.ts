@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { BUILT_HTML_WORKER } from '../test/crawler-e2e.spec-helper';
 import { CrawlCancelledError } from './errors/crawl-cancelled.error';
@@ -197,5 +199,22 @@ describe('HtmlExtractionPool', () => {
     controller.abort();
     await expect(second).rejects.toBeInstanceOf(CrawlCancelledError);
     await expect(first).resolves.toMatchObject({ title: 'Page 5' });
+  });
+
+  it('loads no HTML parser, Readability or turndown on the calling thread when it extracts on threads', () => {
+    // A process of its own, from the built library, so that the modules it loaded can be listed.
+    const lib = (file: string) => JSON.stringify(join(dirname(BUILT_HTML_WORKER), file));
+    const script = `
+      const { Crawler } = require(${lib('../index.js')});
+      const { HtmlExtractionPool } = require(${lib('html-extraction-pool.js')});
+      const pool = new HtmlExtractionPool(${JSON.stringify(BUILT_HTML_WORKER)}, 1);
+      const input = ${JSON.stringify({ ...page(1), outputFormat: 'markdown' })};
+      pool.extract(input, new AbortController().signal).then(async (doc) => {
+        const loaded = Object.keys(require.cache).filter((path) => /linkedom|readability|turndown/.test(path));
+        console.log(JSON.stringify({ crawler: typeof Crawler, markdown: doc.markdown !== null, loaded }));
+        await pool.close();
+      });`;
+    const output = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ crawler: 'function', markdown: true, loaded: [] });
   });
 });

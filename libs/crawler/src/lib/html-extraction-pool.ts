@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { abortReasonToError } from './abort.util';
 import type { ExtractedDoc } from './crawler.interface';
 import { ExtractionError } from './errors/extraction.error';
@@ -12,6 +12,7 @@ import {
   newPageState,
 } from './html-extraction.protocol';
 import { extractHtml, HtmlExtractionInput } from './html-extractor.util';
+import { startThread } from './thread-exec-argv.util';
 
 const SCRIPT_NAME = 'html-extraction.worker.js';
 
@@ -56,11 +57,13 @@ export interface ExtractionHeapLimits {
  * The heap of a pool thread. Left to itself, V8 sizes a thread's heap from the machine's memory and
  * lets garbage pile up between collections: with two threads that cost about 160 MiB of peak RSS in
  * crawl-throughput and bought no speed. 128 MiB holds the largest page a pool thread is given
- * (LARGE_PAGE_CHARS) several times over.
+ * (LARGE_PAGE_CHARS) several times over. A young generation of 16 MiB rather than 8: a page's DOM
+ * is mostly short-lived, and with 8 the collector took about 26 % of a thread's time on the
+ * crawl-throughput pages, against 19 % with 16, for no measurable peak RSS.
  */
 export const POOL_THREAD_HEAP: ExtractionHeapLimits = {
   oldGenerationMb: 128,
-  youngGenerationMb: 8,
+  youngGenerationMb: 16,
 };
 
 /** Pages above this many characters of HTML are parsed in a thread of their own, sized for them. */
@@ -291,7 +294,8 @@ export class HtmlExtractionPool {
   }
 
   private start(slot: number): Thread {
-    const worker = new Worker(this.script as string, {
+    // Without the host's preloads (a TypeScript hook or an agent would load again in every thread).
+    const worker = startThread(this.script as string, {
       resourceLimits: {
         maxOldGenerationSizeMb: this.heap.oldGenerationMb,
         maxYoungGenerationSizeMb: this.heap.youngGenerationMb,

@@ -138,6 +138,44 @@ describe('text statistics', () => {
     }
   });
 
+  it('keeps the gaps that are already normal and rewrites the others, wherever they fall', () => {
+    expect(normaliseText('one two\nthree\n\nfour')).toEqual({
+      text: 'one two\nthree\n\nfour',
+      words: 4,
+    });
+    expect(
+      normaliseText('\n\none two  three\t\n four\r\n\r\nfive \n\n\n six\u00a0seven\r'),
+    ).toEqual({
+      text: 'one two three\nfour\n\nfive\n\nsix seven',
+      words: 7,
+    });
+    expect(normaliseText(' \n\t ')).toEqual({ text: '', words: 0 });
+    expect(normaliseText('word')).toEqual({ text: 'word', words: 1 });
+    expect(normaliseText('a\rb\r\rc\r\nd\n\re')).toEqual({ text: 'a\nb\n\nc\nd\n\ne', words: 5 });
+  });
+
+  it('normalises long texts like the regular-expression definition, gap after gap', () => {
+    const reference = (text: string) =>
+      text
+        .replace(/\r\n?/g, '\n')
+        .replace(/[^\S\n]+/g, ' ')
+        .replace(/ *\n */g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+    const gaps = [' ', ' ', ' ', '\n', '\n\n', '  ', ' \n', '\n\n\n', '\t', '\r\n', '\u2003'];
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let run = 0; run < 500; run += 1) {
+      let text = random() < 0.5 ? gaps[Math.floor(random() * gaps.length)] : '';
+      for (let word = Math.floor(random() * 60); word > 0; word -= 1)
+        text +=
+          'word'.slice(0, 1 + Math.floor(random() * 4)) + gaps[Math.floor(random() * gaps.length)];
+      const normalised = normaliseText(text);
+      expect(JSON.stringify(normalised.text)).toBe(JSON.stringify(reference(text)));
+      expect(normalised.words).toBe(countWords(normalised.text));
+    }
+  });
+
   it('parses Retry-After seconds and dates', () => {
     const now = Date.parse('2024-01-01T00:00:00Z');
     expect(parseRetryAfter('5', now)).toBe(5000);

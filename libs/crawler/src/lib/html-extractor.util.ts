@@ -1,10 +1,10 @@
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
-import TurndownService from 'turndown';
+import type { Readability } from '@mozilla/readability';
+import type { parseHTML } from 'linkedom';
+import type TurndownService from 'turndown';
 import type { OutputFormat } from '@riptide/crawl-options';
 import type { ExtractedDoc } from './crawler.interface';
 import type { DomDocument, DomElement, DomNode } from './dom.interface';
-import { normaliseText, readingMinutes } from './text-stats.util';
+import { cleanText, normaliseText, primaryLanguage, readingMinutes } from './text-stats.util';
 
 /** Input of {@link extractHtml}. */
 export interface HtmlExtractionInput {
@@ -54,10 +54,24 @@ const BLOCK_TAGS = new Set([
 ]);
 const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG']);
 
+/*
+ * The libraries load on first use, with require: linkedom and Readability cost about 230 ms of CPU
+ * and 25 MiB to load, which a process whose pages are parsed on extraction threads never needs to
+ * spend on its own thread, and turndown is loaded only where a markdown output is asked for.
+ */
+let parser: { parseHTML: typeof parseHTML; Readability: typeof Readability } | undefined;
+function parserLibraries(): NonNullable<typeof parser> {
+  return (parser ??= {
+    parseHTML: (require('linkedom') as typeof import('linkedom')).parseHTML,
+    Readability: (require('@mozilla/readability') as typeof import('@mozilla/readability'))
+      .Readability,
+  });
+}
+
 let turndown: TurndownService | undefined;
 function markdownOf(node: DomNode | string): string {
   // One shared instance: turndown keeps no per-document state, and building rules costs time.
-  turndown ??= new TurndownService({
+  turndown ??= new (require('turndown') as typeof TurndownService)({
     headingStyle: 'atx',
     codeBlockStyle: 'fenced',
     bulletListMarker: '-',
@@ -89,15 +103,9 @@ function blockText(root: DomNode): { text: string; words: number } {
   return normaliseText(out.join(''));
 }
 
-function clean(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const text = value.replace(/\s+/g, ' ').trim();
-  return text === '' ? null : text;
-}
-
 function metaContent(document: DomDocument, selectors: string[]): string | null {
   for (const selector of selectors) {
-    const value = clean(document.querySelector(selector)?.getAttribute('content'));
+    const value = cleanText(document.querySelector(selector)?.getAttribute('content'));
     if (value) return value;
   }
   return null;
@@ -150,14 +158,15 @@ function collectLinks(document: DomDocument, base: string): string[] {
 
 function languageOf(document: DomDocument, header: string | null | undefined): string | null {
   const raw =
-    clean(document.documentElement?.getAttribute('lang')) ??
-    clean(document.documentElement?.getAttribute('xml:lang')) ??
+    cleanText(document.documentElement?.getAttribute('lang')) ??
+    cleanText(document.documentElement?.getAttribute('xml:lang')) ??
     metaContent(document, ['meta[http-equiv="content-language" i]']) ??
-    clean(header);
-  return raw ? raw.split(/[,\s]/)[0] : null;
+    cleanText(header);
+  return raw ? primaryLanguage(raw) : null;
 }
 
 function parseDocument(html: string): DomDocument {
+  const { parseHTML } = parserLibraries();
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   if (document.documentElement && document.body) return document;
   // linkedom builds no <html>/<body> for fragments or pages that omit them (valid HTML5).
@@ -176,7 +185,8 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
   setDocumentUrl(document, input.url, baseUrl);
   const links = collectLinks(document, baseUrl);
   const language = languageOf(document, input.contentLanguage);
-  const documentTitle = clean(document.title) ?? clean(document.querySelector('h1')?.textContent);
+  const documentTitle =
+    cleanText(document.title) ?? cleanText(document.querySelector('h1')?.textContent);
   const description = metaContent(document, [
     'meta[name="description" i]',
     'meta[property="og:description"]',
@@ -195,8 +205,9 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
     'meta[name="date" i]',
     'meta[itemprop="datePublished"]',
   ]);
-  const timeElement = clean(document.querySelector('time[datetime]')?.getAttribute('datetime'));
+  const timeElement = cleanText(document.querySelector('time[datetime]')?.getAttribute('datetime'));
 
+  const { Readability } = parserLibraries();
   const article = new Readability<DomElement>(
     document as unknown as ConstructorParameters<typeof Readability>[0],
     { serializer: (node) => node as unknown as DomElement },
@@ -209,39 +220,17 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
   return {
     url: input.url,
     title:
-      clean(article?.title) ??
+      cleanText(article?.title) ??
       metaContent(document, ['meta[property="og:title"]']) ??
       documentTitle,
-    description: description ?? clean(article?.excerpt),
+    description: description ?? cleanText(article?.excerpt),
     text: input.outputFormat === 'markdown' ? null : text,
     markdown: input.outputFormat === 'text' ? null : markdown,
     links,
-    language: language ?? clean(article?.lang),
-    siteName: siteName ?? clean(article?.siteName),
-    byline: clean(article?.byline) ?? metaAuthor,
+    language: language ?? cleanText(article?.lang),
+    siteName: siteName ?? cleanText(article?.siteName),
+    byline: cleanText(article?.byline) ?? metaAuthor,
     publishedIso: toIso(article?.publishedTime) ?? toIso(metaPublished) ?? toIso(timeElement),
-    wordCount: words,
-    readingTime: readingMinutes(words),
-    contentType: input.contentType,
-  };
-}
-
-/** Plain text → {@link ExtractedDoc} (no title, links or metadata to find). */
-export function extractPlainText(
-  input: Omit<HtmlExtractionInput, 'html'> & { text: string },
-): ExtractedDoc {
-  const { text, words } = normaliseText(input.text);
-  return {
-    url: input.url,
-    title: null,
-    description: null,
-    text: input.outputFormat === 'markdown' ? null : text,
-    markdown: input.outputFormat === 'text' ? null : text,
-    links: [],
-    language: clean(input.contentLanguage)?.split(/[,\s]/)[0] ?? null,
-    siteName: null,
-    byline: null,
-    publishedIso: null,
     wordCount: words,
     readingTime: readingMinutes(words),
     contentType: input.contentType,

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { abortReasonToError } from './abort.util';
 import {
   DEFAULT_PDF_MAX_BYTES,
@@ -25,6 +24,7 @@ import { PdfExtractionError } from './errors/pdf-extraction.error';
 import { UnsupportedContentTypeError } from './errors/unsupported-content-type.error';
 import { PDF_READER_MISSING_NAME, PDF_WORKER_SOURCE } from './pdf-worker.script';
 import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
+import { startThread } from './thread-exec-argv.util';
 
 /** A failure is reported by the exception's name only: pdf.js message texts are not shown. */
 type WorkerReply =
@@ -48,7 +48,8 @@ function runPdfWorker(
       reject(abortReasonToError(signal));
       return;
     }
-    const worker = new Worker(PDF_WORKER_SOURCE, {
+    // Without the host's preloads, like the HTML extraction threads.
+    const worker = startThread(PDF_WORKER_SOURCE, {
       eval: true,
       workerData: { bytes, maxPages: limits.maxPages, bases: resolutionBases() },
       resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb, maxYoungGenerationSizeMb: 32 },

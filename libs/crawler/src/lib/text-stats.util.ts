@@ -13,6 +13,18 @@ export function countWords(text: string): number {
   return count;
 }
 
+/** `value` with its runs of white space made one space and trimmed; null when nothing is left. */
+export function cleanText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
+}
+
+/** The first tag of a language value (`de-AT, en` → `de-AT`). */
+export function primaryLanguage(value: string): string {
+  return value.split(/[,\s]/)[0];
+}
+
 /** Reading time in whole minutes, rounded up; 0 for an empty text. */
 export function readingMinutes(words: number): number {
   return Math.ceil(words / READING_WORDS_PER_MINUTE);
@@ -48,35 +60,47 @@ export function normaliseWhitespace(text: string): string {
  * normaliseWhitespace, and the words of its result counted in the same pass: each run of visible
  * characters it keeps is one word, exactly what countWords would find in the result (whose only
  * separators are spaces and line breaks), without a second walk over every character of the page.
+ *
+ * The result is built from whole stretches of `text`: a gap between words that is already what it
+ * becomes (one space, one line break, or one blank line) is taken as it is, so only the gaps that
+ * change cut the text into pieces, not every word.
  */
 export function normaliseText(text: string): { text: string; words: number } {
+  const length = text.length;
   let words = 0;
   let out = '';
-  let segmentStart = -1; // start of the run of visible characters being read
-  let lineBreaks = 0; // line breaks since the last visible character
-  let space = false; // other white space since the last visible character
-  for (let i = 0; i < text.length; i += 1) {
+  let keptFrom = -1; // start of the stretch of `text` taken as it is; -1 before the first word
+  let gapStart = 0; // start of the separators since the last visible character
+  let lineBreaks = 0; // line breaks in the gap
+  let inWord = false;
+  for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i);
-    const lineBreak = code === 10 || code === 13;
-    if (lineBreak || isInlineSpace(code)) {
-      if (segmentStart !== -1) {
-        out += text.slice(segmentStart, i);
-        segmentStart = -1;
+    if (code === 10 || code === 13 || isInlineSpace(code)) {
+      if (inWord) {
+        inWord = false;
+        gapStart = i;
+        lineBreaks = 0;
       }
-      if (lineBreak) {
-        if (!(code === 10 && i > 0 && text.charCodeAt(i - 1) === 13)) lineBreaks += 1;
-      } else space = true;
+      if (code === 13 || (code === 10 && !(i > 0 && text.charCodeAt(i - 1) === 13))) {
+        lineBreaks += 1;
+      }
       continue;
     }
-    if (segmentStart === -1) {
-      // Separators before the first visible character are dropped (the trim).
-      if (out !== '') out += lineBreaks >= 2 ? '\n\n' : lineBreaks === 1 ? '\n' : space ? ' ' : '';
-      segmentStart = i;
-      words += 1;
-      lineBreaks = 0;
-      space = false;
+    if (inWord) continue;
+    inWord = true;
+    words += 1;
+    if (keptFrom === -1) {
+      keptFrom = i; // separators before the first word are dropped (the trim)
+      continue;
+    }
+    const gap = lineBreaks >= 2 ? '\n\n' : lineBreaks === 1 ? '\n' : ' ';
+    if (i - gapStart !== gap.length || !text.startsWith(gap, gapStart)) {
+      out += text.slice(keptFrom, gapStart);
+      out += gap;
+      keptFrom = i;
     }
   }
-  if (segmentStart !== -1) out += text.slice(segmentStart);
+  // Separators after the last word are dropped too.
+  if (keptFrom !== -1) out += text.slice(keptFrom, inWord ? length : gapStart);
   return { text: out, words };
 }
