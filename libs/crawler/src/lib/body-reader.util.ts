@@ -35,6 +35,27 @@ function decoderFor(coding: Coding): Transform {
 }
 
 /**
+ * An unencoded body read straight from the socket stream, without a stream pipeline: the pipeline
+ * only adds stream bookkeeping and an abort controller of its own (a DOMException with a captured
+ * stack on every completion), about 30-45 µs of CPU per 55 KB response, a quarter of what reading
+ * it costs. Leaving the loop early (cap, error) destroys `body`; so does an abort.
+ */
+async function collectUnencoded(
+  body: Readable,
+  collect: (source: AsyncIterable<Buffer>) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  signal.throwIfAborted();
+  const onAbort = () => body.destroy(signal.reason as Error);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await collect(body);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
  * Reads a response body, decoding its content-encodings, and stops as soon as more than
  * `maxBytes` decoded bytes arrive: the decoders are destroyed at that point, so a compression
  * bomb costs at most `maxBytes` (plus one zlib chunk) of memory and the CPU to inflate it.
@@ -68,7 +89,7 @@ export async function readBody(
   try {
     if (second) await pipeline(body, first, second, collect, { signal });
     else if (first) await pipeline(body, first, collect, { signal });
-    else await pipeline(body, collect, { signal });
+    else await collectUnencoded(body, collect, signal);
   } catch (error) {
     if (!stoppedAtCap) throw error;
     if (overflow === 'error') throw new ResponseTooLargeError(maxBytes);
