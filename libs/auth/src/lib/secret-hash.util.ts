@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { KEY_SECRET_BYTES, KEY_SECRET_PREFIX } from './auth.constants';
 
 /**
@@ -9,9 +9,12 @@ export function hashSecret(secret: string): string {
   return secretDigest(secret).toString('hex');
 }
 
-/** The SHA-256 of a secret as bytes: for a constant-time comparison, and (in hex) the lookup key. */
+/**
+ * The SHA-256 of a secret as bytes: for a constant-time comparison, and (in hex) the lookup key.
+ * One-shot: no Hash object to build and collect on every request.
+ */
 export function secretDigest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 export function generateSecret(): string {
