@@ -6,7 +6,9 @@
  * per-round ratios (target ≥ 0.8); no ratio when a raw bull round looks starved.
  *
  *   node -r @swc-node/register tools/bench/queue-throughput/main.ts
- *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=5)
+ *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=5;
+ *   BENCH_REDIS_COMMANDS=1: Redis commands per job; BENCH_REDIS_SCRIPTS=1: Redis time per job by
+ *   Lua script, with BENCH_JOBS=500)
  */
 import 'reflect-metadata';
 import { Injectable, Logger, Module } from '@nestjs/common';
@@ -19,6 +21,7 @@ import {
   benchRounds,
   processCpuSeconds,
   profileRedisCommands,
+  profileRedisScripts,
   ratioOfRounds,
   redisCpuSeconds,
 } from '../shared/rounds';
@@ -157,11 +160,15 @@ async function main(): Promise<void> {
       const [r, o] = await alternating(round, [
         () =>
           measured(redis.url, () =>
-            profileRedisCommands(redis.url, 'raw bull', JOBS, () => rawBull(redis.url, round)),
+            profileRedisCommands(redis.url, 'raw bull', JOBS, () =>
+              profileRedisScripts(redis.url, 'raw bull', JOBS, () => rawBull(redis.url, round)),
+            ),
           ),
         () =>
           measured(redis.url, () =>
-            profileRedisCommands(redis.url, 'riptide', JOBS, () => riptide(redis.url, round)),
+            profileRedisCommands(redis.url, 'riptide', JOBS, () =>
+              profileRedisScripts(redis.url, 'riptide', JOBS, () => riptide(redis.url, round)),
+            ),
           ),
       ]);
       raw.push(r);

@@ -114,3 +114,69 @@ export async function profileRedisCommands<T>(
     client.disconnect();
   }
 }
+
+/** How many SLOWLOG entries profileRedisScripts keeps: enough for about 1,000 jobs' commands. */
+const SCRIPT_PROFILE_ENTRIES = 200_000;
+
+/**
+ * With BENCH_REDIS_SCRIPTS=1, prints which Lua scripts a side's Redis time went to, per unit of
+ * work: INFO commandstats lumps every script into `evalsha`, so this logs every command in SLOWLOG
+ * (threshold 0) and groups the script calls by SHA, key count and first key (ids masked), which
+ * tells one script from another. Logging every command slows Redis down: read the shares, not the
+ * µs. Run it with few units (BENCH_JOBS=500): the log keeps the newest 200,000 entries.
+ */
+export async function profileRedisScripts<T>(
+  url: string,
+  label: string,
+  units: number,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (!process.env['BENCH_REDIS_SCRIPTS']) return body();
+  const client = new Redis(url);
+  const [, threshold] = (await client.config('GET', 'slowlog-log-slower-than')) as string[];
+  const [, length] = (await client.config('GET', 'slowlog-max-len')) as string[];
+  try {
+    await client.config('SET', 'slowlog-max-len', String(SCRIPT_PROFILE_ENTRIES));
+    await client.config('SET', 'slowlog-log-slower-than', '0');
+    await client.slowlog('RESET');
+    const result = await body();
+    // Stop logging before the log is read, so the reads are not in it.
+    await client.config('SET', 'slowlog-log-slower-than', threshold);
+    const entries = (await client.slowlog('GET', SCRIPT_PROFILE_ENTRIES)) as [
+      number,
+      number,
+      number,
+      string[],
+    ][];
+    const groups = new Map<string, { calls: number; usec: number }>();
+    for (const [, , usec, args] of entries) {
+      const command = String(args[0]).toLowerCase();
+      // A script is told by its SHA (EVALSHA) or, for EVAL, which carries its text, by its keys.
+      const script =
+        command === 'evalsha'
+          ? `evalsha ${String(args[1]).slice(0, 10)}`
+          : command === 'eval'
+            ? 'eval'
+            : null;
+      const key = script
+        ? `${script} keys=${args[2]} ${String(args[3] ?? '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+$/g, '<id>')}`
+        : command;
+      const group = groups.get(key) ?? { calls: 0, usec: 0 };
+      group.calls += 1;
+      group.usec += usec;
+      groups.set(key, group);
+    }
+    const full = entries.length >= SCRIPT_PROFILE_ENTRIES ? ' (log full: use fewer units)' : '';
+    console.log(`  ${label}: Redis time per unit by script and command (calls, µs)${full}`);
+    for (const [key, group] of [...groups].sort((a, b) => b[1].usec - a[1].usec).slice(0, 20))
+      console.log(
+        `    ${(group.calls / units).toFixed(2).padStart(7)} ${(group.usec / units).toFixed(1).padStart(8)}  ${key}`,
+      );
+    return result;
+  } finally {
+    await client.config('SET', 'slowlog-log-slower-than', threshold);
+    await client.config('SET', 'slowlog-max-len', length);
+    await client.slowlog('RESET');
+    client.disconnect();
+  }
+}
