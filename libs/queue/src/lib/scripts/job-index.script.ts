@@ -26,11 +26,8 @@ import { JOB_EVENTS_LUA } from './job-events.script';
  * The key layout mirrors QueueKeys.listIndex.
  */
 
-/**
- * What every script that reads a job's facets or raises its events needs: the key base
- * (`<prefix>:<queue>:`) written in, and the facets codec.
- */
-export function facetsPrelude(base: string): string {
+/** The keys and the facets codec: what every script that reads a job's facets starts with. */
+function facetsCodec(base: string): string {
   if (!/^[\x20-\x7e]*$/.test(base))
     throw new Error(`queue key prefix must be printable ASCII: ${JSON.stringify(base)}`);
   return `
@@ -46,12 +43,61 @@ local function readFacets(id)
   local status, tenant, created, name = string.match(raw, "^([^|]*)|([^|]*)|([^|]*)|(.*)$")
   return {status = status, tenant = tenant, created = created, name = name}
 end
-${JOB_EVENTS_LUA}`;
+`;
+}
+
+/**
+ * What every script that reads a job's facets or raises its events needs: the key base
+ * (`<prefix>:<queue>:`) written in, the facets codec and the job events.
+ */
+export function facetsPrelude(base: string): string {
+  return `${facetsCodec(base)}${JOB_EVENTS_LUA}`;
+}
+
+// Where a job is and whose it is, read without changing anything.
+const JOB_READS_LUA = `
+local function validTenant(tenant)
+  return tenant and #tenant <= 63 and string.match(tenant, "^[a-z0-9][a-z0-9_-]*$") ~= nil
+end
+
+-- Tenant and search text from the start of the stored data (StoredJobData keeps searchText, then
+-- record.tenant, first). Only for jobs stored before these indexes, or added to bull directly.
+local function fieldsFromData(key)
+  local data = rcall("HGET", key, "data") or ""
+  local tenant = string.match(data, '^{"searchText":"[^"]*","record":{"tenant":"([^"]*)"')
+  if not validTenant(tenant) then tenant = "${DEFAULT_TENANT}" end
+  return tenant, string.match(data, '^{"searchText":"([^"]*)"') or ""
+end
+
+local function tenantOf(id)
+  local f = readFacets(id)
+  if f then return f.tenant end
+  local tenant = fieldsFromData(BASE .. id)
+  return tenant
+end
+
+-- Where bull keeps a job: place and, when delayed, the delay-set score.
+local function placeOf(id)
+  if rcall("ZSCORE", BASE .. "completed", id) then return "completed", false end
+  if rcall("ZSCORE", BASE .. "failed", id) then return "failed", false end
+  local score = rcall("ZSCORE", BASE .. "delayed", id)
+  if score then return "delayed", score end
+  if rcall("LPOS", BASE .. "active", id) then return "active", false end
+  return "waiting", false
+end
+`;
+
+/**
+ * The read-only part of the library (tenantOf, placeOf and the facets codec), for the scripts that
+ * only read: their every call skips setting up the index upkeep and the events, which they never use.
+ */
+export function jobReadLibrary(base: string): string {
+  return `${facetsCodec(base)}${JOB_READS_LUA}`;
 }
 
 /** The Lua library, with the queue's key base (`<prefix>:<queue>:`) written in. */
 export function jobIndexLibrary(base: string): string {
-  return `${facetsPrelude(base)}
+  return `${facetsPrelude(base)}${JOB_READS_LUA}
 local TENANTS = RT .. "tenants"
 local UNFINISHED = {${UNFINISHED_STATUSES.map((s) => `"${s}"`).join(', ')}}
 local OUTCOMES = {Failed = true, DeadLetter = true, Cancelled = true}
@@ -71,10 +117,6 @@ local function typesOf(name)
   local family = string.match(name, "^([^:]+):")
   if family then return {"*", family, name} end
   return {"*", name}
-end
-
-local function validTenant(tenant)
-  return tenant and #tenant <= 63 and string.match(tenant, "^[a-z0-9][a-z0-9_-]*$") ~= nil
 end
 
 local function writeFacets(id, f)
@@ -117,32 +159,6 @@ local function unfinishedOf(tenant)
   local n = 0
   for _, status in ipairs(UNFINISHED) do n = n + rcall("ZCARD", ixKey(tenant, status, "*")) end
   return n
-end
-
--- Tenant and search text from the start of the stored data (StoredJobData keeps searchText, then
--- record.tenant, first). Only for jobs stored before these indexes, or added to bull directly.
-local function fieldsFromData(key)
-  local data = rcall("HGET", key, "data") or ""
-  local tenant = string.match(data, '^{"searchText":"[^"]*","record":{"tenant":"([^"]*)"')
-  if not validTenant(tenant) then tenant = "${DEFAULT_TENANT}" end
-  return tenant, string.match(data, '^{"searchText":"([^"]*)"') or ""
-end
-
-local function tenantOf(id)
-  local f = readFacets(id)
-  if f then return f.tenant end
-  local tenant = fieldsFromData(BASE .. id)
-  return tenant
-end
-
--- Where bull keeps a job: place and, when delayed, the delay-set score.
-local function placeOf(id)
-  if rcall("ZSCORE", BASE .. "completed", id) then return "completed", false end
-  if rcall("ZSCORE", BASE .. "failed", id) then return "failed", false end
-  local score = rcall("ZSCORE", BASE .. "delayed", id)
-  if score then return "delayed", score end
-  if rcall("LPOS", BASE .. "active", id) then return "active", false end
-  return "waiting", false
 end
 
 -- The SPEC status of a job (deriveStatus in job-status.util.ts), or nil when it does not exist.

@@ -5,7 +5,7 @@ import { JobStatus } from '../model/job.interface';
 import { QueueKeys } from '../redis/queue-keys';
 import { AttemptScripts, attemptScripts } from './attempt.script';
 import { hookedBullScripts } from './bull-hooks.script';
-import { jobIndexLibrary } from './job-index.script';
+import { jobIndexLibrary, jobReadLibrary } from './job-index.script';
 
 /*
  * Lua scripts that read or change a job atomically across bull's lists and sets and the listing
@@ -255,18 +255,22 @@ end
 return {reply[1], changed, dropped}
 `;
 
+/*
+ * `reads`: the script only reads, and gets the read-only part of the library (jobReadLibrary), which
+ * costs each call less to set up than the whole of it.
+ */
 export const QUEUE_SCRIPTS = {
   riptideSubmit: { numberOfKeys: 6, lua: SUBMIT },
-  riptideJobViews: { numberOfKeys: 1, lua: JOB_VIEWS, routed: true },
-  riptideListPage: { numberOfKeys: 1, lua: LIST_PAGE },
-  riptideScanChunk: { numberOfKeys: 2, lua: SCAN_CHUNK },
+  riptideJobViews: { numberOfKeys: 1, lua: JOB_VIEWS, routed: true, reads: true },
+  riptideListPage: { numberOfKeys: 1, lua: LIST_PAGE, reads: true },
+  riptideScanChunk: { numberOfKeys: 2, lua: SCAN_CHUNK, reads: true },
   riptideCancel: { numberOfKeys: 8, lua: CANCEL },
   riptideReplay: { numberOfKeys: 6, lua: REPLAY },
   riptideHandBackAll: { numberOfKeys: 3, lua: HAND_BACK_ALL },
   riptideReconcileStep: { numberOfKeys: 1, lua: RECONCILE_STEP, routed: true },
 } as const satisfies Record<
   keyof QueueScripts,
-  { numberOfKeys: number; lua: string; routed?: true }
+  { numberOfKeys: number; lua: string; routed?: true; reads?: true }
 >;
 
 type Arg = string | number | Buffer;
@@ -322,17 +326,13 @@ export type ScriptedPipeline = ChainableCommander & {
  * on this connection, so that bull uses those instead of defining its own.
  */
 export function defineQueueScripts(client: Redis, keys: QueueKeys): ScriptedRedis {
-  const library = jobIndexLibrary(keys.base);
+  const libraries = { index: jobIndexLibrary(keys.base), reads: jobReadLibrary(keys.base) };
   for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
     if (name in client) continue;
+    const lua = `${'reads' in script ? libraries.reads : libraries.index}${script.lua}`;
     // `routed`: callers pass ARGV only; the facets key takes the call to the queue's Cluster slot.
-    if ('routed' in script)
-      defineRoutedScript(client, name, `${library}${script.lua}`, keys.facets);
-    else
-      client.defineCommand(name, {
-        numberOfKeys: script.numberOfKeys,
-        lua: `${library}${script.lua}`,
-      });
+    if ('routed' in script) defineRoutedScript(client, name, lua, keys.facets);
+    else client.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua });
   }
   for (const script of [...attemptScripts(keys.base), ...hookedBullScripts(keys.base)]) {
     if (!(script.name in client))
