@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { findFreePort } from '@riptide/host';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@riptide/testing';
 import { declareHandledJobTypes } from '@riptide/queue/testing';
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bootApi, spawnApi, testEnv, waitForExit } from './test-app.util';
@@ -113,6 +114,57 @@ describe('Abuse limits: rate limits, quotas, priorities, idempotency, bulk (keys
       await http().post('/workers/jobs').set(bearer(generous)).send(job(i)).expect(200);
     for (let i = 0; i < 8; i++)
       await http().post('/workers/jobs').set(bearer(ADMIN_KEY)).send(job(i)).expect(200);
+  });
+
+  it("lets an API process lease a busy key's tokens: one bucket step per lease, one budget across processes", async () => {
+    // 20 a second: leases of 2 tokens (a tenth of the rate).
+    const { body: created } = await http()
+      .post('/admin/keys')
+      .set(bearer(ADMIN_KEY))
+      .send({
+        name: 'busy',
+        tenant: 'busy',
+        scopes: ['jobs:write'],
+        rate_limit_per_sec: 20,
+        burst: 20,
+      })
+      .expect(201);
+    const key: string = created.key;
+    const redis = new Redis(redisUrl);
+    try {
+      const bucketTokens = async () =>
+        Number(await redis.hget(`${prefix}:auth:bucket:${created.id}`, 'tokens'));
+      await http().post('/workers/jobs').set(bearer(key)).send(job(0)).expect(200);
+      expect(await bucketTokens()).toBe(18);
+      // The second submission spends the lease's other token: the shared bucket is not touched.
+      const second = await http().post('/workers/jobs').set(bearer(key)).send(job(1)).expect(200);
+      expect(await bucketTokens()).toBe(18);
+      expect(second.headers['ratelimit-remaining']).toBe('18');
+
+      // Both processes spend the one budget: the burst, what it refilled meanwhile and at most one
+      // lease per process beyond it, never more.
+      const started = Date.now();
+      const statuses: number[] = [];
+      let refusal: request.Response | undefined;
+      for (let i = 0; i < 40; i++) {
+        const answer = await request(i % 2 ? secondUrl : app.getHttpServer())
+          .post('/workers/jobs')
+          .set(bearer(key))
+          .send(job(i));
+        statuses.push(answer.status);
+        if (answer.status === 429) refusal ??= answer;
+      }
+      const elapsedSecs = (Date.now() - started) / 1000;
+      const accepted = 2 + statuses.filter((status) => status === 200).length;
+      expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+      expect(accepted).toBeLessThanOrEqual(20 + 2 * 2 + Math.ceil(20 * elapsedSecs));
+      expect(accepted).toBeGreaterThanOrEqual(20 - 2 * 2);
+      expect(refusal).toBeDefined();
+      expect(Number(refusal!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refusal!.headers['ratelimit-remaining']).toBe('0');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("refuses submissions beyond the tenant's unfinished-jobs quota, naming it, and accepts again once one ends", async () => {

@@ -3,9 +3,10 @@ import type Redis from 'ioredis';
 /**
  * A token bucket in one atomic step, on Redis's clock (every API process shares one budget, and
  * their clocks need not agree). Takes up to ARGV[3] tokens: all of them, or with ARGV[4] = "1"
- * as many as there are (a bulk submission takes what the bucket holds).
- * KEYS: bucket. ARGV: rate per second, burst, tokens wanted, partial ("1"/"0").
- * Returns {tokens granted, tokens left (floor), ms until the tokens refused would be there, ms until full}.
+ * as many as there are (a bulk submission, or a lease of tokens, takes what the bucket holds).
+ * KEYS: bucket. ARGV: rate per second, burst, tokens wanted, partial ("1"/"0"), and optionally how
+ * many tokens the wait for a refusal is counted for (default: those refused; a lease needs one).
+ * Returns {tokens granted, tokens left (floor), ms until the tokens waited for would be there, ms until full}.
  */
 const TAKE_TOKENS = `
 local rate = tonumber(ARGV[1])
@@ -32,7 +33,8 @@ redis.call("HSET", KEYS[1], "tokens", tostring(tokens), "at", now)
 local fullIn = math.ceil((burst - tokens) * 1000 / rate)
 redis.call("PEXPIRE", KEYS[1], fullIn + 1000)
 local retryIn = 0
-if granted < wanted then retryIn = math.ceil((math.min(wanted - granted, burst) - tokens) * 1000 / rate) end
+local waitFor = tonumber(ARGV[5]) or (wanted - granted)
+if granted < wanted then retryIn = math.max(0, math.ceil((math.min(waitFor, burst) - tokens) * 1000 / rate)) end
 return {granted, math.floor(tokens), retryIn, fullIn}
 `;
 
@@ -43,6 +45,7 @@ export type RateLimitRedis = Redis & {
     burst: number,
     wanted: number,
     partial: '0' | '1',
+    waitFor?: number,
   ): Promise<[number, number, number, number]>;
 };
 
