@@ -8,13 +8,16 @@
  *   node -r @swc-node/register tools/bench/queue-throughput/main.ts
  *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=5;
  *   BENCH_REDIS_COMMANDS=1: Redis commands per job; BENCH_REDIS_SCRIPTS=1: Redis time per job by
- *   Lua script, with BENCH_JOBS=500)
+ *   Lua script, with BENCH_JOBS=500; BENCH_SPLIT=1: submitting, processing and reading back
+ *   measured apart, each with its own rate and CPU per job)
  */
 import 'reflect-metadata';
-import { Injectable, Logger, Module } from '@nestjs/common';
+import { INestApplicationContext, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
-import { CustomJobHandler, QueueModule, QueueService } from '@riptide/queue';
+import { getQueueToken } from '@nestjs/bull';
+import { CustomJobHandler, QueueModule, QueueService, RIPTIDE_QUEUE_NAME } from '@riptide/queue';
+import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
 import {
   alternating,
@@ -77,31 +80,69 @@ function phases(name: string, started: number, submitted: number, processed: num
   );
 }
 
-async function rawBull(url: string, round: number): Promise<number> {
-  const queue = new Bull(`raw-${round}`, url, { settings: { lockDuration: 30000 } });
+/** A side's steps, shared by the whole-lifecycle rounds and the split ones (BENCH_SPLIT=1). */
+interface Side {
+  /** Submits JOBS jobs, IN_FLIGHT at a time; returns their ids. */
+  submit(): Promise<string[]>;
+  /** Starts workers of CONCURRENCY jobs, if the side has none running yet. */
+  startWorkers(): Promise<void>;
+  /** Resolves once every job is done. */
+  untilProcessed(): Promise<void>;
+  /** The queue's own pause (every worker), and its end. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Reads every job's status and result back, and checks them. */
+  readBack(ids: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function rawBullSide(url: string, name: string): Promise<Side> {
+  const queue = new Bull(name, url, { settings: { lockDuration: 30000 } });
   await queue.isReady();
   let done = 0;
-  let resolveAll!: () => void;
-  const all = new Promise<void>((r) => (resolveAll = r));
-  queue.on('completed', () => ++done === JOBS && resolveAll());
-  void queue.process(CONCURRENCY, async () => ({ ok: true }));
+  let allDone!: () => void;
+  const processed = new Promise<void>((resolve) => (allDone = resolve));
+  queue.on('completed', () => ++done === JOBS && allDone());
+  return {
+    async submit() {
+      const ids: string[] = [];
+      await pool(JOBS, IN_FLIGHT, async (i) =>
+        ids.push(String((await queue.add({ i }, { removeOnComplete: { age: 3600 } })).id)),
+      );
+      return ids;
+    },
+    async startWorkers() {
+      void queue.process(CONCURRENCY, async () => ({ ok: true }));
+    },
+    untilProcessed: () => processed,
+    pause: () => queue.pause(),
+    resume: () => queue.resume(),
+    async readBack(ids) {
+      await pool(JOBS, IN_FLIGHT, async (i) => {
+        const job = await queue.getJob(ids[i]);
+        if ((await job!.getState()) !== 'completed' || !job!.returnvalue)
+          throw new Error('raw bull lost a job');
+      });
+    },
+    async close() {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    },
+  };
+}
+
+async function rawBull(url: string, round: number): Promise<number> {
+  const side = await rawBullSide(url, `raw-${round}`);
+  await side.startWorkers();
   const started = performance.now();
-  const ids: string[] = [];
-  await pool(JOBS, IN_FLIGHT, async (i) =>
-    ids.push(String((await queue.add({ i }, { removeOnComplete: { age: 3600 } })).id)),
-  );
+  const ids = await side.submit();
   const submitted = performance.now();
-  await all;
+  await side.untilProcessed();
   const processed = performance.now();
-  await pool(JOBS, IN_FLIGHT, async (i) => {
-    const job = await queue.getJob(ids[i]);
-    if ((await job!.getState()) !== 'completed' || !job!.returnvalue)
-      throw new Error('raw bull lost a job');
-  });
+  await side.readBack(ids);
   phases('raw bull', started, submitted, processed);
   const seconds = (performance.now() - started) / 1000;
-  await queue.obliterate({ force: true });
-  await queue.close();
+  await side.close();
   return seconds;
 }
 
@@ -113,46 +154,166 @@ class NoopHandlers {
   }
 }
 
-async function riptide(url: string, round: number): Promise<number> {
+/** A Nest app with the QueueModule on `prefix`: a worker of `poolSize` (0: a producer only). */
+async function queueApp(url: string, prefix: string, poolSize: number) {
   @Module({
-    imports: [
-      QueueModule.forRoot({
-        redisUrl: url,
-        prefix: `bench${round}`,
-        worker: { poolSize: CONCURRENCY },
-      }),
-    ],
-    providers: [NoopHandlers],
+    imports: [QueueModule.forRoot({ redisUrl: url, prefix, worker: { poolSize } })],
+    providers: poolSize > 0 ? [NoopHandlers] : [],
   })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   await app.init();
-  const queue = app.get(QueueService);
+  return app;
+}
+
+/**
+ * RipTide's side. Split, the producer app runs no worker (the job type is declared for it, as a
+ * worker elsewhere would) and startWorkers starts one; whole, one app submits and processes.
+ */
+async function ripTideSide(url: string, prefix: string, split: boolean): Promise<Side> {
+  if (split) await declareHandledJobTypes(url, prefix, ['custom:noop']);
+  const producer = await queueApp(url, prefix, split ? 0 : CONCURRENCY);
+  const queue = producer.get(QueueService);
+  const bullQueue = producer.get<Bull.Queue>(getQueueToken(RIPTIDE_QUEUE_NAME));
+  let worker: INestApplicationContext | undefined;
+  return {
+    async submit() {
+      const ids: string[] = [];
+      await pool(JOBS, IN_FLIGHT, async () =>
+        ids.push((await queue.submit({ jobType: { type: 'custom', jobName: 'noop' } })).jobId),
+      );
+      return ids;
+    },
+    async startWorkers() {
+      if (split) worker = await queueApp(url, prefix, CONCURRENCY);
+    },
+    async untilProcessed() {
+      for (;;) {
+        const counts = await queue.counts();
+        if (counts.completed === JOBS) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    pause: () => bullQueue.pause(),
+    resume: () => bullQueue.resume(),
+    async readBack(ids) {
+      await pool(JOBS, IN_FLIGHT, async (i) => {
+        const [view, result] = await Promise.all([queue.getJob(ids[i]), queue.getResult(ids[i])]);
+        if (view.status !== 'Completed' || !result.success) throw new Error('riptide lost a job');
+      });
+    },
+    async close() {
+      await worker?.close();
+      await producer.close();
+    },
+  };
+}
+
+async function riptide(url: string, round: number): Promise<number> {
+  const side = await ripTideSide(url, `bench${round}`, false);
   const started = performance.now();
-  const ids: string[] = [];
-  await pool(JOBS, IN_FLIGHT, async () =>
-    ids.push((await queue.submit({ jobType: { type: 'custom', jobName: 'noop' } })).jobId),
-  );
+  const ids = await side.submit();
   const submitted = performance.now();
-  for (;;) {
-    const counts = await queue.counts();
-    if (counts.completed === JOBS) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await side.untilProcessed();
   const processed = performance.now();
-  await pool(JOBS, IN_FLIGHT, async (i) => {
-    const [view, result] = await Promise.all([queue.getJob(ids[i]), queue.getResult(ids[i])]);
-    if (view.status !== 'Completed' || !result.success) throw new Error('riptide lost a job');
-  });
+  await side.readBack(ids);
   phases('riptide', started, submitted, processed);
   const seconds = (performance.now() - started) / 1000;
-  await app.close();
+  await side.close();
   return seconds;
 }
+
+/** The three steps of a split run, each measured alone. */
+interface SplitRun {
+  submit: Run;
+  process: Run;
+  readBack: Run;
+}
+
+const STEPS = ['submit', 'process', 'readBack'] as const;
+
+/** Runs a side's steps one after another, so that each one's rate and CPU per job are its own. */
+async function splitRun(url: string, side: Side): Promise<SplitRun> {
+  const timed = (body: () => Promise<unknown>) => async () => {
+    const started = performance.now();
+    await body();
+    return (performance.now() - started) / 1000;
+  };
+  let ids: string[] = [];
+  // Paused while the jobs go in and while the workers start (untimed): a worker's start-up is no
+  // part of what a job costs.
+  await side.pause();
+  const submit = await measured(
+    url,
+    timed(async () => (ids = await side.submit())),
+  );
+  await side.startWorkers();
+  const processed = await measured(
+    url,
+    timed(async () => {
+      await side.resume();
+      await side.untilProcessed();
+    }),
+  );
+  const readBack = await measured(
+    url,
+    timed(() => side.readBack(ids)),
+  );
+  await side.close();
+  return { submit, process: processed, readBack };
+}
+
+/**
+ * BENCH_SPLIT=1: where each side's work goes. Submitting (the queue paused), processing (a full
+ * queue, its workers already started) and reading back are measured apart, in alternating rounds; per step, each side's rate
+ * and CPU per job in this process and in Redis, and the median ratio of the rates.
+ */
+async function splitRounds(url: string): Promise<void> {
+  const raw: SplitRun[] = [];
+  const ours: SplitRun[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const [r, o] = await alternating(round, [
+      async () => splitRun(url, await rawBullSide(url, `raw-split-${round}`)),
+      async () => splitRun(url, await ripTideSide(url, `split${round}`, true)),
+    ]);
+    raw.push(r);
+    ours.push(o);
+    for (const step of STEPS)
+      console.log(
+        `round ${round + 1} ${step}: raw bull ${show(r[step])} | riptide ${show(o[step])}`,
+      );
+  }
+  console.log(
+    `\nqueue-throughput, split (${JOBS} no-op jobs, concurrency ${CONCURRENCY}, ${IN_FLIGHT} submits in flight, median of ${ROUNDS} alternating rounds)`,
+  );
+  for (const step of STEPS) {
+    const { note } = ratioOfRounds(
+      raw.map((run) => run[step].jobsPerSecond),
+      ours.map((run) => run[step].jobsPerSecond),
+    );
+    console.log(`${step.padEnd(8)} raw bull : ${show(medianRun(raw.map((run) => run[step])))}`);
+    console.log(`${step.padEnd(8)} riptide  : ${show(medianRun(ours.map((run) => run[step])))}`);
+    console.log(`${step.padEnd(8)} ratio    : ${note}`);
+  }
+}
+
+const medianRun = (runs: Run[]): Run => ({
+  jobsPerSecond: median(runs.map((run) => run.jobsPerSecond)),
+  processMicrosPerJob: median(runs.map((run) => run.processMicrosPerJob)),
+  redisMicrosPerJob: median(runs.map((run) => run.redisMicrosPerJob)),
+});
 
 async function main(): Promise<void> {
   Logger.overrideLogger(false);
   const redis = await startBenchRedis();
+  if (process.env['BENCH_SPLIT']) {
+    try {
+      await splitRounds(redis.url);
+    } finally {
+      await redis.stop();
+    }
+    return;
+  }
   const raw: Run[] = [];
   const ours: Run[] = [];
   try {
@@ -180,11 +341,6 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  const medianRun = (runs: Run[]): Run => ({
-    jobsPerSecond: median(runs.map((run) => run.jobsPerSecond)),
-    processMicrosPerJob: median(runs.map((run) => run.processMicrosPerJob)),
-    redisMicrosPerJob: median(runs.map((run) => run.redisMicrosPerJob)),
-  });
   const { note } = ratioOfRounds(
     raw.map((run) => run.jobsPerSecond),
     ours.map((run) => run.jobsPerSecond),
