@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { renderArticlePage } from '@riptide/testing';
 import type { DomDocument, DomElement } from './dom.interface';
-import { elementsWithTags } from './dom-query.util';
+import { elementsWithTags, walkElementsWithTags } from './dom-query.util';
 import { extractHtml } from './html-extractor.util';
 import { parseArticle, ReadabilityHelpers, ReadabilityRetry } from './article-reader.util';
 
@@ -53,9 +53,10 @@ describe('elementsWithTags', () => {
       (document.body as unknown as { appendChild(node: unknown): void }).appendChild(created);
       for (const root of [document, document.body as DomElement]) {
         for (const tags of lists) {
-          expect(elementsWithTags(root, tags)).toEqual(
-            Array.from(root.querySelectorAll(tags.join(','))),
-          );
+          const selected = Array.from(root.querySelectorAll(tags.join(',')));
+          expect(elementsWithTags(root, tags)).toEqual(selected);
+          // The DOM API walk, used if linkedom's own list of nodes is not found.
+          expect(walkElementsWithTags(root, new Set(tags))).toEqual(selected);
         }
       }
     }
