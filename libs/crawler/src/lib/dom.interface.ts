@@ -7,11 +7,18 @@ export interface DomNode {
   readonly nodeName: string;
   readonly childNodes: ArrayLike<DomNode>;
   readonly textContent: string | null;
+  readonly firstChild: DomNode | null;
+  readonly nextSibling: DomNode | null;
+  readonly parentNode: DomNode | null;
 }
 
 export interface DomElement extends DomNode {
   readonly tagName: string;
+  /** As parsed for an HTML document: lower case; as given to createElement: as given. */
+  readonly localName: string;
+  readonly className: string;
   getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
 }

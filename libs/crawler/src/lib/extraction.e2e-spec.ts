@@ -110,6 +110,7 @@ describe('content routing and extraction', () => {
     expect(doc.pages).toBe(3);
     expect(doc.pageTexts).toEqual(FIXTURE_PDF.pages);
     expect(doc.text).toBe(FIXTURE_PDF.pages.join('\n\n'));
+    expect(doc.wordCount).toBe(13);
     expect(doc.title).toBe(FIXTURE_PDF.title);
     expect(doc.byline).toBe(FIXTURE_PDF.author);
     expect(doc.pdfMetadata).toMatchObject({
@@ -149,6 +150,16 @@ describe('content routing and extraction', () => {
       expect(doc.pages).toBe(4);
       expect(doc.pageTexts).toEqual(['one', 'two']);
       expect(doc.title).toBe('Four');
+    });
+
+    it('counts the words of every page: empty pages stay in pageTexts, out of the text', async () => {
+      const bytes = buildPdfDocument({ pages: ['one  two', '', 'three four five', 'six'] });
+      const doc = await ctx.crawler().extractPdf(bytes);
+      expect(doc.pageTexts).toEqual(['one two', '', 'three four five', 'six']);
+      expect(doc.text).toBe('one two\n\nthree four five\n\nsix');
+      // Words never run together across the separator of two pages.
+      expect(doc.wordCount).toBe(6);
+      expect(doc.readingTime).toBe(1);
     });
 
     it('refuses non-PDF bytes as non-retryable', async () => {

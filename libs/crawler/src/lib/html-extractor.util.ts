@@ -4,6 +4,8 @@ import type TurndownService from 'turndown';
 import type { OutputFormat } from '@riptide/crawl-options';
 import type { ExtractedDoc } from './crawler.interface';
 import type { DomDocument, DomElement, DomNode } from './dom.interface';
+import { elementsWithTags } from './dom-query.util';
+import { parseArticle, ReadabilityRetry } from './article-reader.util';
 import { cleanText, normaliseText, primaryLanguage, readingMinutes } from './text-stats.util';
 
 /** Input of {@link extractHtml}. */
@@ -103,9 +105,26 @@ function blockText(root: DomNode): { text: string; words: number } {
   return normaliseText(out.join(''));
 }
 
-function metaContent(document: DomDocument, selectors: string[]): string | null {
-  for (const selector of selectors) {
-    const value = cleanText(document.querySelector(selector)?.getAttribute('content'));
+/**
+ * A `<meta>` looked for by one attribute's value, with the CSS `i` flag or without: what
+ * `meta[name="description" i]` selects, without a selector for linkedom to compile.
+ */
+type MetaMatch = readonly [attribute: string, value: string, ignoreCase?: 'i'];
+
+function matchesMeta(meta: DomElement, [attribute, value, ignoreCase]: MetaMatch): boolean {
+  const actual = meta.getAttribute(attribute);
+  if (actual === null) return false;
+  // As css-select compares with the i flag (the values asked for here are lower case).
+  return ignoreCase
+    ? actual.length === value.length && actual.toLowerCase() === value
+    : actual === value;
+}
+
+/** The content of the first `<meta>` of the first match that has one, as the selectors would find it. */
+function metaContent(metas: readonly DomElement[], matches: MetaMatch[]): string | null {
+  for (const match of matches) {
+    const meta = metas.find((element) => matchesMeta(element, match));
+    const value = cleanText(meta?.getAttribute('content'));
     if (value) return value;
   }
   return null;
@@ -130,7 +149,8 @@ function httpUrl(href: string, base: string | URL): URL | null {
 
 /** The URL relative links of the page resolve against: its `<base href>`, else the page's URL. */
 function baseUrlOf(document: DomDocument, pageUrl: string): string {
-  const baseHref = document.querySelector('base[href]')?.getAttribute('href');
+  const base = elementsWithTags(document, ['base']).find((element) => element.hasAttribute('href'));
+  const baseHref = base?.getAttribute('href');
   return (baseHref && httpUrl(baseHref, pageUrl)?.href) || pageUrl;
 }
 
@@ -147,20 +167,23 @@ function setDocumentUrl(document: DomDocument, pageUrl: string, baseUrl: string)
 /** Absolute http(s) links of the page, fragments removed, first occurrence order, no duplicates. */
 function collectLinks(document: DomDocument, base: string): string[] {
   const links = new Set<string>();
-  const anchors = document.querySelectorAll('a[href], area[href]');
-  for (let i = 0; i < anchors.length; i += 1) {
-    const href = anchors[i].getAttribute('href');
+  for (const anchor of elementsWithTags(document, ['a', 'area'])) {
+    const href = anchor.getAttribute('href');
     const url = href ? httpUrl(href, base) : null;
     if (url) links.add(url.href);
   }
   return [...links];
 }
 
-function languageOf(document: DomDocument, header: string | null | undefined): string | null {
+function languageOf(
+  document: DomDocument,
+  metas: readonly DomElement[],
+  header: string | null | undefined,
+): string | null {
   const raw =
     cleanText(document.documentElement?.getAttribute('lang')) ??
     cleanText(document.documentElement?.getAttribute('xml:lang')) ??
-    metaContent(document, ['meta[http-equiv="content-language" i]']) ??
+    metaContent(metas, [['http-equiv', 'content-language', 'i']]) ??
     cleanText(header);
   return raw ? primaryLanguage(raw) : null;
 }
@@ -175,6 +198,33 @@ function parseDocument(html: string): DomDocument {
 }
 
 /**
+ * Readability's article (the content node itself, not serialised) and the document it is in: the
+ * page's own, or, when Readability has to look at the page again (see parseArticle), a second
+ * parse of it read the stock way.
+ */
+function readArticle(
+  document: DomDocument,
+  input: HtmlExtractionInput,
+  baseUrl: string,
+): { article: ReturnType<Readability<DomElement>['parse']>; document: DomDocument } {
+  const { Readability } = parserLibraries();
+  const read = (page: DomDocument, restorable: boolean) =>
+    parseArticle<DomElement>(
+      Readability,
+      page as unknown as ConstructorParameters<typeof Readability>[0],
+      { serializer: (node) => node as unknown as DomElement, restorable },
+    );
+  try {
+    return { article: read(document, false), document };
+  } catch (error) {
+    if (!(error instanceof ReadabilityRetry)) throw error;
+    const again = parseDocument(input.html);
+    setDocumentUrl(again, input.url, baseUrl);
+    return { article: read(again, true), document: again };
+  }
+}
+
+/**
  * HTML → {@link ExtractedDoc}: page metadata and links from the whole document, main content
  * by Readability (the Firefox reader view algorithm) over linkedom (a fast, light DOM),
  * markdown by turndown. Metadata and links are read first because Readability rewrites the DOM.
@@ -184,36 +234,37 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
   const baseUrl = baseUrlOf(document, input.url);
   setDocumentUrl(document, input.url, baseUrl);
   const links = collectLinks(document, baseUrl);
-  const language = languageOf(document, input.contentLanguage);
+  // Read before Readability, which may remove some of them.
+  const metas = elementsWithTags(document, ['meta']);
+  const language = languageOf(document, metas, input.contentLanguage);
   const documentTitle =
     cleanText(document.title) ?? cleanText(document.querySelector('h1')?.textContent);
-  const description = metaContent(document, [
-    'meta[name="description" i]',
-    'meta[property="og:description"]',
-    'meta[name="twitter:description" i]',
+  const description = metaContent(metas, [
+    ['name', 'description', 'i'],
+    ['property', 'og:description'],
+    ['name', 'twitter:description', 'i'],
   ]);
-  const siteName = metaContent(document, [
-    'meta[property="og:site_name"]',
-    'meta[name="application-name" i]',
+  const siteName = metaContent(metas, [
+    ['property', 'og:site_name'],
+    ['name', 'application-name', 'i'],
   ]);
-  const metaAuthor = metaContent(document, [
-    'meta[name="author" i]',
-    'meta[property="article:author"]',
+  const metaAuthor = metaContent(metas, [
+    ['name', 'author', 'i'],
+    ['property', 'article:author'],
   ]);
-  const metaPublished = metaContent(document, [
-    'meta[property="article:published_time"]',
-    'meta[name="date" i]',
-    'meta[itemprop="datePublished"]',
+  const metaPublished = metaContent(metas, [
+    ['property', 'article:published_time'],
+    ['name', 'date', 'i'],
+    ['itemprop', 'datePublished'],
   ]);
-  const timeElement = cleanText(document.querySelector('time[datetime]')?.getAttribute('datetime'));
+  const time = elementsWithTags(document, ['time']).find((element) =>
+    element.hasAttribute('datetime'),
+  );
+  const timeElement = cleanText(time?.getAttribute('datetime'));
 
-  const { Readability } = parserLibraries();
-  const article = new Readability<DomElement>(
-    document as unknown as ConstructorParameters<typeof Readability>[0],
-    { serializer: (node) => node as unknown as DomElement },
-  ).parse();
+  const { article, document: read } = readArticle(document, input, baseUrl);
 
-  const contentRoot: DomNode | null = article?.content ?? document.body;
+  const contentRoot: DomNode | null = article?.content ?? read.body;
   const { text, words } = contentRoot ? blockText(contentRoot) : { text: '', words: 0 };
   const markdown = input.outputFormat !== 'text' && contentRoot ? markdownOf(contentRoot) : null;
 
@@ -221,7 +272,8 @@ export function extractHtml(input: HtmlExtractionInput): ExtractedDoc {
     url: input.url,
     title:
       cleanText(article?.title) ??
-      metaContent(document, ['meta[property="og:title"]']) ??
+      // After Readability, as before: the metas it left.
+      metaContent(elementsWithTags(read, ['meta']), [['property', 'og:title']]) ??
       documentTitle,
     description: description ?? cleanText(article?.excerpt),
     text: input.outputFormat === 'markdown' ? null : text,

@@ -23,7 +23,7 @@ import { CrawlTimeoutError } from './errors/crawl-timeout.error';
 import { PdfExtractionError } from './errors/pdf-extraction.error';
 import { UnsupportedContentTypeError } from './errors/unsupported-content-type.error';
 import { PDF_READER_MISSING_NAME, PDF_WORKER_SOURCE } from './pdf-worker.script';
-import { countWords, normaliseWhitespace, readingMinutes } from './text-stats.util';
+import { normaliseText, readingMinutes } from './text-stats.util';
 import { startThread } from './thread-exec-argv.util';
 
 /** A failure is reported by the exception's name only: pdf.js message texts are not shown. */
@@ -112,9 +112,15 @@ export async function extractPdfDocument(
   if (!hasPdfMagic(bytes)) throw new UnsupportedContentTypeError(NOT_A_PDF);
   if (bytes.length > limits.maxBytes) throw new PdfExtractionError(PDF_TOO_LARGE(limits.maxBytes));
   const reply = await runPdfWorker(bytes, limits, signal);
-  const pageTexts = reply.pages.map(normaliseWhitespace);
+  // Each page's words are counted as it is normalised. Their sum is the text's count: a normalised
+  // page neither starts nor ends with white space, so no word runs into the next page's.
+  let words = 0;
+  const pageTexts = reply.pages.map((page) => {
+    const normalised = normaliseText(page);
+    words += normalised.words;
+    return normalised.text;
+  });
   const text = pageTexts.filter((page) => page !== '').join('\n\n');
-  const words = countWords(text);
   return {
     url: options.url,
     title: reply.metadata.title,

@@ -1,18 +1,5 @@
 import { READING_WORDS_PER_MINUTE } from './crawler.constants';
 
-/** Words in `text` (runs of non-space characters). */
-export function countWords(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    const space = code === 32 || (code >= 9 && code <= 13) || code === 160;
-    if (!space && !inWord) count += 1;
-    inWord = !space;
-  }
-  return count;
-}
-
 /** `value` with its runs of white space made one space and trimmed; null when nothing is left. */
 export function cleanText(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
@@ -51,15 +38,10 @@ function isInlineSpace(code: number): boolean {
  * Collapses runs of spaces, trims lines and keeps at most one blank line between paragraphs
  * (CRLF and CR count as line breaks). One pass over the text: it runs on every extracted page,
  * where the four regular-expression passes it replaces cost about 7 % of the extraction.
- */
-export function normaliseWhitespace(text: string): string {
-  return normaliseText(text).text;
-}
-
-/**
- * normaliseWhitespace, and the words of its result counted in the same pass: each run of visible
- * characters it keeps is one word, exactly what countWords would find in the result (whose only
- * separators are spaces and line breaks), without a second walk over every character of the page.
+ *
+ * The words of the result are counted in the same pass: each run of visible characters it keeps
+ * is one word (the result's only separators are spaces and line breaks), without a second walk
+ * over every character of the page.
  *
  * The result is built from whole stretches of `text`: a gap between words that is already what it
  * becomes (one space, one line break, or one blank line) is taken as it is, so only the gaps that
