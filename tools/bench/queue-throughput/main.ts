@@ -131,8 +131,11 @@ async function rawBullSide(url: string, name: string): Promise<Side> {
   };
 }
 
-async function rawBull(url: string, round: number): Promise<number> {
-  const side = await rawBullSide(url, `raw-${round}`);
+/**
+ * One whole-lifecycle run of a side: its workers process while the jobs go in, then every job is
+ * read back. Returns the seconds from the first submission to the last read.
+ */
+async function wholeRun(name: string, side: Side): Promise<number> {
   await side.startWorkers();
   const started = performance.now();
   const ids = await side.submit();
@@ -140,7 +143,7 @@ async function rawBull(url: string, round: number): Promise<number> {
   await side.untilProcessed();
   const processed = performance.now();
   await side.readBack(ids);
-  phases('raw bull', started, submitted, processed);
+  phases(name, started, submitted, processed);
   const seconds = (performance.now() - started) / 1000;
   await side.close();
   return seconds;
@@ -168,7 +171,8 @@ async function queueApp(url: string, prefix: string, poolSize: number) {
 
 /**
  * RipTide's side. Split, the producer app runs no worker (the job type is declared for it, as a
- * worker elsewhere would) and startWorkers starts one; whole, one app submits and processes.
+ * worker elsewhere would) and startWorkers starts one; whole, one app submits and processes, and
+ * startWorkers has nothing to start.
  */
 async function ripTideSide(url: string, prefix: string, split: boolean): Promise<Side> {
   if (split) await declareHandledJobTypes(url, prefix, ['custom:noop']);
@@ -207,20 +211,6 @@ async function ripTideSide(url: string, prefix: string, split: boolean): Promise
       await producer.close();
     },
   };
-}
-
-async function riptide(url: string, round: number): Promise<number> {
-  const side = await ripTideSide(url, `bench${round}`, false);
-  const started = performance.now();
-  const ids = await side.submit();
-  const submitted = performance.now();
-  await side.untilProcessed();
-  const processed = performance.now();
-  await side.readBack(ids);
-  phases('riptide', started, submitted, processed);
-  const seconds = (performance.now() - started) / 1000;
-  await side.close();
-  return seconds;
 }
 
 /** The three steps of a split run, each measured alone. */
@@ -265,8 +255,9 @@ async function splitRun(url: string, side: Side): Promise<SplitRun> {
 
 /**
  * BENCH_SPLIT=1: where each side's work goes. Submitting (the queue paused), processing (a full
- * queue, its workers already started) and reading back are measured apart, in alternating rounds; per step, each side's rate
- * and CPU per job in this process and in Redis, and the median ratio of the rates.
+ * queue, its workers already started) and reading back are measured apart, in alternating
+ * rounds; per step, each side's rate and CPU per job in this process and in Redis, and the median
+ * ratio of the rates.
  */
 async function splitRounds(url: string): Promise<void> {
   const raw: SplitRun[] = [];
@@ -322,13 +313,17 @@ async function main(): Promise<void> {
         () =>
           measured(redis.url, () =>
             profileRedisCommands(redis.url, 'raw bull', JOBS, () =>
-              profileRedisScripts(redis.url, 'raw bull', JOBS, () => rawBull(redis.url, round)),
+              profileRedisScripts(redis.url, 'raw bull', JOBS, async () =>
+                wholeRun('raw bull', await rawBullSide(redis.url, `raw-${round}`)),
+              ),
             ),
           ),
         () =>
           measured(redis.url, () =>
             profileRedisCommands(redis.url, 'riptide', JOBS, () =>
-              profileRedisScripts(redis.url, 'riptide', JOBS, () => riptide(redis.url, round)),
+              profileRedisScripts(redis.url, 'riptide', JOBS, async () =>
+                wholeRun('riptide', await ripTideSide(redis.url, `bench${round}`, false)),
+              ),
             ),
           ),
       ]);
