@@ -28,24 +28,21 @@ export function leaseSize(ratePerSec: number, burst: number): number {
 export interface BucketReading {
   /** Tokens left in the shared bucket once the lease was taken. */
   remaining: number;
-  /** Ms until the bucket would be full, as of then. */
-  fullInMs: number;
+  /** Seconds until the bucket would be full, as of then (`RateLimit-Reset`). */
+  resetSecs: number;
 }
 
 /** The tokens an API process holds for one key. */
 export class RateLease {
   private tokens = 0;
   private expiresAt = 0;
-  private reading: BucketReading = { remaining: 0, fullInMs: 0 };
+  private reading: BucketReading = { remaining: 0, resetSecs: 0 };
 
   /** Spends one token of a live lease: what the headers may say then, or null when there is none. */
-  spend(now: number): { remaining: number; resetMs: number } | null {
+  spend(now: number): BucketReading | null {
     if (this.tokens < 1 || now >= this.expiresAt) return null;
     this.tokens -= 1;
-    return {
-      remaining: this.reading.remaining + this.tokens,
-      resetMs: this.reading.fullInMs,
-    };
+    return { remaining: this.reading.remaining + this.tokens, resetSecs: this.reading.resetSecs };
   }
 
   /** Holds `tokens` more, taken at `now`, replacing whatever was left of the previous lease. */

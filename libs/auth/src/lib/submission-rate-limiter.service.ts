@@ -72,7 +72,7 @@ export class SubmissionRateLimiter {
           granted: 1,
           limit: burst,
           remaining: spent.remaining,
-          resetSecs: Math.ceil(spent.resetMs / 1000),
+          resetSecs: spent.resetSecs,
           retryAfterSecs: 1,
         };
       let renewal = this.renewals.get(keyId);
@@ -106,7 +106,7 @@ export class SubmissionRateLimiter {
     }
     lease.renew(decision.granted, now, {
       remaining: decision.remaining,
-      fullInMs: decision.resetSecs * 1000,
+      resetSecs: decision.resetSecs,
     });
     return null;
   }
