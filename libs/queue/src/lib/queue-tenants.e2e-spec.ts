@@ -47,12 +47,14 @@ describe('QueueService tenant isolation (real Redis, real bull)', () => {
     attempt: Promise<unknown>,
     jobId: string,
   ): Promise<void> {
-    const unknownId = randomUUID();
-    const reference = (await queue.getJob(unknownId).catch((e: unknown) => e)) as JobNotFoundError;
-    const error = await attempt.then(
+    // Handled at once: a rejection left unhandled while the reference is read fails the test.
+    const settled = attempt.then(
       () => new Error('expected JobNotFoundError, but it succeeded'),
       (e: unknown) => e,
     );
+    const unknownId = randomUUID();
+    const reference = (await queue.getJob(unknownId).catch((e: unknown) => e)) as JobNotFoundError;
+    const error = await settled;
     expect(error).toBeInstanceOf(JobNotFoundError);
     expect(error).toMatchObject({ name: reference.name, jobId });
     expect((error as Error).message).toBe(reference.message.replace(unknownId, jobId));

@@ -51,12 +51,14 @@ describe('SchedulerService tenant isolation (real Redis)', () => {
     attempt: Promise<unknown>,
     id: string,
   ): Promise<void> {
-    const unknownId = randomUUID();
-    const reference = (await scheduler.get(unknownId).catch((e: unknown) => e)) as Error;
-    const error = await attempt.then(
+    // Handled at once: a rejection left unhandled while the reference is read fails the test.
+    const settled = attempt.then(
       () => new Error('expected ScheduleNotFoundError, but it succeeded'),
       (e: unknown) => e,
     );
+    const unknownId = randomUUID();
+    const reference = (await scheduler.get(unknownId).catch((e: unknown) => e)) as Error;
+    const error = await settled;
     expect(error).toBeInstanceOf(ScheduleNotFoundError);
     expect((error as Error).name).toBe(reference.name);
     expect((error as Error).message).toBe(reference.message.replace(unknownId, id));
