@@ -85,6 +85,18 @@ describe('QueueModule (real Redis, real bull)', () => {
     });
   });
 
+  it('names the worker of a running job from the moment it is Processing, whatever its id holds', async () => {
+    // "@" and "%" matter: the worker id rides in the lock token, which bull also puts in channel names.
+    const workerId = 'eu-1@crawler %41:ü';
+    const app = await boot(1, { worker: { poolSize: 1, workerId } });
+    const queue = app.get(QueueService);
+    const { jobId } = await queue.submit(custom('sleep', { ms: 20000 }));
+    await until(queue, jobId, 'Processing');
+    expect((await queue.getJob(jobId)).workerId).toBe(workerId);
+    await queue.cancel(jobId);
+    await until(queue, jobId, 'Cancelled', 3000);
+  });
+
   it('refuses invalid submissions with every problem listed', async () => {
     const app = await boot(0);
     const queue = app.get(QueueService);

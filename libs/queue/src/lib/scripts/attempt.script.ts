@@ -19,17 +19,6 @@ import { facetsPrelude } from './job-index.script';
  */
 
 /**
- * Start of an attempt: records which worker runs it. KEYS: job. ARGV: lock token, worker id.
- * Returns "lost" (the lock is not ours: nothing written) | "cancelled" (a cancel is pending) | "ok".
- */
-const CLAIM = `
-if rcall("GET", KEYS[1] .. ":lock") ~= ARGV[1] then return "lost" end
-rcall("HSET", KEYS[1], "rt_worker", ARGV[2])
-if rcall("HGET", KEYS[1], "rt_cancel") then return "cancelled" end
-return "ok"
-`;
-
-/**
  * Progress of an attempt, as bull's updateProgress (the hash field and the event), if the lock
  * is ours, raised as a job event too. KEYS: job, progress channel. ARGV: lock token, progress (JSON), event data.
  * Returns 1, or 0 when the lock is not ours (nothing written).
@@ -114,11 +103,6 @@ type BullReply = unknown;
 
 /** The attempt scripts as commands on an ioredis client: keys and arguments as documented above each script. */
 export interface AttemptScripts {
-  riptideClaimAttempt(
-    job: string,
-    token: string,
-    workerId: string,
-  ): Promise<'ok' | 'cancelled' | 'lost'>;
   /** 1, or 0 when the lock is not ours. */
   riptideAttemptProgress(
     job: string,
@@ -137,11 +121,7 @@ export interface AttemptScripts {
 
 /** The fenced attempt scripts for the queue whose key base is `base`. */
 export function attemptScripts(base: string): AttemptScript[] {
-  // The claim and progress scripts move no job, so they go without the index library: it costs
-  // every call that includes it a few µs of Redis time to set up, and the claim runs once per job.
-  const bare = 'local rcall = redis.call\n';
   return [
-    { name: 'riptideClaimAttempt', numberOfKeys: 1, lua: `${bare}${CLAIM}` },
     { name: 'riptideAttemptProgress', numberOfKeys: 2, lua: `${facetsPrelude(base)}${PROGRESS}` },
     {
       name: 'riptideCompleteAttempt',

@@ -205,6 +205,17 @@ local function dropJob(id, f)
   rcall("DEL", RT .. "result:" .. id)
 end
 
+-- The worker that took a job, recorded as it becomes Processing: a worker's lock token is
+-- "<uuid>:<its worker id, URI-encoded>" (workerLockToken in worker-lock-token.util.ts), and bull's
+-- move to active has just written it in the job's lock. A token of any other form names no worker.
+local function recordWorker(id)
+  local lock = rcall("GET", BASE .. id .. ":lock")
+  local encoded = lock and string.match(lock, "^[%x%-]+:(.+)$")
+  if not encoded then return end
+  local worker = string.gsub(encoded, "%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end)
+  rcall("HSET", BASE .. id, "rt_worker", worker)
+end
+
 -- Brings a job's index entries in line with where bull keeps it. Returns 0 when they were right,
 -- 1 when they moved (or the job was indexed), 2 when a removed job's entries were dropped. With
 -- sweep, a removed job that has no facets is also looked for in the old indexes.
@@ -227,6 +238,7 @@ local function syncJob(id, sweep)
   f.status = status
   zaddAll(statusIndexes(f, status), f.created, id)
   writeFacets(id, f)
+  if status == "Processing" then recordWorker(id) end
   emitJobEvent(id, f)
   return 1
 end

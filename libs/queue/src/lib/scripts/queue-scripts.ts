@@ -181,8 +181,9 @@ if removed > 0 then
 end
 if rcall("LPOS", KEYS[8], ARGV[1]) then
   -- The mark is the promise the answer makes: every step that can end this job from now on
-  -- (the attempt's completion or failure, attempt.script.ts, or a worker that claims it after a
-  -- stall) checks it in the same script and ends the job Cancelled. The outcome is recorded now
+  -- (the attempt's completion or failure, attempt.script.ts, including the attempt of a worker
+  -- that takes it over after a stall, whose cancel poll also aborts it) checks it in the same
+  -- script and ends the job Cancelled. The outcome is recorded now
   -- for the one end that runs none of our code: bull's stalled check failing the job.
   rcall("HSET", KEYS[1], "rt_cancel", "1", "rt_outcome", "Cancelled")
   rcall("PUBLISH", ARGV[3], ARGV[1])

@@ -31,7 +31,8 @@ type NextJob = [Record<string, string>, string] | null;
 
 /**
  * One attempt of a job, every write of which is fenced by the job's lock (attempt.script.ts):
- * its start, progress and end.
+ * its progress and end (its start, the worker it runs on, is recorded by bull's move to active:
+ * see worker-lock-token.util.ts).
  *
  * bull ends an attempt by calling moveToCompleted or moveToFailed on the job it handed to the
  * processor (Queue.processJob, bull 4). Those two are replaced on that job by the fenced scripts,
@@ -57,18 +58,6 @@ export class FencedAttempt {
   /** The lock token of this worker's queue: what bull's moveToActive wrote in the job's lock. */
   private get token(): string {
     return (this.job.queue as unknown as { token: string }).token;
-  }
-
-  /**
-   * Records the worker running the attempt. `cancelled`: a cancel came first, stop at once;
-   * `lost`: the lock is already another worker's, nothing was written.
-   */
-  async claim(workerId: string): Promise<'ok' | 'cancelled' | 'lost'> {
-    return this.options.client.riptideClaimAttempt(
-      this.options.keys.job(this.jobId),
-      this.token,
-      workerId,
-    );
   }
 
   /** As bull's job.progress(), written only while the lock is this worker's. Returns whether it was. */

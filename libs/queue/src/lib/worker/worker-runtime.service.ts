@@ -28,6 +28,7 @@ import { raceWithAbort, sleep } from './abort.util';
 import { AttemptEnd, FencedAttempt } from './fenced-attempt';
 import { HandledJobTypes } from './handled-job-types.service';
 import { JobHandlerRegistry } from './job-handler-registry.service';
+import { workerLockToken } from './worker-lock-token.util';
 
 interface RunningJob {
   controller: AbortController;
@@ -47,6 +48,8 @@ export interface WorkerProcessStats {
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const CANCEL_POLL_MS = 1000;
+/** How long a cancel message for a job not (yet) running here is remembered. */
+const EARLY_CANCEL_MS = 5000;
 /** How often this process runs one bounded reconciliation step of the listing indexes. */
 const RECONCILE_MS = 5000;
 /** How often a worker records its job types again, in case the set was lost with Redis's data. */
@@ -61,6 +64,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('WorkerRuntime');
   private readonly keys: QueueKeys;
   private readonly running = new Map<string, RunningJob>();
+  /** Cancel messages for jobs not running here when they came, by arrival time (see onCancelMessage). */
+  private readonly earlyCancels = new Map<string, number>();
   private queue?: Bull.Queue;
   private client?: ScriptedRedis;
   private subscriber?: Redis;
@@ -113,11 +118,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       this.keys,
     );
     this.queue = createBullQueue(this.options, this.client, 'worker');
+    // Before it takes a job: the jobs' locks then name this worker (worker-lock-token.util.ts).
+    (this.queue as unknown as { token: string }).token = workerLockToken(this.workerId);
     this.queue.on('error', (error: Error) => this.logger.warn(`queue error: ${error.message}`));
     this.subscriber = createRedis(redisUrl, 'blocking', 'riptide-worker-cancel');
-    this.subscriber.on('message', (_channel: string, jobId: string) =>
-      this.abort(jobId, new JobCancelledError()),
-    );
+    this.subscriber.on('message', (_channel: string, jobId: string) => this.onCancelMessage(jobId));
     await this.subscriber.subscribe(this.keys.cancelChannel);
     this.timers.push(
       setInterval(() => void this.pollCancelFlags().catch(() => undefined), CANCEL_POLL_MS),
@@ -179,6 +184,21 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.running.get(jobId)?.controller.abort(reason);
   }
 
+  /**
+   * A cancel of a running job aborts it. The message can also come just before the job it names
+   * starts here: the cancel found the job active, but bull's reply that hands it to this process
+   * comes on another connection. It is remembered a few seconds, for execute to honour at the start.
+   */
+  private onCancelMessage(jobId: string): void {
+    if (this.running.has(jobId)) return this.abort(jobId, new JobCancelledError());
+    const now = Date.now();
+    for (const [id, at] of this.earlyCancels) {
+      if (now - at < EARLY_CANCEL_MS) break;
+      this.earlyCancels.delete(id);
+    }
+    this.earlyCancels.set(jobId, now);
+  }
+
   /** Pub/sub is fast but not durable; the flag on the job hash catches a missed message. */
   private async pollCancelFlags(): Promise<void> {
     if (!this.running.size || !this.client) return;
@@ -212,6 +232,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       onEnd: (end) => this.recordEnd(jobId, jobType, end, workEndedAt - startedAt),
     });
     this.running.set(jobId, { controller, startedAt });
+    if (this.earlyCancels.delete(jobId)) controller.abort(new JobCancelledError());
     const timer = setTimeout(
       () => controller.abort(new JobTimeoutError(record.timeoutSecs)),
       record.timeoutSecs * 1000,
@@ -222,12 +243,6 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     );
     this.events.emit({ kind: 'started', jobId, jobType, waitMs: Math.max(0, startedAt - readyAt) });
     try {
-      // Not awaited: the work starts at once. A cancel that came first aborts it here (pollCancelFlags
-      // would too, a moment later). A lock already lost needs nothing here: the end is refused.
-      fenced
-        .claim(this.workerId)
-        .then((claim) => claim === 'cancelled' && controller.abort(new JobCancelledError()))
-        .catch(() => undefined);
       const work = Promise.resolve().then(() =>
         this.registry.run(record.jobType, {
           jobId,
