@@ -16,7 +16,13 @@ import { INestApplicationContext, Injectable, Logger, Module } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import Bull from 'bull';
 import { getQueueToken } from '@nestjs/bull';
-import { CustomJobHandler, QueueModule, QueueService, RIPTIDE_QUEUE_NAME } from '@riptide/queue';
+import {
+  CustomJobHandler,
+  JobEvents,
+  QueueModule,
+  QueueService,
+  RIPTIDE_QUEUE_NAME,
+} from '@riptide/queue';
 import { declareHandledJobTypes } from '@riptide/queue/testing';
 import { envInt, median, startBenchRedis } from '../shared/bench-redis';
 import {
@@ -180,6 +186,16 @@ async function ripTideSide(url: string, prefix: string, split: boolean): Promise
   const queue = producer.get(QueueService);
   const bullQueue = producer.get<Bull.Queue>(getQueueToken(RIPTIDE_QUEUE_NAME));
   let worker: INestApplicationContext | undefined;
+  // Counted as raw bull's side counts its 'completed' events: from the events of the app whose
+  // worker runs the jobs.
+  let done = 0;
+  let allDone!: () => void;
+  const processed = new Promise<void>((resolve) => (allDone = resolve));
+  const countCompletions = (app: INestApplicationContext) =>
+    app.get(JobEvents).subscribe((event) => {
+      if (event.kind === 'completed' && ++done === JOBS) allDone();
+    });
+  if (!split) countCompletions(producer);
   return {
     async submit() {
       const ids: string[] = [];
@@ -189,15 +205,11 @@ async function ripTideSide(url: string, prefix: string, split: boolean): Promise
       return ids;
     },
     async startWorkers() {
-      if (split) worker = await queueApp(url, prefix, CONCURRENCY);
+      if (!split) return;
+      worker = await queueApp(url, prefix, CONCURRENCY);
+      countCompletions(worker);
     },
-    async untilProcessed() {
-      for (;;) {
-        const counts = await queue.counts();
-        if (counts.completed === JOBS) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
+    untilProcessed: () => processed,
     pause: () => bullQueue.pause(),
     resume: () => bullQueue.resume(),
     async readBack(ids) {
