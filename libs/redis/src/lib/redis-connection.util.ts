@@ -8,8 +8,8 @@ import { RedisDeployment, parseRedisDeployment } from './redis-deployment.util';
  * - `worker`: commands wait for the reconnect, so a finishing job's completion is not lost;
  *   each command is written as it is made (no auto-pipelining): a worker's jobs finish in bursts,
  *   and batching a burst's move scripts into one write made the worker and Redis take turns, each
- *   idle while the other worked (the worker's throughput went from ~3,800 to ~5,800 jobs/s in
- *   queue-throughput's processing step). The producer keeps auto-pipelining: an API process
+ *   idle while the other worked (the worker's throughput went from ~3,800 to ~6,200 jobs/s in
+ *   queue-throughput's processing step, Node 20). The producer keeps auto-pipelining: an API process
  *   answering many requests spends less CPU per request with fewer, larger writes;
  * - `blocking`: bull's blocking and subscriber connections (bull requires these settings).
  */

@@ -64,6 +64,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('WorkerRuntime');
   private readonly keys: QueueKeys;
   private readonly running = new Map<string, RunningJob>();
+  /** What this worker's bull queue writes in the lock of each job it takes (worker-lock-token.util.ts). */
+  private readonly lockToken: string;
   /** Cancel messages for jobs not running here when they came, by arrival time (see onCancelMessage). */
   private readonly earlyCancels = new Map<string, number>();
   private queue?: Bull.Queue;
@@ -83,6 +85,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     private readonly handledTypes: HandledJobTypes,
   ) {
     this.keys = new QueueKeys(options.prefix, options.queueName);
+    this.lockToken = workerLockToken(options.worker.workerId);
   }
 
   get workerId(): string {
@@ -118,8 +121,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       this.keys,
     );
     this.queue = createBullQueue(this.options, this.client, 'worker');
-    // Before it takes a job: the jobs' locks then name this worker (worker-lock-token.util.ts).
-    (this.queue as unknown as { token: string }).token = workerLockToken(this.workerId);
+    // Before it takes a job: the jobs' locks then name this worker.
+    (this.queue as unknown as { token: string }).token = this.lockToken;
     this.queue.on('error', (error: Error) => this.logger.warn(`queue error: ${error.message}`));
     this.subscriber = createRedis(redisUrl, 'blocking', 'riptide-worker-cancel');
     this.subscriber.on('message', (_channel: string, jobId: string) => this.onCancelMessage(jobId));
@@ -159,7 +162,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     const deadline = Date.now() + this.options.worker.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) await sleep(50);
     for (const job of this.running.values()) job.controller.abort(new WorkerShutdownError());
-    const handedBack = await this.handBackAll(queue).catch(() => [] as string[]);
+    const handedBack = await this.handBackAll().catch(() => [] as string[]);
     if (handedBack.length)
       this.logger.log(
         `handed back ${handedBack.length} unfinished job(s): ${handedBack.join(', ')}`,
@@ -169,14 +172,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     this.client?.disconnect();
   }
 
-  private async handBackAll(queue: Bull.Queue): Promise<string[]> {
-    const token = (queue as unknown as { token: string }).token;
+  private async handBackAll(): Promise<string[]> {
     const k = this.keys;
     return this.client!.riptideHandBackAll(
       k.bull('active'),
       k.bull('wait'),
       k.bull('stalled'),
-      token,
+      this.lockToken,
     );
   }
 
@@ -196,6 +198,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       if (now - at < EARLY_CANCEL_MS) break;
       this.earlyCancels.delete(id);
     }
+    // Deleted first so that a repeated message moves to the end: the map stays in arrival order,
+    // which the loop above relies on to stop at the first entry still young.
+    this.earlyCancels.delete(jobId);
     this.earlyCancels.set(jobId, now);
   }
 
