@@ -102,13 +102,19 @@ interface Side {
   close(): Promise<void>;
 }
 
-async function rawBullSide(url: string, name: string): Promise<Side> {
-  const queue = new Bull(name, url, { settings: { lockDuration: 30000 } });
-  await queue.isReady();
+/** Counts a side's completion events: `processed` resolves at the JOBS-th. */
+function completionCount(): { completed(): void; processed: Promise<void> } {
   let done = 0;
   let allDone!: () => void;
   const processed = new Promise<void>((resolve) => (allDone = resolve));
-  queue.on('completed', () => ++done === JOBS && allDone());
+  return { completed: () => void (++done === JOBS && allDone()), processed };
+}
+
+async function rawBullSide(url: string, name: string): Promise<Side> {
+  const queue = new Bull(name, url, { settings: { lockDuration: 30000 } });
+  await queue.isReady();
+  const { completed, processed } = completionCount();
+  queue.on('completed', completed);
   return {
     async submit() {
       const ids: string[] = [];
@@ -188,13 +194,9 @@ async function ripTideSide(url: string, prefix: string, split: boolean): Promise
   let worker: INestApplicationContext | undefined;
   // Counted as raw bull's side counts its 'completed' events: from the events of the app whose
   // worker runs the jobs.
-  let done = 0;
-  let allDone!: () => void;
-  const processed = new Promise<void>((resolve) => (allDone = resolve));
+  const { completed, processed } = completionCount();
   const countCompletions = (app: INestApplicationContext) =>
-    app.get(JobEvents).subscribe((event) => {
-      if (event.kind === 'completed' && ++done === JOBS) allDone();
-    });
+    app.get(JobEvents).subscribe((event) => event.kind === 'completed' && completed());
   if (!split) countCompletions(producer);
   return {
     async submit() {
