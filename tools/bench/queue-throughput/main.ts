@@ -24,7 +24,7 @@ import {
   RIPTIDE_QUEUE_NAME,
 } from '@riptide/queue';
 import { declareHandledJobTypes } from '@riptide/queue/testing';
-import { envInt, median, startBenchRedis } from '../shared/bench-redis';
+import { emptyBenchRedis, envInt, median, startBenchRedis } from '../shared/bench-redis';
 import {
   alternating,
   benchRounds,
@@ -84,6 +84,13 @@ function phases(name: string, started: number, submitted: number, processed: num
   console.log(
     `  ${name}: submit ${ms(started, submitted)}, drain ${ms(submitted, processed)}, read ${ms(processed, now)}`,
   );
+}
+
+/** Runs `run`, then empties the bench Redis (untimed) for whatever runs next. */
+async function emptiedAfter<T>(url: string, run: () => Promise<T>): Promise<T> {
+  const result = await run();
+  await emptyBenchRedis(url);
+  return result;
 }
 
 /** A side's steps, shared by the whole-lifecycle rounds and the split ones (BENCH_SPLIT=1). */
@@ -264,6 +271,7 @@ async function splitRun(url: string, side: Side): Promise<SplitRun> {
     timed(() => side.readBack(ids)),
   );
   await side.close();
+  await emptyBenchRedis(url);
   return { submit, process: processed, readBack };
 }
 
@@ -323,20 +331,25 @@ async function main(): Promise<void> {
   const ours: Run[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
+      // Each run starts from an empty Redis (emptyBenchRedis), whatever ran before it.
       const [r, o] = await alternating(round, [
         () =>
-          measured(redis.url, () =>
-            profileRedisCommands(redis.url, 'raw bull', JOBS, () =>
-              profileRedisScripts(redis.url, 'raw bull', JOBS, async () =>
-                wholeRun('raw bull', await rawBullSide(redis.url, `raw-${round}`)),
+          emptiedAfter(redis.url, () =>
+            measured(redis.url, () =>
+              profileRedisCommands(redis.url, 'raw bull', JOBS, () =>
+                profileRedisScripts(redis.url, 'raw bull', JOBS, async () =>
+                  wholeRun('raw bull', await rawBullSide(redis.url, `raw-${round}`)),
+                ),
               ),
             ),
           ),
         () =>
-          measured(redis.url, () =>
-            profileRedisCommands(redis.url, 'riptide', JOBS, () =>
-              profileRedisScripts(redis.url, 'riptide', JOBS, async () =>
-                wholeRun('riptide', await ripTideSide(redis.url, `bench${round}`, false)),
+          emptiedAfter(redis.url, () =>
+            measured(redis.url, () =>
+              profileRedisCommands(redis.url, 'riptide', JOBS, () =>
+                profileRedisScripts(redis.url, 'riptide', JOBS, async () =>
+                  wholeRun('riptide', await ripTideSide(redis.url, `bench${round}`, false)),
+                ),
               ),
             ),
           ),
