@@ -37,18 +37,24 @@ const MOVING_SCRIPTS = [
 ] as const;
 
 // Which commands can concern a job: what to look at in their arguments (see watchedCall).
+// Besides which jobs were touched, it keeps what it saw of each (seen[id]): the place the last
+// command that put it somewhere put it in (nil again once a command takes it out of one), and the
+// lock token written for it. syncJob takes these instead of reading them back.
 const WATCH = `
-local touchedSet, touched = {}, {}
-local function touch(id)
+local touchedSet, touched, seen = {}, {}, {}
+local function touch(id, place)
   if id == nil or id == false then return end
   id = tostring(id)
   if not touchedSet[id] then
     touchedSet[id] = true
     touched[#touched + 1] = id
+    seen[id] = {}
   end
+  if place ~= nil then seen[id].place = place or nil end
 end
+-- bull's place keys → place names.
 local PLACES = {}
-for _, name in ipairs({"wait", "paused", "active", "delayed", "completed", "failed"}) do PLACES[BASE .. name] = true end
+for _, name in ipairs({"wait", "paused", "active", "delayed", "completed", "failed"}) do PLACES[BASE .. name] = name end
 -- A job's hash key: the base, then a job id (a UUID, or bull's counter for a job added without one).
 local function jobIdOf(key)
   if type(key) ~= "string" or string.sub(key, 1, #BASE) ~= BASE then return nil end
@@ -59,27 +65,43 @@ end
 local KIND = {
   ZADD = "scored", LPUSH = "members", RPUSH = "members", ZREM = "members", LINSERT = "inserted", LREM = "removed",
   RPOPLPUSH = "moved", LMOVE = "moved", HSET = "hash", HMSET = "hash", HINCRBY = "hash", HDEL = "hash", DEL = "keys",
+  SET = "lock",
 }
+-- Whether a kind of command puts its members into the place it names (true) or takes them out
+-- of it (false): touch's place.
+local PUTS = {scored = true, members = true, inserted = true, removed = false}
+local LOCK_SUFFIX = ":lock"
 local function watchedCall(command, ...)
-  local kind = KIND[string.upper(command)]
+  local upper = string.upper(command)
+  local kind = KIND[upper]
   if not kind then return rcall(command, ...) end
   local args = {...}
   local result = rcall(command, ...)
   if kind == "moved" then
-    touch(result)
+    touch(result, PLACES[args[2]] or false)
   elseif kind == "hash" then
     touch(jobIdOf(args[1]))
   elseif kind == "keys" then
-    for i = 1, #args do touch(jobIdOf(args[i])) end
+    for i = 1, #args do touch(jobIdOf(args[i]), false) end
+  elseif kind == "lock" then
+    local key = args[1]
+    if type(key) == "string" and string.sub(key, -#LOCK_SUFFIX) == LOCK_SUFFIX then
+      local id = jobIdOf(string.sub(key, 1, -#LOCK_SUFFIX - 1))
+      if id then
+        touch(id)
+        seen[id].lock = args[2]
+      end
+    end
   elseif PLACES[args[1]] then
+    local place = (PUTS[kind] and upper ~= "ZREM" and PLACES[args[1]]) or false
     if kind == "scored" then
-      for i = 3, #args, 2 do touch(args[i]) end
+      for i = 3, #args, 2 do touch(args[i], place) end
     elseif kind == "members" then
-      for i = 2, #args do touch(args[i]) end
+      for i = 2, #args do touch(args[i], place) end
     elseif kind == "inserted" then
-      touch(args[4])
+      touch(args[4], place)
     elseif kind == "removed" then
-      touch(args[3])
+      touch(args[3], place)
     end
   end
   return result
@@ -94,7 +116,7 @@ local function bullScript()
 ${bullLua}
 end
 local result = bullScript()
-for _, id in ipairs(touched) do syncJob(id, false) end
+for _, id in ipairs(touched) do syncJob(id, false, seen[id]) end
 return result
 `;
 }
@@ -117,7 +139,7 @@ export function composeWithBullScripts(
 local redis = setmetatable({ call = watchedCall }, { __index = redis })
 ${bodies.join('')}
 local function syncTouched()
-  for _, id in ipairs(touched) do syncJob(id, false) end
+  for _, id in ipairs(touched) do syncJob(id, false, seen[id]) end
 end
 ${main}`;
 }

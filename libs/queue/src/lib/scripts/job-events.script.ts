@@ -107,12 +107,21 @@ local function queueForWebhooks(id, tenant, kind, withId)
   rcall("XADD", RT .. "events:outbox", "*", unpack(fields))
 end
 
+-- The script's time in ms, read once: every event a script raises happened in that one step.
+local eventTime
+local function eventTimeMs()
+  if not eventTime then
+    local now = rcall("TIME")
+    eventTime = tostring(tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+  end
+  return eventTime
+end
+
 -- One event of job id, whose facets f already hold the status after the change. kind: nil for a
 -- status change (named after the status), or "progress" with progress (JSON text).
 local function emitJobEvent(id, f, kind, progress)
   kind = kind or EVENT_KINDS[f.status] or "unknown"
-  local now = rcall("TIME")
-  local at = tostring(tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+  local at = eventTimeMs()
   local json = eventJson(id, f, kind, at, progress)
   local eventId = rcall("XADD", RT .. "events:t:" .. f.tenant, "MAXLEN", "~", EVENT_LOG_LENGTH, "*", "e", json)
   local withId = '{"id":"' .. eventId .. '",' .. string.sub(json, 2)

@@ -161,8 +161,19 @@ local function unfinishedOf(tenant)
   return n
 end
 
+-- The statuses that a place alone decides, for a job that exists (statusOf).
+local STATUS_OF_PLACE = {active = "Processing", completed = "Completed"}
+
 -- The SPEC status of a job (deriveStatus in job-status.util.ts), or nil when it does not exist.
-local function statusOf(id)
+-- placeHint, when given, is where the calling script has just put the job (watchedCall in
+-- bull-hooks.script.ts): for active and completed the place alone says the status, which saves
+-- the hash read and the lookups in bull's lists and sets.
+local function statusOf(id, placeHint)
+  local known = placeHint and STATUS_OF_PLACE[placeHint]
+  if known then
+    if rcall("EXISTS", BASE .. id) == 0 then return nil end
+    return known
+  end
   local h = rcall("HMGET", BASE .. id, "timestamp", "attemptsMade", "rt_outcome")
   if not h[1] then return nil end
   local place = placeOf(id)
@@ -207,9 +218,10 @@ end
 
 -- The worker that took a job, recorded as it becomes Processing: a worker's lock token is
 -- "<uuid>:<its worker id, URI-encoded>" (workerLockToken in worker-lock-token.util.ts), and bull's
--- move to active has just written it in the job's lock. A token of any other form names no worker.
-local function recordWorker(id)
-  local lock = rcall("GET", BASE .. id .. ":lock")
+-- move to active has just written it in the job's lock (lock: that token, when the calling script
+-- saw it written). A token of any other form names no worker.
+local function recordWorker(id, lock)
+  lock = lock or rcall("GET", BASE .. id .. ":lock")
   local encoded = lock and string.match(lock, "^[%x%-]+:(.+)$")
   if not encoded then return end
   local worker = string.gsub(encoded, "%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end)
@@ -218,9 +230,11 @@ end
 
 -- Brings a job's index entries in line with where bull keeps it. Returns 0 when they were right,
 -- 1 when they moved (or the job was indexed), 2 when a removed job's entries were dropped. With
--- sweep, a removed job that has no facets is also looked for in the old indexes.
-local function syncJob(id, sweep)
-  local status = statusOf(id)
+-- sweep, a removed job that has no facets is also looked for in the old indexes. seen: what the
+-- calling script saw bull do to the job, when it watched ({place = ..., lock = ...}, both optional).
+local function syncJob(id, sweep, seen)
+  seen = seen or {}
+  local status = statusOf(id, seen.place)
   local f = readFacets(id)
   if not status then
     if f or sweep then
@@ -238,7 +252,7 @@ local function syncJob(id, sweep)
   f.status = status
   zaddAll(statusIndexes(f, status), f.created, id)
   writeFacets(id, f)
-  if status == "Processing" then recordWorker(id) end
+  if status == "Processing" then recordWorker(id, seen.lock) end
   emitJobEvent(id, f)
   return 1
 end
