@@ -5,7 +5,6 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { setMaxListeners } from 'node:events';
 import type Bull from 'bull';
 import type Redis from 'ioredis';
 import { JobCancelledError } from '../errors/job-cancelled.error';
@@ -24,14 +23,15 @@ import { createBullQueue } from '../redis/bull-queue.factory';
 import { QueueKeys } from '../redis/queue-keys';
 import { createRedis } from '@riptide/redis';
 import { ScriptedRedis, defineQueueScripts } from '../scripts/queue-scripts';
-import { raceWithAbort, sleep } from './abort.util';
+import { sleep } from './abort.util';
 import { AttemptEnd, FencedAttempt } from './fenced-attempt';
 import { HandledJobTypes } from './handled-job-types.service';
+import { JobAbort } from './job-abort';
 import { JobHandlerRegistry } from './job-handler-registry.service';
 import { workerLockToken } from './worker-lock-token.util';
 
 interface RunningJob {
-  controller: AbortController;
+  abort: JobAbort;
   startedAt: number;
 }
 
@@ -161,7 +161,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     await queue.pause(true, true).catch(() => undefined);
     const deadline = Date.now() + this.options.worker.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) await sleep(50);
-    for (const job of this.running.values()) job.controller.abort(new WorkerShutdownError());
+    for (const job of this.running.values()) job.abort.abort(new WorkerShutdownError());
     const handedBack = await this.handBackAll().catch(() => [] as string[]);
     if (handedBack.length)
       this.logger.log(
@@ -183,7 +183,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private abort(jobId: string, reason: Error): void {
-    this.running.get(jobId)?.controller.abort(reason);
+    this.running.get(jobId)?.abort.abort(reason);
   }
 
   /**
@@ -222,11 +222,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     const attempt = bullJob.attemptsMade + 1;
     const startedAt = Date.now();
     let workEndedAt = startedAt;
-    const controller = new AbortController();
-    // A job's signal is shared by all of its concurrent work (each lane of a batch crawl, each step
-    // of a custom job); every step removes its listener when it ends, so Node's leak warning at 11
-    // listeners would only be noise in the worker's log.
-    setMaxListeners(0, controller.signal);
+    const abort = new JobAbort();
     // Every write of this attempt goes through it, checked against the job's lock; the events
     // (and so the metrics) follow what its end wrote, never what this process merely attempted.
     const fenced = new FencedAttempt(bullJob, {
@@ -236,10 +232,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       outcomeOf: (error) => finalOutcome(error, attempt, record.retryConfig.maxAttempts),
       onEnd: (end) => this.recordEnd(jobId, jobType, end, workEndedAt - startedAt),
     });
-    this.running.set(jobId, { controller, startedAt });
-    if (this.earlyCancels.delete(jobId)) controller.abort(new JobCancelledError());
+    this.running.set(jobId, { abort, startedAt });
+    if (this.earlyCancels.delete(jobId)) abort.abort(new JobCancelledError());
     const timer = setTimeout(
-      () => controller.abort(new JobTimeoutError(record.timeoutSecs)),
+      () => abort.abort(new JobTimeoutError(record.timeoutSecs)),
       record.timeoutSecs * 1000,
     );
     const readyAt = Math.max(
@@ -254,7 +250,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
           tenant: record.tenant ?? DEFAULT_TENANT,
           attempt,
           maxAttempts: record.retryConfig.maxAttempts,
-          signal: controller.signal,
+          get signal() {
+            return abort.signal;
+          },
           deadline: startedAt + record.timeoutSecs * 1000,
           metadata: record.metadata,
           workerId: this.workerId,
@@ -262,10 +260,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
             void (await fenced.reportProgress(progress)),
         }),
       );
-      const data = await raceWithAbort(work, controller.signal);
+      const data = await abort.race(work);
       // A cancel that arrived as the handler returned still wins: a Cancelled job stays Cancelled.
       // (One that reached Redis but not yet this process is caught by the completion script.)
-      if (controller.signal.aborted) throw controller.signal.reason;
+      if (abort.reason) throw abort.reason;
       const completedAt = (workEndedAt = Date.now());
       const durationMs = completedAt - startedAt;
       const stored: StoredResult = {
@@ -285,9 +283,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
       } satisfies StoredResult;
     } catch (caught) {
       workEndedAt = Date.now();
-      const error = controller.signal.aborted
-        ? (controller.signal.reason as Error)
-        : toError(caught);
+      const error = abort.reason ?? toError(caught);
       if (error instanceof WorkerShutdownError) return never();
       // bull hands it to job.moveToFailed, that is to the fenced failure script.
       throw error;
