@@ -20,9 +20,26 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
+/**
+ * KEYS record. ARGV the owner of the reservation to take over, the new pending JSON, its TTL ms.
+ * Replaces a reservation that the owner still holds (or that has lapsed); returns the record
+ * there otherwise (the answer, or another request's reservation), nil once taken.
+ */
+const TAKE_OVER = `
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  local ok, record = pcall(cjson.decode, existing)
+  if not (ok and type(record) == 'table' and record.state == 'pending' and record.owner == ARGV[1]) then
+    return existing
+  end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return false`;
+
 type IdempotencyRedis = Redis & {
   idemReserve(key: string, pending: string, ttlMs: number): Promise<string | null>;
   idemRelease(key: string, pending: string): Promise<number>;
+  idemTakeOver(key: string, owner: string, pending: string, ttlMs: number): Promise<string | null>;
 };
 
 /**
@@ -40,6 +57,7 @@ export class IdempotencyStore {
     if (!('idemReserve' in redis)) {
       redis.defineCommand('idemReserve', { numberOfKeys: 1, lua: RESERVE });
       redis.defineCommand('idemRelease', { numberOfKeys: 1, lua: RELEASE });
+      redis.defineCommand('idemTakeOver', { numberOfKeys: 1, lua: TAKE_OVER });
     }
     this.redis = redis as IdempotencyRedis;
   }
@@ -57,6 +75,27 @@ export class IdempotencyStore {
     return this.guard(async () => {
       const existing = await this.redis.idemReserve(
         recordKey,
+        JSON.stringify(pending),
+        pendingTtlMs,
+      );
+      return existing ? (JSON.parse(existing) as IdempotencyRecord) : null;
+    });
+  }
+
+  /**
+   * Takes over the reservation `owner` holds, for this request; returns the record found instead
+   * when the reservation has changed hands or been answered meanwhile.
+   */
+  takeOver(
+    recordKey: string,
+    owner: string,
+    pending: IdempotencyRecord,
+    pendingTtlMs: number,
+  ): Promise<IdempotencyRecord | null> {
+    return this.guard(async () => {
+      const existing = await this.redis.idemTakeOver(
+        recordKey,
+        owner,
         JSON.stringify(pending),
         pendingTtlMs,
       );

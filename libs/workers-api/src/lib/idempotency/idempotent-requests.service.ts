@@ -21,6 +21,8 @@ const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const POLL_MS = 25;
 /** A reservation outlives any request (Fastify's request timeout is 30 s), then lapses if its owner died. */
 const PENDING_TTL_MS = 60_000;
+/** A request waits at most this many `idempotencyWaitMs` in all, however often the reservation changes hands, then answers 409. */
+const MAX_WAITS = 3;
 
 /** The request an Idempotency-Key guards. */
 export interface IdempotentRequest {
@@ -33,11 +35,17 @@ export interface IdempotentRequest {
 }
 
 /**
- * Idempotency-Key handling for submissions (SPEC §6). Of concurrent identical requests exactly one
- * runs; the others wait for its answer and get the same one, marked `Idempotent-Replayed: true`.
+ * Idempotency-Key handling for submissions (SPEC §6). Of concurrent identical requests one runs;
+ * the others wait for its answer and get the same one, marked `Idempotent-Replayed: true`.
  * The ids of what a keyed request creates derive from the tenant, key and body, so a retry after a
  * crash (its reservation lapsed) submits the same ids, which the queue and scheduler take as the
  * existing job or schedule rather than a second one. Failed requests keep no record: a retry runs again.
+ *
+ * A request that has waited `idempotencyWaitMs` on a reservation takes it over and runs itself.
+ * The holder may have failed without being able to give the key up (Redis refusing writes while
+ * its disk is full refuses the release too, and the reservation would hold for a minute), or may
+ * still be running: the derived ids make both safe, as the two then create the same job or
+ * schedule once.
  */
 @Injectable()
 export class IdempotentRequests {
@@ -65,17 +73,23 @@ export class IdempotentRequests {
     const fingerprint = sha256(`${request.route}\n${canonicalJson(request.body)}`);
     const recordKey = this.store.recordKey(request.tenant, sha256(request.key));
     const pending: IdempotencyRecord = { state: 'pending', fingerprint, owner: randomUUID() };
-    const deadline = Date.now() + this.options.idempotencyWaitMs;
+    // The reservation this request waits on, and until when; past that, it takes it over.
+    let holder: string | undefined;
+    let deadline = 0;
+    let takeOver = false;
+    // However often the reservation changes hands, a request waits a bounded time.
+    const giveUpAt = Date.now() + MAX_WAITS * this.options.idempotencyWaitMs;
     for (;;) {
-      const found = await this.store
-        .reserve(recordKey, pending, PENDING_TTL_MS)
-        .catch((error: unknown) => {
-          // The reservation may still land after this request gave up (a stalled Redis runs the
-          // command once it wakes): a release sent now runs right behind it on the same connection,
-          // so a retry with this key is not told "still being processed" for a minute.
-          void this.store.release(recordKey, pending).catch(() => undefined);
-          throw error;
-        });
+      const claim = takeOver
+        ? this.store.takeOver(recordKey, holder as string, pending, PENDING_TTL_MS)
+        : this.store.reserve(recordKey, pending, PENDING_TTL_MS);
+      const found = await claim.catch((error: unknown) => {
+        // The reservation may still land after this request gave up (a stalled Redis runs the
+        // command once it wakes): a release sent now runs right behind it on the same connection,
+        // so a retry with this key is not told "still being processed" for a minute.
+        void this.store.release(recordKey, pending).catch(() => undefined);
+        throw error;
+      });
       if (!found) return this.runReserved(request, recordKey, pending, execute);
       if (found.fingerprint !== fingerprint)
         throw new UnprocessableEntityException(
@@ -85,11 +99,18 @@ export class IdempotentRequests {
         reply.header('Idempotent-Replayed', 'true');
         return found.body as T;
       }
-      if (Date.now() > deadline)
-        throw new ConflictException(
-          'A request with this Idempotency-Key is still being processed; retry shortly',
-        );
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      // Each holder gets a whole wait: a reservation that changed hands (another waiter took it
+      // over) starts the wait again.
+      if (found.owner !== holder) {
+        if (Date.now() > giveUpAt)
+          throw new ConflictException(
+            'A request with this Idempotency-Key is still being processed; retry shortly',
+          );
+        holder = found.owner;
+        deadline = Date.now() + this.options.idempotencyWaitMs;
+      }
+      takeOver = Date.now() > deadline;
+      if (!takeOver) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 
