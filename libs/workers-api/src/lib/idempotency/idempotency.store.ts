@@ -3,9 +3,12 @@ import { QUEUE_REDIS, RESOLVED_QUEUE_OPTIONS, ResolvedQueueOptions } from '@ript
 import { withRedisDeadline } from '@riptide/redis';
 import type Redis from 'ioredis';
 
-/** An Idempotency-Key's record: reserved while the first request runs, then its answer. */
+/**
+ * An Idempotency-Key's record: reserved while the first request runs (its holder rewrites `beat`
+ * every second, so that waiters can tell a live holder from one that stopped), then its answer.
+ */
 export type IdempotencyRecord =
-  | { state: 'pending'; fingerprint: string; owner: string }
+  | { state: 'pending'; fingerprint: string; owner: string; beat?: number }
   | { state: 'done'; fingerprint: string; body: unknown };
 
 /** KEYS record. ARGV pending JSON, pending TTL ms. The record already there, or nil once reserved. */
@@ -15,31 +18,51 @@ if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return false`;
 
-/** KEYS record. ARGV the pending JSON it must still hold. Drops a reservation only if it is still ours. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+// The reservation in the record JSON `existing` if `owner` holds it, else nil (Lua, shared below).
+const HELD_BY = `
+local function heldBy(existing, owner)
+  if not existing then return nil end
+  local ok, record = pcall(cjson.decode, existing)
+  if ok and type(record) == 'table' and record.state == 'pending' and record.owner == owner then return record end
+  return nil
+end`;
+
+/** KEYS record. ARGV owner. Drops a reservation only if it is still that owner's. */
+const RELEASE = `${HELD_BY}
+if heldBy(redis.call('GET', KEYS[1]), ARGV[1]) then redis.call('DEL', KEYS[1]) end
+return 1`;
+
+/** KEYS record. ARGV owner, its pending JSON with a new beat, TTL ms. Renews a reservation still the owner's. */
+const BEAT = `${HELD_BY}
+if heldBy(redis.call('GET', KEYS[1]), ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1`;
 
 /**
- * KEYS record. ARGV the owner of the reservation to take over, the new pending JSON, its TTL ms.
- * Replaces a reservation that the owner still holds (or that has lapsed); returns the record
- * there otherwise (the answer, or another request's reservation), nil once taken.
+ * KEYS record. ARGV the owner and beat ("" for none) of the reservation to take over, the new
+ * pending JSON, its TTL ms. Replaces that reservation exactly as it was seen (or one that has
+ * lapsed); returns the record there otherwise (the answer, a renewed or another request's
+ * reservation), nil once taken.
  */
-const TAKE_OVER = `
+const TAKE_OVER = `${HELD_BY}
 local existing = redis.call('GET', KEYS[1])
 if existing then
-  local ok, record = pcall(cjson.decode, existing)
-  if not (ok and type(record) == 'table' and record.state == 'pending' and record.owner == ARGV[1]) then
-    return existing
-  end
+  local record = heldBy(existing, ARGV[1])
+  if not record or tostring(record.beat or "") ~= ARGV[2] then return existing end
 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
 return false`;
 
 type IdempotencyRedis = Redis & {
   idemReserve(key: string, pending: string, ttlMs: number): Promise<string | null>;
-  idemRelease(key: string, pending: string): Promise<number>;
-  idemTakeOver(key: string, owner: string, pending: string, ttlMs: number): Promise<string | null>;
+  idemRelease(key: string, owner: string): Promise<number>;
+  idemBeat(key: string, owner: string, pending: string, ttlMs: number): Promise<number>;
+  idemTakeOver(
+    key: string,
+    owner: string,
+    beat: string,
+    pending: string,
+    ttlMs: number,
+  ): Promise<string | null>;
 };
 
 /**
@@ -58,6 +81,7 @@ export class IdempotencyStore {
       redis.defineCommand('idemReserve', { numberOfKeys: 1, lua: RESERVE });
       redis.defineCommand('idemRelease', { numberOfKeys: 1, lua: RELEASE });
       redis.defineCommand('idemTakeOver', { numberOfKeys: 1, lua: TAKE_OVER });
+      redis.defineCommand('idemBeat', { numberOfKeys: 1, lua: BEAT });
     }
     this.redis = redis as IdempotencyRedis;
   }
@@ -83,19 +107,20 @@ export class IdempotencyStore {
   }
 
   /**
-   * Takes over the reservation `owner` holds, for this request; returns the record found instead
-   * when the reservation has changed hands or been answered meanwhile.
+   * Takes over `stale`, a reservation as this request last saw it, for this request; returns the
+   * record found instead when it has been renewed, answered or taken by another meanwhile.
    */
   takeOver(
     recordKey: string,
-    owner: string,
+    stale: IdempotencyRecord & { state: 'pending' },
     pending: IdempotencyRecord,
     pendingTtlMs: number,
   ): Promise<IdempotencyRecord | null> {
     return this.guard(async () => {
       const existing = await this.redis.idemTakeOver(
         recordKey,
-        owner,
+        stale.owner,
+        stale.beat === undefined ? '' : String(stale.beat),
         JSON.stringify(pending),
         pendingTtlMs,
       );
@@ -116,8 +141,19 @@ export class IdempotencyStore {
   }
 
   /** Gives a reservation up (the request failed), so a retry runs again. */
-  async release(recordKey: string, pending: IdempotencyRecord): Promise<void> {
-    await this.guard(() => this.redis.idemRelease(recordKey, JSON.stringify(pending)));
+  async release(recordKey: string, owner: string): Promise<void> {
+    await this.guard(() => this.redis.idemRelease(recordKey, owner));
+  }
+
+  /** Renews a reservation (its new beat and TTL) while it is still `pending.owner`'s. */
+  async beat(
+    recordKey: string,
+    pending: IdempotencyRecord & { state: 'pending' },
+    pendingTtlMs: number,
+  ): Promise<void> {
+    await this.guard(() =>
+      this.redis.idemBeat(recordKey, pending.owner, JSON.stringify(pending), pendingTtlMs),
+    );
   }
 
   private guard<T>(operation: () => Promise<T>): Promise<T> {

@@ -21,8 +21,12 @@ const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const POLL_MS = 25;
 /** A reservation outlives any request (Fastify's request timeout is 30 s), then lapses if its owner died. */
 const PENDING_TTL_MS = 60_000;
-/** A request waits at most this many `idempotencyWaitMs` in all, however often the reservation changes hands, then answers 409. */
-const MAX_WAITS = 3;
+/** How often the request holding a key renews its reservation while it runs. */
+const HOLDER_BEAT_MS = 1000;
+/** A reservation not renewed for this long has no live holder: a waiter takes it over. */
+const HOLDER_STALE_MS = 3 * HOLDER_BEAT_MS;
+
+type PendingRecord = IdempotencyRecord & { state: 'pending' };
 
 /** The request an Idempotency-Key guards. */
 export interface IdempotentRequest {
@@ -41,11 +45,11 @@ export interface IdempotentRequest {
  * crash (its reservation lapsed) submits the same ids, which the queue and scheduler take as the
  * existing job or schedule rather than a second one. Failed requests keep no record: a retry runs again.
  *
- * A request that has waited `idempotencyWaitMs` on a reservation takes it over and runs itself.
- * The holder may have failed without being able to give the key up (Redis refusing writes while
- * its disk is full refuses the release too, and the reservation would hold for a minute), or may
- * still be running: the derived ids make both safe, as the two then create the same job or
- * schedule once.
+ * The request holding a key renews its reservation every second while it runs. A waiter that sees
+ * a reservation go unrenewed for 3 s takes it over and runs itself: its holder stopped without
+ * giving the key up (a crash, or Redis refusing every write while its disk is full, which refuses
+ * the release too), and the derived ids make the new run create what the old one would have. A
+ * waiter on a live holder answers 409 after `idempotencyWaitMs`, as before.
  */
 @Injectable()
 export class IdempotentRequests {
@@ -72,22 +76,22 @@ export class IdempotentRequests {
       throw new BadRequestException('Idempotency-Key must be 1-255 printable ASCII characters');
     const fingerprint = sha256(`${request.route}\n${canonicalJson(request.body)}`);
     const recordKey = this.store.recordKey(request.tenant, sha256(request.key));
-    const pending: IdempotencyRecord = { state: 'pending', fingerprint, owner: randomUUID() };
-    // The reservation this request waits on, and until when; past that, it takes it over.
-    let holder: string | undefined;
-    let deadline = 0;
-    let takeOver = false;
-    // However often the reservation changes hands, a request waits a bounded time.
-    const giveUpAt = Date.now() + MAX_WAITS * this.options.idempotencyWaitMs;
+    const pending: PendingRecord = { state: 'pending', fingerprint, owner: randomUUID() };
+    const giveUpAt = Date.now() + this.options.idempotencyWaitMs;
+    // The reservation as last seen (holder and beat), since when it has not changed, and whether
+    // it has gone stale: then it is taken over on the next turn, unless it changes meanwhile.
+    let seen = '';
+    let seenSince = 0;
+    let stale: PendingRecord | undefined;
     for (;;) {
-      const claim = takeOver
-        ? this.store.takeOver(recordKey, holder as string, pending, PENDING_TTL_MS)
+      const claim = stale
+        ? this.store.takeOver(recordKey, stale, pending, PENDING_TTL_MS)
         : this.store.reserve(recordKey, pending, PENDING_TTL_MS);
       const found = await claim.catch((error: unknown) => {
         // The reservation may still land after this request gave up (a stalled Redis runs the
         // command once it wakes): a release sent now runs right behind it on the same connection,
         // so a retry with this key is not told "still being processed" for a minute.
-        void this.store.release(recordKey, pending).catch(() => undefined);
+        void this.store.release(recordKey, pending.owner).catch(() => undefined);
         throw error;
       });
       if (!found) return this.runReserved(request, recordKey, pending, execute);
@@ -99,34 +103,40 @@ export class IdempotentRequests {
         reply.header('Idempotent-Replayed', 'true');
         return found.body as T;
       }
-      // Each holder gets a whole wait: a reservation that changed hands (another waiter took it
-      // over) starts the wait again.
-      if (found.owner !== holder) {
-        if (Date.now() > giveUpAt)
-          throw new ConflictException(
-            'A request with this Idempotency-Key is still being processed; retry shortly',
-          );
-        holder = found.owner;
-        deadline = Date.now() + this.options.idempotencyWaitMs;
-      }
-      takeOver = Date.now() > deadline;
-      if (!takeOver) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const now = Date.now();
+      const state = `${found.owner}/${found.beat ?? ''}`;
+      if (state !== seen) [seen, seenSince] = [state, now];
+      stale = now - seenSince >= HOLDER_STALE_MS ? found : undefined;
+      if (!stale && now > giveUpAt)
+        throw new ConflictException(
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+        );
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 
   private async runReserved<T>(
     request: IdempotentRequest,
     recordKey: string,
-    pending: IdempotencyRecord,
+    pending: PendingRecord,
     execute: (idFor: (n: number) => string) => Promise<T>,
   ): Promise<T> {
     const seed = `${request.tenant}\n${request.key}\n${pending.fingerprint}`;
+    let beat = 0;
+    const renewal = setInterval(() => {
+      void this.store
+        .beat(recordKey, { ...pending, beat: ++beat }, PENDING_TTL_MS)
+        .catch(() => undefined);
+    }, HOLDER_BEAT_MS);
+    renewal.unref();
     let body: T;
     try {
       body = await execute((n) => uuidFrom(`${seed}\n${n}`));
     } catch (error) {
-      await this.store.release(recordKey, pending).catch(() => undefined);
+      await this.store.release(recordKey, pending.owner).catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
     try {
       await this.store.complete(
@@ -138,7 +148,7 @@ export class IdempotentRequests {
       // What the request did is done and its answer is true; only its record for replays is
       // missing. Without the reservation, a retry runs again with the same derived ids and finds
       // the same job or schedule, so it gets the same answer.
-      await this.store.release(recordKey, pending).catch(() => undefined);
+      await this.store.release(recordKey, pending.owner).catch(() => undefined);
     }
     return body;
   }
