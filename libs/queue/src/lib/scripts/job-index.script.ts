@@ -171,7 +171,8 @@ local STATUS_OF_PLACE = {active = "Processing", completed = "Completed"}
 local function statusOf(id, placeHint)
   local known = placeHint and STATUS_OF_PLACE[placeHint]
   if known then
-    if rcall("EXISTS", BASE .. id) == 0 then return nil end
+    -- A job exists when its hash has a timestamp, as below (a stray write can leave a partial hash).
+    if rcall("HEXISTS", BASE .. id, "timestamp") == 0 then return nil end
     return known
   end
   local h = rcall("HMGET", BASE .. id, "timestamp", "attemptsMade", "rt_outcome")
