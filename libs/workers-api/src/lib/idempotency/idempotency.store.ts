@@ -96,14 +96,9 @@ export class IdempotencyStore {
     pending: IdempotencyRecord,
     pendingTtlMs: number,
   ): Promise<IdempotencyRecord | null> {
-    return this.guard(async () => {
-      const existing = await this.redis.idemReserve(
-        recordKey,
-        JSON.stringify(pending),
-        pendingTtlMs,
-      );
-      return existing ? (JSON.parse(existing) as IdempotencyRecord) : null;
-    });
+    return this.recordLeft(() =>
+      this.redis.idemReserve(recordKey, JSON.stringify(pending), pendingTtlMs),
+    );
   }
 
   /**
@@ -116,16 +111,15 @@ export class IdempotencyStore {
     pending: IdempotencyRecord,
     pendingTtlMs: number,
   ): Promise<IdempotencyRecord | null> {
-    return this.guard(async () => {
-      const existing = await this.redis.idemTakeOver(
+    return this.recordLeft(() =>
+      this.redis.idemTakeOver(
         recordKey,
         stale.owner,
         stale.beat === undefined ? '' : String(stale.beat),
         JSON.stringify(pending),
         pendingTtlMs,
-      );
-      return existing ? (JSON.parse(existing) as IdempotencyRecord) : null;
-    });
+      ),
+    );
   }
 
   read(recordKey: string): Promise<IdempotencyRecord | null> {
@@ -154,6 +148,14 @@ export class IdempotencyStore {
     await this.guard(() =>
       this.redis.idemBeat(recordKey, pending.owner, JSON.stringify(pending), pendingTtlMs),
     );
+  }
+
+  /** Runs a claim script, which answers the record it found in the way (JSON) or nil. */
+  private recordLeft(claim: () => Promise<string | null>): Promise<IdempotencyRecord | null> {
+    return this.guard(async () => {
+      const existing = await claim();
+      return existing ? (JSON.parse(existing) as IdempotencyRecord) : null;
+    });
   }
 
   private guard<T>(operation: () => Promise<T>): Promise<T> {
