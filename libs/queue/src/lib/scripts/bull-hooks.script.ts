@@ -67,9 +67,9 @@ local KIND = {
   RPOPLPUSH = "moved", LMOVE = "moved", HSET = "hash", HMSET = "hash", HINCRBY = "hash", HDEL = "hash", DEL = "keys",
   SET = "lock",
 }
--- Whether a kind of command puts its members into the place it names (true) or takes them out
--- of it (false): touch's place.
-local PUTS = {scored = true, members = true, inserted = true, removed = false}
+-- The commands that take their members out of the place they name; the others put them in it
+-- (touch's place).
+local TAKES_OUT = {ZREM = true, LREM = true}
 local LOCK_SUFFIX = ":lock"
 local function watchedCall(command, ...)
   local upper = string.upper(command)
@@ -93,7 +93,7 @@ local function watchedCall(command, ...)
       end
     end
   elseif PLACES[args[1]] then
-    local place = (PUTS[kind] and upper ~= "ZREM" and PLACES[args[1]]) or false
+    local place = (not TAKES_OUT[upper] and PLACES[args[1]]) or false
     if kind == "scored" then
       for i = 3, #args, 2 do touch(args[i], place) end
     elseif kind == "members" then

@@ -14,10 +14,6 @@ export class JobAbort {
   private rejectRace?: (reason: Error) => void;
   private abortReason?: Error;
 
-  get aborted(): boolean {
-    return this.abortReason !== undefined;
-  }
-
   /** Why the attempt was aborted; undefined while it was not. */
   get reason(): Error | undefined {
     return this.abortReason;
