@@ -11,6 +11,9 @@ export type IdempotencyRecord =
   | { state: 'pending'; fingerprint: string; owner: string; beat?: number }
   | { state: 'done'; fingerprint: string; body: unknown };
 
+/** A reservation: the record while the first request runs. */
+export type PendingIdempotencyRecord = Extract<IdempotencyRecord, { state: 'pending' }>;
+
 /** KEYS record. ARGV pending JSON, pending TTL ms. The record already there, or nil once reserved. */
 const RESERVE = `
 local existing = redis.call('GET', KEYS[1])
@@ -107,7 +110,7 @@ export class IdempotencyStore {
    */
   takeOver(
     recordKey: string,
-    stale: IdempotencyRecord & { state: 'pending' },
+    stale: PendingIdempotencyRecord,
     pending: IdempotencyRecord,
     pendingTtlMs: number,
   ): Promise<IdempotencyRecord | null> {
@@ -142,7 +145,7 @@ export class IdempotencyStore {
   /** Renews a reservation (its new beat and TTL) while it is still `pending.owner`'s. */
   async beat(
     recordKey: string,
-    pending: IdempotencyRecord & { state: 'pending' },
+    pending: PendingIdempotencyRecord,
     pendingTtlMs: number,
   ): Promise<void> {
     await this.guard(() =>

@@ -13,7 +13,7 @@ import {
   WorkersApiOptions,
 } from '../workers-api-options.interface';
 import { canonicalJson } from './canonical-json.util';
-import { IdempotencyRecord, IdempotencyStore } from './idempotency.store';
+import { IdempotencyStore, PendingIdempotencyRecord } from './idempotency.store';
 import type { ReplyHeaders } from '../http/reply-headers.interface';
 
 /** SPEC §6: 1–255 printable ASCII characters. */
@@ -25,8 +25,6 @@ const PENDING_TTL_MS = 60_000;
 const HOLDER_BEAT_MS = 1000;
 /** A reservation not renewed for this long has no live holder: a waiter takes it over. */
 const HOLDER_STALE_MS = 3 * HOLDER_BEAT_MS;
-
-type PendingRecord = IdempotencyRecord & { state: 'pending' };
 
 /** The request an Idempotency-Key guards. */
 export interface IdempotentRequest {
@@ -76,13 +74,17 @@ export class IdempotentRequests {
       throw new BadRequestException('Idempotency-Key must be 1-255 printable ASCII characters');
     const fingerprint = sha256(`${request.route}\n${canonicalJson(request.body)}`);
     const recordKey = this.store.recordKey(request.tenant, sha256(request.key));
-    const pending: PendingRecord = { state: 'pending', fingerprint, owner: randomUUID() };
+    const pending: PendingIdempotencyRecord = {
+      state: 'pending',
+      fingerprint,
+      owner: randomUUID(),
+    };
     const giveUpAt = Date.now() + this.options.idempotencyWaitMs;
     // The reservation as last seen (holder and beat), since when it has not changed, and whether
     // it has gone stale: then it is taken over on the next turn, unless it changes meanwhile.
     let seen = '';
     let seenSince = 0;
-    let stale: PendingRecord | undefined;
+    let stale: PendingIdempotencyRecord | undefined;
     for (;;) {
       const claim = stale
         ? this.store.takeOver(recordKey, stale, pending, PENDING_TTL_MS)
@@ -118,7 +120,7 @@ export class IdempotentRequests {
   private async runReserved<T>(
     request: IdempotentRequest,
     recordKey: string,
-    pending: PendingRecord,
+    pending: PendingIdempotencyRecord,
     execute: (idFor: (n: number) => string) => Promise<T>,
   ): Promise<T> {
     const seed = `${request.tenant}\n${request.key}\n${pending.fingerprint}`;
