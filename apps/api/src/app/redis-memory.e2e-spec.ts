@@ -45,6 +45,10 @@ describe('Redis memory (booted host, private redis-server)', () => {
       message: 'Redis is out of memory',
     });
     expect(refused?.status).toBe(503);
+    // Keep it full. Redis counts transient memory (client buffers, a request's own 200 KB argument)
+    // against maxmemory, so the first refusal can come with a few KB to spare, which a quieter
+    // moment would accept. A limit at what Redis now holds leaves no such room.
+    await admin.config('SET', 'maxmemory', String(await usedMemory(admin)));
     // Still full: the refusal holds, and /health says why (its redis indicator stays up).
     expect(
       (await request(http).post('/workers/jobs').send(submission(-1)).expect(503)).body.message,
@@ -69,3 +73,9 @@ describe('Redis memory (booted host, private redis-server)', () => {
     await request(http).get(`/workers/jobs/${again.body.job_id}`).expect(200);
   });
 });
+
+async function usedMemory(admin: Redis): Promise<number> {
+  const used = /^used_memory:(\d+)/m.exec(await admin.info('memory'));
+  if (!used) throw new Error('INFO memory has no used_memory line');
+  return Number(used[1]);
+}
