@@ -28,6 +28,7 @@ export class QueueKeys {
       | 'completed'
       | 'failed'
       | 'stalled'
+      | 'metrics:failed'
       | 'id',
   ): string {
     return this.base + name;

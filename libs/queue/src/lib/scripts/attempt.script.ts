@@ -34,27 +34,53 @@ return 1
 `;
 
 /**
+ * bull's keep-jobs option as its move scripts read it (msgpack), packed from its count and age
+ * ("" = unset; keepJobsArgs in fenced-attempt.ts). They come as text so that every argument of the
+ * finishing calls is a string: a single Buffer argument makes ioredis assemble the whole command
+ * as Buffers, which cost the worker more than the rest of the call.
+ */
+export const KEEP_JOBS_LUA = `
+local function keepJobs(count, age)
+  return cmsgpack.pack({count = tonumber(count), age = tonumber(age)})
+end
+`;
+
+// What both finishing scripts share: keepJobs, and releaseCheckedLock. The script has already
+// checked the lock (the fence), so it releases it as bull's removeLock would and gives bull's move
+// the token "0", which skips a second read of it.
+const FINISHING = `${KEEP_JOBS_LUA}
+local function releaseCheckedLock(jobKey, stalledKey, jobId, bullArgs)
+  rcall("DEL", jobKey .. ":lock")
+  rcall("SREM", stalledKey, jobId)
+  bullArgs[5] = "0"
+end
+`;
+
+/**
  * The attempt's work succeeded: bull's moveToFinished to completed (which also fetches the next
  * job), with the result kept apart first when it is large, unless a cancel is pending: then it is
  * bull's move to failed with the Cancelled outcome instead.
  * KEYS: bull's moveToFinished keys for completed (9), failed, failed metrics, external result.
- * ARGV: bull's moveToFinished arguments (12), external result JSON ("" = none), its TTL in
- * seconds, the cancelled reason, keep-jobs of failed (msgpack, as ARGV[6]), attempts made.
+ * ARGV: bull's moveToFinished arguments (12; its keep-jobs, ARGV[6], is unused), external result
+ * JSON ("" = none), its TTL in seconds, the cancelled reason, keep-jobs of failed (count, age),
+ * attempts made, keep-jobs of completed (count, age). The lock token is bull's ARGV[11].
  * Returns {"lost"} | {"completed", bull's reply} | {"cancelled", bull's reply}.
  */
-const COMPLETE = `
+const COMPLETE = `${FINISHING}
 local jobKey = KEYS[3]
-if rcall("GET", jobKey .. ":lock") ~= ARGV[5] then return {"lost"} end
+if rcall("GET", jobKey .. ":lock") ~= ARGV[11] then return {"lost"} end
+releaseCheckedLock(jobKey, KEYS[8], ARGV[1], ARGV)
 if rcall("HGET", jobKey, "rt_cancel") then
-  rcall("HSET", jobKey, "rt_outcome", "Cancelled", "attemptsMade", ARGV[17])
+  rcall("HSET", jobKey, "rt_outcome", "Cancelled", "attemptsMade", ARGV[18])
   KEYS[2], KEYS[9] = KEYS[10], KEYS[11]
-  ARGV[3], ARGV[4], ARGV[6] = "failedReason", ARGV[15], ARGV[16]
+  ARGV[3], ARGV[4], ARGV[6] = "failedReason", ARGV[15], keepJobs(ARGV[16], ARGV[17])
   ARGV[7] = cjson.encode({jobId = ARGV[1], val = ARGV[15]})
   local reply = moveToFinished(KEYS, ARGV)
   syncTouched()
   return {"cancelled", reply}
 end
 if ARGV[13] ~= "" then rcall("SET", KEYS[12], ARGV[13], "EX", ARGV[14]) end
+ARGV[6] = keepJobs(ARGV[19], ARGV[20])
 local reply = moveToFinished(KEYS, ARGV)
 syncTouched()
 return {"completed", reply}
@@ -63,14 +89,15 @@ return {"completed", reply}
 /**
  * The attempt failed: bull's saveStacktrace and then its move to failed (with our outcome) or to
  * the delayed set for the retry, in one step. A pending cancel turns either into Cancelled.
- * KEYS: bull's moveToFinished keys for failed (9). ARGV: bull's moveToFinished arguments (12),
- * stacktrace (JSON), attempts made, outcome (Failed | DeadLetter | Cancelled; "" = retry), the
- * retry's delayed-set score, the cancelled reason.
+ * KEYS: bull's moveToFinished keys for failed (9). ARGV: bull's moveToFinished arguments (12; its
+ * keep-jobs, ARGV[6], is unused), stacktrace (JSON), attempts made, outcome (Failed | DeadLetter |
+ * Cancelled; "" = retry), the retry's delayed-set score, the cancelled reason, keep-jobs of failed
+ * (count, age). The lock token is bull's ARGV[11].
  * Returns {"lost"} | {outcome, bull's reply} | {"retrying", bull's reply}.
  */
-const FAIL = `
+const FAIL = `${FINISHING}
 local jobKey = KEYS[3]
-if rcall("GET", jobKey .. ":lock") ~= ARGV[5] then return {"lost"} end
+if rcall("GET", jobKey .. ":lock") ~= ARGV[11] then return {"lost"} end
 local outcome = ARGV[15]
 if rcall("HGET", jobKey, "rt_cancel") then
   outcome = "Cancelled"
@@ -81,9 +108,11 @@ rcall("HMSET", jobKey, "stacktrace", ARGV[13], "failedReason", ARGV[4], "attempt
 local reply
 if outcome == "" then
   outcome = "retrying"
-  reply = moveToDelayed({KEYS[1], KEYS[7], jobKey, KEYS[8]}, {ARGV[16], ARGV[1], ARGV[5]})
+  reply = moveToDelayed({KEYS[1], KEYS[7], jobKey, KEYS[8]}, {ARGV[16], ARGV[1], ARGV[11]})
 else
   rcall("HSET", jobKey, "rt_outcome", outcome)
+  releaseCheckedLock(jobKey, KEYS[8], ARGV[1], ARGV)
+  ARGV[6] = keepJobs(ARGV[18], ARGV[19])
   reply = moveToFinished(KEYS, ARGV)
 end
 syncTouched()

@@ -14,13 +14,21 @@ import { jobIndexLibrary, jobReadLibrary } from './job-index.script';
  * Every script is defined with the queue's key base written in (see defineQueueScripts).
  */
 
-// Bull's priority insert (includes/addJobWithPriority.lua): FIFO inside a priority.
+// Bull's priority insert (includes/addJobWithPriority.lua): FIFO inside a priority. When the job
+// goes before the list's first element (index 0: every job waiting is of its priority or higher,
+// the usual case when most jobs share the default priority), or into an empty list, bull's
+// LINDEX and LINSERT (or RPUSH) come to an LPUSH, which this does in one command.
 const ADD_WITH_PRIORITY = `
 local function addJobWithPriority(priorityKey, priority, jobId, targetKey)
   rcall("ZADD", priorityKey, priority, jobId)
   local count = rcall("ZCOUNT", priorityKey, 0, priority)
   local len = rcall("LLEN", targetKey)
-  local id = rcall("LINDEX", targetKey, len - (count - 1))
+  local at = len - (count - 1)
+  if at == 0 then
+    rcall("LPUSH", targetKey, jobId)
+    return
+  end
+  local id = rcall("LINDEX", targetKey, at)
   if id then
     rcall("LINSERT", targetKey, "BEFORE", id, jobId)
   else
@@ -54,7 +62,6 @@ if ARGV[10] ~= "" then
   local unfinished = unfinishedOf(ARGV[9])
   if unfinished >= tonumber(ARGV[10]) then return {"quota", unfinished} end
 end
-local counter = rcall("INCR", KEYS[4])
 -- An empty stacktrace, as bull's retry writes it: bull parses the field each time a worker takes the
 -- job, and a job without one costs it a thrown and caught SyntaxError (~10 µs of the worker's CPU).
 rcall("HMSET", key, "name", ARGV[2], "data", ARGV[3], "opts", ARGV[4], "timestamp", ARGV[5], "delay", ARGV[6],
@@ -65,6 +72,8 @@ local status
 local delay = tonumber(ARGV[6])
 if delay > 0 then
   local at = tonumber(ARGV[5]) + delay
+  -- bull's job counter orders delayed jobs due in the same millisecond; nothing else reads it.
+  local counter = rcall("INCR", KEYS[4])
   rcall("ZADD", KEYS[5], at * 0x1000 + bit.band(counter, 0xfff), id)
   rcall("PUBLISH", KEYS[5], at)
   status = "Delayed"

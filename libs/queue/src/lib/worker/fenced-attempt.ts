@@ -92,27 +92,19 @@ export class FencedAttempt {
       false,
       notFetch,
     );
-    // What the same step needs should a cancel be pending: bull's keys and keep-jobs for failed.
-    const failed = bullScripts.moveToFinishedArgs(
-      job,
-      QueueMessages.cancelled,
-      'failedReason',
-      job.opts.removeOnFail,
-      'failed',
-      false,
-      true,
-    );
+    // With what the same step needs should a cancel be pending: bull's keys and keep-jobs for failed.
     const reply = await client.riptideCompleteAttempt(
       ...completed.slice(0, 9),
-      failed[1],
-      failed[8],
+      keys.bull('failed'),
+      keys.bull('metrics:failed'),
       keys.result(this.jobId),
-      ...completed.slice(9),
+      ...withTextKeepJobs(completed.slice(9)),
       this.externalResult,
       resultTtlSecs,
       QueueMessages.cancelled,
-      failed[9 + 5],
+      ...keepJobsArgs(job.opts.removeOnFail),
       job.attemptsMade + 1,
+      ...keepJobsArgs(job.opts.removeOnComplete),
     );
     if (reply[0] === 'lost') {
       this.options.onEnd({ kind: 'lost' });
@@ -170,12 +162,14 @@ export class FencedAttempt {
       true,
     );
     const reply = await client.riptideFailAttempt(
-      ...args,
+      ...args.slice(0, 9),
+      ...withTextKeepJobs(args.slice(9)),
       JSON.stringify(stacktrace),
       attemptsMade,
       outcome ?? '',
       delayedScore,
       QueueMessages.cancelled,
+      ...keepJobsArgs(job.opts.removeOnFail),
     );
     if (reply[0] === 'lost') {
       this.options.onEnd({ kind: 'lost' });
@@ -188,6 +182,26 @@ export class FencedAttempt {
     this.options.onEnd({ kind: reply[0], error: failure });
     return null;
   }
+}
+
+/**
+ * bull's keep-jobs option (removeOnComplete / removeOnFail) as the count and age the finishing
+ * scripts pack for bull's move ("" = unset), the way bull's moveToFinishedArgs reads it.
+ */
+export function keepJobsArgs(
+  keep: boolean | number | Bull.KeepJobsOptions | undefined,
+): [count: string, age: string] {
+  if (typeof keep === 'object') return [String(keep.count ?? ''), String(keep.age ?? '')];
+  if (typeof keep === 'number') return [String(keep), ''];
+  return [keep ? '0' : '-1', ''];
+}
+
+/**
+ * bull's moveToFinished arguments with its packed keep-jobs (ARGV[6], their only Buffer) left
+ * empty: the finishing scripts pack it from keepJobsArgs, so the whole command stays text.
+ */
+function withTextKeepJobs(bullArgs: (string | number | Buffer)[]): (string | number)[] {
+  return bullArgs.map((arg) => (Buffer.isBuffer(arg) ? '' : arg));
 }
 
 /** bull's move scripts answer a negative code when the job was not where they expect it. */
