@@ -3,7 +3,8 @@
  * and result readable) with RipTide's QueueModule, against raw bull on the same Redis at the same
  * concurrency, in the same run, over alternating rounds. Prints, per round and as medians, jobs/s
  * and the CPU each job cost this process (producer and worker) and Redis, and the median of the
- * per-round ratios (target ≥ 0.8); no ratio when a raw bull round looks starved.
+ * per-round ratios (target ≥ 0.8); no ratio when a raw bull round looks starved. One untimed
+ * warm-up run of each side comes first (BENCH_WARMUP_ROUNDS).
  *
  *   node -r @swc-node/register tools/bench/queue-throughput/main.ts
  *   (BENCH_JOBS=5000 BENCH_CONCURRENCY=10 BENCH_IN_FLIGHT=50 BENCH_ROUNDS=5;
@@ -39,6 +40,7 @@ const JOBS = envInt('BENCH_JOBS', 5000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 10);
 const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 50);
 const ROUNDS = benchRounds();
+const WARMUP_ROUNDS = envInt('BENCH_WARMUP_ROUNDS', 1);
 
 /** One side's run: throughput, and CPU per job in this process and in Redis. */
 interface Run {
@@ -166,6 +168,22 @@ async function wholeRun(name: string, side: Side): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   await side.close();
   return seconds;
+}
+
+/**
+ * Untimed whole runs of both sides before the measured rounds. Without them the first round's
+ * first side, always raw bull, runs on code the JIT has not compiled yet (bull's own code too,
+ * which both sides share), and that round's ratio flatters RipTide.
+ */
+async function warmUp(url: string): Promise<void> {
+  for (let round = 0; round < WARMUP_ROUNDS; round++) {
+    await emptiedAfter(url, async () =>
+      wholeRun('raw bull', await rawBullSide(url, `raw-warmup-${round}`)),
+    );
+    await emptiedAfter(url, async () =>
+      wholeRun('riptide', await ripTideSide(url, `warmup${round}`, false)),
+    );
+  }
 }
 
 @Injectable()
@@ -321,6 +339,7 @@ async function main(): Promise<void> {
   const redis = await startBenchRedis();
   if (process.env['BENCH_SPLIT']) {
     try {
+      await warmUp(redis.url);
       await splitRounds(redis.url);
     } finally {
       await redis.stop();
@@ -330,6 +349,7 @@ async function main(): Promise<void> {
   const raw: Run[] = [];
   const ours: Run[] = [];
   try {
+    await warmUp(redis.url);
     for (let round = 0; round < ROUNDS; round++) {
       // Each run starts from an empty Redis (emptyBenchRedis), whatever ran before it.
       const [r, o] = await alternating(round, [
