@@ -191,7 +191,8 @@ export class FencedAttempt {
 export function keepJobsArgs(
   keep: boolean | number | Bull.KeepJobsOptions | undefined,
 ): [count: string, age: string] {
-  if (typeof keep === 'object') return [String(keep.count ?? ''), String(keep.age ?? '')];
+  if (typeof keep === 'object' && keep !== null)
+    return [String(keep.count ?? ''), String(keep.age ?? '')];
   if (typeof keep === 'number') return [String(keep), ''];
   return [keep ? '0' : '-1', ''];
 }

@@ -50,7 +50,10 @@ describe('keep-jobs passed as text (real Redis)', () => {
     ['true (remove at once)', true],
     ['a count', 5],
     ['an age', { age: 3600 }],
+    ['a count of none', 0],
+    ['a count in the object', { count: 5 }],
     ['a count and an age', { count: 100, age: 60 }],
+    ['an empty object', {}],
   ])('gives bull’s move scripts what bull’s own packing does: %s', async (_case, keep) => {
     const ours = await unpacked(
       `${KEEP_JOBS_LUA} return cjson.encode(cmsgpack.unpack(keepJobs(ARGV[1], ARGV[2])))`,
