@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RedisServerProcess } from '@riptide/host';
+import { readRedisMemory } from '@riptide/redis';
 import { uniquePrefix } from '@riptide/testing';
 import { declareHandledJobTypes } from '@riptide/queue/testing';
 import type Redis from 'ioredis';
@@ -48,7 +49,7 @@ describe('Redis memory (booted host, private redis-server)', () => {
     // Keep it full. Redis counts transient memory (client buffers, a request's own 200 KB argument)
     // against maxmemory, so the first refusal can come with a few KB to spare, which a quieter
     // moment would accept. A limit at what Redis now holds leaves no such room.
-    await admin.config('SET', 'maxmemory', String(await usedMemory(admin)));
+    await admin.config('SET', 'maxmemory', String((await readRedisMemory(admin)).usedMemoryBytes));
     // Still full: the refusal holds, and /health says why (its redis indicator stays up).
     expect(
       (await request(http).post('/workers/jobs').send(submission(-1)).expect(503)).body.message,
@@ -73,9 +74,3 @@ describe('Redis memory (booted host, private redis-server)', () => {
     await request(http).get(`/workers/jobs/${again.body.job_id}`).expect(200);
   });
 });
-
-async function usedMemory(admin: Redis): Promise<number> {
-  const used = /^used_memory:(\d+)/m.exec(await admin.info('memory'));
-  if (!used) throw new Error('INFO memory has no used_memory line');
-  return Number(used[1]);
-}
