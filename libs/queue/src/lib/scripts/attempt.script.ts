@@ -45,15 +45,19 @@ local function keepJobs(count, age)
 end
 `;
 
-// What both finishing scripts share: keepJobs, and the lock's release. The script has already
-// checked the lock (the fence), so bull's move gets the token "0", which skips its second read of
-// it, and the script releases the lock after the move as bull's removeLock would have: unless bull
-// answered -1 (the job's hash is gone), where removeLock does not run either.
+// What both finishing scripts share: keepJobs, and finishFenced, bull's moveToFinished for a job
+// whose lock the script has already checked (the fence). bull's move gets the token "0", which
+// skips its second read of the lock, and the lock is released after the move as bull's removeLock
+// would have: unless bull answered -1 (the job's hash is gone), where removeLock does not run either.
 const FINISHING = `${KEEP_JOBS_LUA}
-local function releaseCheckedLock(jobKey, stalledKey, jobId, bullReply)
-  if bullReply == -1 then return end
-  rcall("DEL", jobKey .. ":lock")
-  rcall("SREM", stalledKey, jobId)
+local function finishFenced(keys, argv)
+  argv[5] = "0"
+  local reply = moveToFinished(keys, argv)
+  if reply ~= -1 then
+    rcall("DEL", keys[3] .. ":lock")
+    rcall("SREM", keys[8], argv[1])
+  end
+  return reply
 end
 `;
 
@@ -70,21 +74,18 @@ end
 const COMPLETE = `${FINISHING}
 local jobKey = KEYS[3]
 if rcall("GET", jobKey .. ":lock") ~= ARGV[11] then return {"lost"} end
-ARGV[5] = "0"
 if rcall("HGET", jobKey, "rt_cancel") then
   rcall("HSET", jobKey, "rt_outcome", "Cancelled", "attemptsMade", ARGV[18])
   KEYS[2], KEYS[9] = KEYS[10], KEYS[11]
   ARGV[3], ARGV[4], ARGV[6] = "failedReason", ARGV[15], keepJobs(ARGV[16], ARGV[17])
   ARGV[7] = cjson.encode({jobId = ARGV[1], val = ARGV[15]})
-  local reply = moveToFinished(KEYS, ARGV)
-  releaseCheckedLock(jobKey, KEYS[8], ARGV[1], reply)
+  local reply = finishFenced(KEYS, ARGV)
   syncTouched()
   return {"cancelled", reply}
 end
 if ARGV[13] ~= "" then rcall("SET", KEYS[12], ARGV[13], "EX", ARGV[14]) end
 ARGV[6] = keepJobs(ARGV[19], ARGV[20])
-local reply = moveToFinished(KEYS, ARGV)
-releaseCheckedLock(jobKey, KEYS[8], ARGV[1], reply)
+local reply = finishFenced(KEYS, ARGV)
 syncTouched()
 return {"completed", reply}
 `;
@@ -114,10 +115,8 @@ if outcome == "" then
   reply = moveToDelayed({KEYS[1], KEYS[7], jobKey, KEYS[8]}, {ARGV[16], ARGV[1], ARGV[11]})
 else
   rcall("HSET", jobKey, "rt_outcome", outcome)
-  ARGV[5] = "0"
   ARGV[6] = keepJobs(ARGV[18], ARGV[19])
-  reply = moveToFinished(KEYS, ARGV)
-  releaseCheckedLock(jobKey, KEYS[8], ARGV[1], reply)
+  reply = finishFenced(KEYS, ARGV)
 end
 syncTouched()
 return {outcome, reply}

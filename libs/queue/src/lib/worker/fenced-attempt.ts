@@ -92,7 +92,8 @@ export class FencedAttempt {
       false,
       notFetch,
     );
-    // With what the same step needs should a cancel be pending: bull's keys and keep-jobs for failed.
+    // Beside them, what the same step needs should a cancel be pending: bull's keys and keep-jobs
+    // for failed.
     const reply = await client.riptideCompleteAttempt(
       ...completed.slice(0, 9),
       keys.bull('failed'),
@@ -162,8 +163,7 @@ export class FencedAttempt {
       true,
     );
     const reply = await client.riptideFailAttempt(
-      ...args.slice(0, 9),
-      ...withTextKeepJobs(args.slice(9)),
+      ...withTextKeepJobs(args),
       JSON.stringify(stacktrace),
       attemptsMade,
       outcome ?? '',
@@ -198,8 +198,8 @@ export function keepJobsArgs(
 }
 
 /**
- * bull's moveToFinished arguments with its packed keep-jobs (ARGV[6], their only Buffer) left
- * empty: the finishing scripts pack it from keepJobsArgs, so the whole command stays text.
+ * bull's moveToFinished keys and arguments with its packed keep-jobs (ARGV[6], their only Buffer)
+ * left empty: the finishing scripts pack it from keepJobsArgs, so the whole command stays text.
  */
 function withTextKeepJobs(bullArgs: (string | number | Buffer)[]): (string | number)[] {
   return bullArgs.map((arg) => (Buffer.isBuffer(arg) ? '' : arg));
